@@ -1,0 +1,1 @@
+export { protocol } from "@switchboard/engine-parser";
