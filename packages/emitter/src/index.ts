@@ -1,0 +1,29 @@
+export { Emitter } from "./emitter.js";
+export { EmitterBase } from "./emitter-base.js";
+export type {
+  AllButLast,
+  DefaultEventsMap,
+  EventNames,
+  EventParams,
+  EventsMap,
+  FirstArg,
+  FirstNonErrorArg,
+  FirstNonErrorTuple,
+  IfAny,
+  IsAny,
+  Last,
+  MultiplyArray,
+  ReservedOrUserEventNames,
+  ReservedOrUserListener,
+  TypedEventBroadcaster,
+} from "./event-map.js";
+export type {
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  EventNamesWithAck,
+  EventNamesWithError,
+  EventNamesWithoutAck,
+  EventsWithAck,
+  RemoveAcknowledgements,
+} from "./ack-types.js";

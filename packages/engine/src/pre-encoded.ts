@@ -1,0 +1,85 @@
+import * as wsModule from "ws";
+
+// Broadcast fast path: a `message` packet encoded once and written to many sockets. The polling
+// text (`4<text>` or `b<base64>`, PROTOCOL.md §1.2) and the WebSocket frame are built lazily, on
+// first use, and then shared by every recipient, so a broadcast to N sockets costs one encoding,
+// one framing and N writes.
+
+interface FrameOptions {
+  fin: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+  rsv1: boolean;
+}
+
+interface SenderStatic {
+  frame(data: Buffer, options: FrameOptions): Buffer[];
+}
+
+// `ws` exports its Sender (the ESM entry does) but @types/ws does not declare it.
+const Sender = (wsModule as unknown as { Sender?: SenderStatic }).Sender;
+
+const TEXT_FRAME: FrameOptions = { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false };
+const BINARY_FRAME: FrameOptions = { fin: true, opcode: 2, mask: false, readOnly: true, rsv1: false };
+
+/**
+ * A `message` packet encoded once for many recipients. Create it with `preEncode()` and pass it
+ * to `socket.send()` of each recipient instead of the raw data.
+ */
+export class PreEncodedPacket {
+  /** The message payload: text, or bytes. */
+  readonly data: string | Buffer;
+  #text: string | undefined;
+  #frame: readonly Buffer[] | null | undefined;
+
+  constructor(data: string | Buffer | ArrayBuffer | ArrayBufferView) {
+    if (typeof data === "string" || Buffer.isBuffer(data)) this.data = data;
+    else if (data instanceof ArrayBuffer) this.data = Buffer.from(data);
+    else if (ArrayBuffer.isView(data)) this.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    else throw new TypeError("preEncode() takes a string, Buffer, ArrayBuffer or typed array");
+  }
+
+  /** Whether the payload is binary. */
+  get binary(): boolean {
+    return typeof this.data !== "string";
+  }
+
+  /** @internal The packet as one segment of a polling payload. */
+  get pollingText(): string {
+    if (this.#text === undefined) {
+      const data = this.data;
+      this.#text = typeof data === "string" ? "4" + data : "b" + data.toString("base64");
+    }
+    return this.#text;
+  }
+
+  /** @internal What a WebSocket carries when framed by `ws` itself (text with its `4` prefix, or raw bytes). */
+  get wsData(): string | Buffer {
+    return typeof this.data === "string" ? this.pollingText : this.data;
+  }
+
+  /** @internal The complete unmasked WebSocket frame (header + payload), or null when `ws` cannot build it. */
+  get wsFrame(): readonly Buffer[] | null {
+    if (this.#frame === undefined) {
+      const data = this.data;
+      this.#frame =
+        Sender === undefined
+          ? null
+          : typeof data === "string"
+            ? Sender.frame(Buffer.from(this.pollingText, "utf8"), TEXT_FRAME)
+            : Sender.frame(data, BINARY_FRAME);
+    }
+    return this.#frame;
+  }
+}
+
+/**
+ * Encodes a `message` packet once, for sending the same data to many sockets.
+ * @example
+ * const packet = preEncode(JSON.stringify(update));
+ * for (const socket of sockets) socket.send(packet);
+ */
+export function preEncode(data: string | Buffer | ArrayBuffer | ArrayBufferView): PreEncodedPacket {
+  return new PreEncodedPacket(data);
+}

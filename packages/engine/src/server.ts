@@ -1,0 +1,414 @@
+import { EventEmitter } from "node:events";
+import {
+  ServerResponse,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server as HttpServer,
+} from "node:http";
+import type { Duplex } from "node:stream";
+import createDebug from "debug";
+import { WebSocketServer, type WebSocket } from "ws";
+import { interceptHttpServer, ownedHttpServers } from "./attach.js";
+import { serializeCookie } from "./cookie.js";
+import { createCors, type Middleware } from "./cors.js";
+import { DeadlineQueue } from "./deadline-queue.js";
+import { FlushScheduler } from "./flush-scheduler.js";
+import { ErrorCodes, ErrorMessages, RequestError } from "./errors.js";
+import { abortUpgrade, writeRequestError, writeStatus } from "./http-responses.js";
+import { defaultGenerateId } from "./ids.js";
+import {
+  normalizePath,
+  resolveOptions,
+  type AttachOptions,
+  type ResolvedOptions,
+  type ServerOptions,
+} from "./options.js";
+import { applyMiddlewares } from "./middleware.js";
+import { prepareRequest, type EngineRequest } from "./request.js";
+import { checkAllowRequest, checkVersion, obtainId, verifyRequest } from "./verify.js";
+import { headersFromLines, writeHeaderLines } from "./ws-headers.js";
+import type { SessionContext } from "./session-context.js";
+import { Socket } from "./socket.js";
+import { PollingTransport, type PollingContext } from "./transports/polling.js";
+import { WebSocketTransport } from "./transports/websocket.js";
+
+const debug = createDebug("engine");
+
+/** Payload of the `connection_error` event (PROTOCOL.md §1.8). */
+export interface ConnectionErrorEvent {
+  req: IncomingMessage;
+  code: number;
+  message: string;
+  context: Record<string, unknown>;
+}
+
+/** Events of the engine server. */
+export interface ServerEvents {
+  connection: [socket: Socket];
+  connection_error: [err: ConnectionErrorEvent];
+  /** Every HTTP response and WebSocket handshake; mutate `headers` to change them. */
+  headers: [headers: OutgoingHttpHeaders, req: IncomingMessage];
+  /** The handshake response only (emitted before `headers`). */
+  initial_headers: [headers: OutgoingHttpHeaders, req: IncomingMessage];
+}
+
+/** During an upgrade the client's paused GET is released with `6` this often (PROTOCOL.md §1.6). */
+const UPGRADE_CHECK_INTERVAL = 100;
+/** How long a server close over polling waits for a GET to carry the `1` packet (§1.7). */
+const CLOSE_TIMEOUT = 30000;
+
+function ignoreError(): void {}
+
+/**
+ * The Engine.IO v4 server: sessions over long-polling and WebSocket, upgrade, heartbeat.
+ * @example
+ * const engine = new Server({ pingInterval: 10000 });
+ * engine.attach(httpServer);
+ * engine.on("connection", (socket) => socket.send("welcome"));
+ */
+export class Server extends EventEmitter<ServerEvents> {
+  /** Numeric error codes (compat with `engine.io`'s `Server.errors`). */
+  static readonly errors = ErrorCodes;
+  /** Messages of the numeric error codes, indexed by code. */
+  static readonly errorMessages = ErrorMessages;
+
+  /** Options with defaults applied. */
+  readonly opts: ResolvedOptions;
+  /** Open sessions by id (a null-prototype record, like `engine.io`'s). */
+  readonly clients: Record<string, Socket> = Object.create(null) as Record<string, Socket>;
+  #clientsCount = 0;
+  readonly #middlewares: Middleware[] = [];
+  readonly #cors: Middleware | null;
+  readonly #wss: WebSocketServer | null;
+  readonly #ctx: SessionContext;
+  readonly #pollingCtx: PollingContext;
+  readonly #pendingIds = new WeakMap<IncomingMessage, string>();
+  /** Cleanups run by close(): destroy-upgrade timers, http.Servers owned through listen(). */
+  readonly #cleanups: Array<() => void> = [];
+  readonly #flusher = new FlushScheduler<Socket>((err, socket) => this.#reportError(err, socket));
+
+  constructor(opts: ServerOptions = {}) {
+    super();
+    const o = (this.opts = resolveOptions(opts));
+    if (o.cookie !== false) serializeCookie("x", o.cookie); // fail fast on bad cookie options
+    this.#cors = o.cors === false ? null : createCors(o.cors);
+    this.#wss = o.transports.includes("websocket")
+      ? new WebSocketServer({
+          noServer: true,
+          clientTracking: false,
+          maxPayload: o.maxHttpBufferSize,
+          perMessageDeflate: o.perMessageDeflate,
+        })
+      : null;
+    this.#wss?.on("headers", this.#onWsHeaders);
+    this.#wss?.on("error", ignoreError);
+    const onError = (err: unknown) => this.#reportError(err, this);
+    this.#ctx = {
+      server: this,
+      opts: o,
+      pingQueue: new DeadlineQueue<Socket>(o.pingInterval, (s) => s.onPingDue(), { onError }),
+      pongQueue: new DeadlineQueue<Socket>(o.pingTimeout, (s) => s.onPingTimeout(), { onError }),
+      upgradeQueue: new DeadlineQueue<Socket>(o.upgradeTimeout, (s) => s.onUpgradeTimeout(), { onError }),
+      upgradeCheckQueue: new DeadlineQueue<Socket>(UPGRADE_CHECK_INTERVAL, (s) => s.onUpgradeCheck(), { onError }),
+      closeQueue: new DeadlineQueue<Socket>(CLOSE_TIMEOUT, (s) => s.onCloseTimeout(), { onError }),
+      scheduleFlush: (socket) => this.#flusher.schedule(socket),
+      removeSocket: (socket) => {
+        if (this.clients[socket.id] === socket) {
+          delete this.clients[socket.id];
+          this.#clientsCount--;
+        }
+      },
+      upgradesFor: (transport) =>
+        transport === "polling" && o.allowUpgrades && o.transports.includes("websocket") ? ["websocket"] : [],
+      decorateHeaders: (headers, req, sid, handshake) => this.#decorateHeaders(headers, req, sid, handshake),
+      reportError: (err, source) => this.#reportError(err, source),
+    };
+    this.#pollingCtx = {
+      maxHttpBufferSize: o.maxHttpBufferSize,
+      httpCompression: o.httpCompression,
+      decorateHeaders: this.#ctx.decorateHeaders,
+    };
+  }
+
+  /** Number of open sessions. */
+  get clientsCount(): number {
+    return this.#clientsCount;
+  }
+
+  /**
+   * Creates the id of a new session. Override it (it may return a Promise); ids must be unique and
+   * unguessable. A throw or rejection refuses the handshake with code 3.
+   * @example engine.generateId = () => crypto.randomUUID();
+   */
+  generateId(_req: IncomingMessage): string | Promise<string> {
+    return defaultGenerateId();
+  }
+
+  /**
+   * Adds an Express-style middleware run for every HTTP request and WebSocket upgrade (before
+   * verification). Calling `next(err)` refuses the request with code 3.
+   * @example engine.use((req, res, next) => (req.headers.authorization ? next() : next(new Error("nope"))));
+   */
+  use(fn: Middleware): this {
+    this.#middlewares.push(fn);
+    return this;
+  }
+
+  /**
+   * Handles an HTTP request under the engine path (done for you by `attach()`).
+   * @example httpServer.on("request", (req, res) => engine.handleRequest(req, res));
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const r = prepareRequest(req);
+    try {
+      if (this.#cors === null && this.#middlewares.length === 0) this.#onHttpRequest(r, res);
+      else this.#applyMiddlewares(r, res, true, (err) => this.#afterHttpMiddlewares(r, res, err));
+    } catch (err) {
+      this.#reportError(err, this);
+      writeStatus(res, 500);
+    }
+  }
+
+  /**
+   * Handles an HTTP upgrade under the engine path (done for you by `attach()`).
+   * @example httpServer.on("upgrade", (req, socket, head) => engine.handleUpgrade(req, socket, head));
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const r = prepareRequest(req);
+    // A reset during verification must not become an unhandled 'error'.
+    socket.on("error", ignoreError);
+    try {
+      if (this.#middlewares.length === 0) this.#onUpgradeRequest(r, socket, head);
+      else {
+        this.#applyMiddlewares(r, new ServerResponse(r), false, (err) => {
+          if (err === undefined) this.#onUpgradeRequest(r, socket, head);
+          else this.#refuseUpgrade(r, socket, new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }));
+        });
+      }
+    } catch (err) {
+      this.#reportError(err, this);
+      abortUpgrade(socket, ErrorMessages[ErrorCodes.BAD_REQUEST]!);
+    }
+  }
+
+  /**
+   * Intercepts `request` and `upgrade` of an http.Server for the engine path; other paths keep
+   * going to the listeners that were there before.
+   * @example new Server().attach(httpServer, { path: "/realtime" });
+   */
+  attach(httpServer: HttpServer, options: AttachOptions = {}): this {
+    const timeout = options.destroyUpgradeTimeout ?? 1000;
+    this.#cleanups.push(
+      interceptHttpServer(
+        httpServer,
+        {
+          path: normalizePath(options.path, options.addTrailingSlash ?? true),
+          destroyUpgrade: options.destroyUpgrade ?? true,
+          destroyUpgradeTimeout: timeout,
+        },
+        this,
+      ),
+    );
+    if (ownedHttpServers.has(httpServer)) this.#cleanups.push(() => httpServer.close());
+    return this;
+  }
+
+  /**
+   * Closes every session (`forced close`) and stops every timer. The http.Servers stay attached
+   * (late requests of closed sessions get their 400); one created by `listen()` is closed, others
+   * are left to their owner.
+   * @example await new Promise((r) => { engine.close(); httpServer.close(r); });
+   */
+  close(): this {
+    debug("closing all open clients");
+    for (const id in this.clients) this.clients[id]!.close(true);
+    const ctx = this.#ctx;
+    for (const queue of [ctx.pingQueue, ctx.pongQueue, ctx.upgradeQueue, ctx.upgradeCheckQueue, ctx.closeQueue]) {
+      queue.clear();
+    }
+    this.#wss?.close();
+    for (const release of this.#cleanups.splice(0)) release();
+    return this;
+  }
+
+  // ---- request pipeline (§1.8: middlewares, then verification, then allowRequest, then EIO) ----
+
+  #applyMiddlewares(req: EngineRequest, res: ServerResponse, http: boolean, done: (err?: unknown) => void): void {
+    applyMiddlewares(http && this.#cors !== null ? [this.#cors, ...this.#middlewares] : this.#middlewares, req, res, done);
+  }
+
+  #afterHttpMiddlewares(req: EngineRequest, res: ServerResponse, err: unknown): void {
+    try {
+      if (err === undefined) this.#onHttpRequest(req, res);
+      else this.#refuse(req, res, new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }));
+    } catch (e) {
+      this.#reportError(e, this);
+      writeStatus(res, 500);
+    }
+  }
+
+  /** allowRequest, then the EIO version, then the id (§1.8); `done(error)` or `done(null, id)`. */
+  #prepareHandshake(req: EngineRequest, done: (err: RequestError | null, id?: string) => void): void {
+    checkAllowRequest(this.opts.allowRequest, req, (refused) => {
+      const error = refused ?? checkVersion(req);
+      if (error !== null) return done(error);
+      obtainId(
+        () => this.generateId(req),
+        (id) => this.clients[id] !== undefined,
+        done,
+        (err) => this.#reportError(err, this),
+      );
+    });
+  }
+
+  #onHttpRequest(req: EngineRequest, res: ServerResponse): void {
+    const error = verifyRequest(req, false, this.opts.transports, this.clients);
+    if (error !== null) return this.#refuse(req, res, error);
+    const sid = req._query.sid;
+    if (sid) {
+      const transport = this.clients[sid]!.transport;
+      if (transport instanceof PollingTransport) transport.onRequest(req, res);
+      else this.#refuse(req, res, new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH" }));
+      return;
+    }
+    this.#prepareHandshake(req, (err, id) => {
+      try {
+        if (err !== null) return this.#refuse(req, res, err);
+        if (res.destroyed) return;
+        const transport = new PollingTransport(this.#pollingCtx, id!);
+        const socket = this.#open(id!, transport, req);
+        transport.onRequest(req, res);
+        this.#announce(socket);
+      } catch (e) {
+        this.#reportError(e, this);
+        writeStatus(res, 500);
+      }
+    });
+  }
+
+  #onUpgradeRequest(req: EngineRequest, socket: Duplex, head: Buffer): void {
+    const error = verifyRequest(req, true, this.opts.transports, this.clients);
+    if (error !== null) return this.#refuseUpgrade(req, socket, error);
+    const wss = this.#wss!;
+    const sid = req._query.sid;
+    if (sid) {
+      const session = this.clients[sid]!;
+      if (
+        !this.opts.allowUpgrades ||
+        session.transport.name !== "polling" ||
+        session.upgrading ||
+        session.readyState !== "open"
+      ) {
+        return this.#refuseUpgrade(req, socket, new RequestError(ErrorCodes.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid }));
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.#onProbe(session, ws));
+      return;
+    }
+    this.#prepareHandshake(req, (err, id) => {
+      try {
+        if (err !== null) return this.#refuseUpgrade(req, socket, err);
+        this.#pendingIds.set(req, id!);
+        wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocketHandshake(req, ws, id!));
+      } catch (e) {
+        this.#reportError(e, this);
+        socket.destroy();
+      }
+    });
+  }
+
+  #onWebSocketHandshake(req: EngineRequest, ws: WebSocket, id: string): void {
+    this.#pendingIds.delete(req);
+    try {
+      if (this.clients[id] !== undefined) {
+        ws.close();
+        return;
+      }
+      this.#announce(this.#open(id, new WebSocketTransport(ws), req));
+    } catch (err) {
+      this.#reportError(err, this);
+      ws.terminate();
+    }
+  }
+
+  #onProbe(session: Socket, ws: WebSocket): void {
+    const probe = new WebSocketTransport(ws);
+    if (this.clients[session.id] !== session || !session.beginUpgrade(probe)) probe.shutdown("abort");
+  }
+
+  #open(id: string, transport: PollingTransport | WebSocketTransport, req: EngineRequest): Socket {
+    const socket = new Socket(id, this.#ctx, transport, req);
+    this.clients[id] = socket;
+    this.#clientsCount++;
+    socket.open();
+    return socket;
+  }
+
+  #announce(socket: Socket): void {
+    debug("new session %s over %s", socket.id, socket.transport.name);
+    try {
+      this.emit("connection", socket);
+    } catch (err) {
+      this.#reportError(err, this);
+    }
+  }
+
+  #refuse(req: EngineRequest, res: ServerResponse, err: RequestError): void {
+    debug("refusing request: %s", err.message);
+    this.#emitConnectionError(req, err);
+    writeRequestError(res, err);
+  }
+
+  #refuseUpgrade(req: EngineRequest, socket: Duplex, err: RequestError): void {
+    debug("refusing upgrade: %s", err.message);
+    this.#emitConnectionError(req, err);
+    abortUpgrade(socket, err.message);
+  }
+
+  #emitConnectionError(req: EngineRequest, err: RequestError): void {
+    if (this.listenerCount("connection_error") === 0) return;
+    try {
+      this.emit("connection_error", { req, code: err.errorCode, message: err.message, context: err.context });
+    } catch (e) {
+      this.#reportError(e, this);
+    }
+  }
+
+  // ---- shared helpers given to sessions ----
+
+  #decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void {
+    try {
+      if (handshake) {
+        if (this.opts.cookie !== false) headers["Set-Cookie"] = [serializeCookie(sid, this.opts.cookie)];
+        if (this.listenerCount("initial_headers") > 0) this.emit("initial_headers", headers, req);
+      }
+      if (this.listenerCount("headers") > 0) this.emit("headers", headers, req);
+    } catch (err) {
+      this.#reportError(err, this);
+    }
+  }
+
+  /** Converts ws's header lines to an object for the header events, then back (§1.9). */
+  readonly #onWsHeaders = (lines: string[], req: IncomingMessage): void => {
+    const id = this.#pendingIds.get(req);
+    const handshake = id !== undefined;
+    const wanted =
+      this.listenerCount("headers") > 0 ||
+      (handshake && (this.opts.cookie !== false || this.listenerCount("initial_headers") > 0));
+    if (!wanted) return;
+    const headers = headersFromLines(lines);
+    this.#decorateHeaders(headers, req, id ?? (req as EngineRequest)._query?.sid ?? "", handshake);
+    writeHeaderLines(lines, headers);
+  };
+
+  #reportError(err: unknown, source: Socket | Server): void {
+    if (source instanceof Socket && source.listenerCount("error") > 0) {
+      try {
+        source.emit("error", err instanceof Error ? err : new Error(String(err)));
+        return;
+      } catch (e) {
+        err = e;
+      }
+    }
+    console.error("[switchboard/engine] exception in an event listener:", err);
+  }
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { DeadlineQueue } from "./deadline-queue.js";
+import type { ResolvedOptions, TransportName } from "./options.js";
+import type { Server } from "./server.js";
+import type { Socket } from "./socket.js";
+
+/**
+ * @internal What a session needs from its server: options, the shared clocks (one queue per kind of
+ * deadline for all sessions) and the shared flush scheduler.
+ */
+export interface SessionContext {
+  readonly server: Server;
+  readonly opts: ResolvedOptions;
+  /** Sessions waiting to send their next ping (delay pingInterval). */
+  readonly pingQueue: DeadlineQueue<Socket>;
+  /** Sessions waiting for a pong (delay pingTimeout). */
+  readonly pongQueue: DeadlineQueue<Socket>;
+  /** Upgrades waiting for `5` (delay upgradeTimeout). */
+  readonly upgradeQueue: DeadlineQueue<Socket>;
+  /** Upgrades whose paused GET is released with `6` every 100 ms (§1.6). */
+  readonly upgradeCheckQueue: DeadlineQueue<Socket>;
+  /** Polling sessions closed by the server, waiting for a GET to carry the `1` packet. */
+  readonly closeQueue: DeadlineQueue<Socket>;
+  /** Queues a session to flush in this tick's shared microtask. */
+  scheduleFlush(socket: Socket): void;
+  /** Forgets a closed session. */
+  removeSocket(socket: Socket): void;
+  /** Transports a session may upgrade to from the given one (the `upgrades` of the open packet). */
+  upgradesFor(transport: TransportName): string[];
+  /** Adds the cookie and emits `initial_headers` / `headers`; listener exceptions are contained. */
+  decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
+  /** Reports an exception thrown by application code in a listener. */
+  reportError(err: unknown, source: Socket | Server): void;
+}

@@ -1,0 +1,243 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import createDebug from "debug";
+import { chooseCoding, compress } from "../compression.js";
+import { TransportError } from "../errors.js";
+import { writeStatus } from "../http-responses.js";
+import type { HttpCompressionOptions } from "../options.js";
+import { PreEncodedPacket } from "../pre-encoded.js";
+import { Transport, type OutItem, type ShutdownMode } from "./transport.js";
+
+const debug = createDebug("engine:polling");
+
+const SEPARATOR = "\x1e";
+
+/** @internal What the polling transport needs from the server. */
+export interface PollingContext {
+  readonly maxHttpBufferSize: number;
+  readonly httpCompression: false | HttpCompressionOptions;
+  /** Adds cookie / CORS-independent headers and emits `initial_headers` / `headers`. */
+  decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
+}
+
+/**
+ * HTTP long-polling (PROTOCOL.md §1.3): a GET is held until packets are queued and answered with
+ * them joined by 0x1e; a POST carries the client's payload and is answered `ok`. At most one of
+ * each is in flight. All request handlers are bound once per transport, not per request.
+ */
+export class PollingTransport extends Transport {
+  readonly name = "polling" as const;
+  readonly #ctx: PollingContext;
+  readonly #sid: string;
+  #handshake = true;
+  #shut = false;
+  #getReq: IncomingMessage | null = null;
+  #getRes: ServerResponse | null = null;
+  #postReq: IncomingMessage | null = null;
+  #postRes: ServerResponse | null = null;
+  readonly #chunks: Buffer[] = [];
+  #bytes = 0;
+
+  /** @internal */
+  constructor(ctx: PollingContext, sid: string) {
+    super();
+    this.#ctx = ctx;
+    this.#sid = sid;
+  }
+
+  get writable(): boolean {
+    return this.#getRes !== null;
+  }
+
+  /** @internal Routes a request of this session by method (§1.3: other methods get 500). */
+  onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === "GET") this.#onGet(req, res);
+    else if (req.method === "POST") this.#onPost(req, res);
+    else writeStatus(res, 500);
+  }
+
+  #onGet(req: IncomingMessage, res: ServerResponse): void {
+    if (this.#getRes !== null || this.#shut) {
+      // §1.3: a second concurrent GET gets 400 and the session closes with `transport error`.
+      debug("overlapping GET for %s", this.#sid);
+      writeStatus(res, 400);
+      this.owner?.onTransportError(this, new TransportError("overlap from client"));
+      return;
+    }
+    this.#getReq = req;
+    this.#getRes = res;
+    res.on("close", this.#onGetClose);
+    this.owner?.onWritable(this);
+  }
+
+  readonly #onGetClose = (): void => {
+    const res = this.#getRes;
+    // Only the pending GET matters; 'close' of an already answered response is normal.
+    if (res === null || !res.destroyed || res.writableEnded) return;
+    this.#getReq = this.#getRes = null;
+    this.owner?.onTransportError(this, new TransportError("poll connection closed prematurely"));
+  };
+
+  #onPost(req: IncomingMessage, res: ServerResponse): void {
+    if (this.#postRes !== null || this.#shut) {
+      writeStatus(res, 400);
+      this.owner?.onTransportError(this, new TransportError("data request overlap from client"));
+      return;
+    }
+    // §1.3: v4 polling is text only; binary travels as `b` + base64.
+    const type = req.headers["content-type"];
+    if (type !== undefined && type.toLowerCase().startsWith("application/octet-stream")) {
+      writeStatus(res, 400);
+      this.owner?.onTransportError(this, new TransportError("binary POST body is not allowed"));
+      return;
+    }
+    const declared = Number(req.headers["content-length"]);
+    if (declared > this.#ctx.maxHttpBufferSize) {
+      this.#refuseBody(req, res);
+      return;
+    }
+    this.#postReq = req;
+    this.#postRes = res;
+    req.on("data", this.#onPostData);
+    req.on("end", this.#onPostEnd);
+    req.on("error", ignore);
+    req.on("close", this.#onPostClose);
+  }
+
+  readonly #onPostData = (chunk: Buffer): void => {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#ctx.maxHttpBufferSize) {
+      const req = this.#postReq!;
+      const res = this.#postRes!;
+      this.#endPost();
+      this.#refuseBody(req, res);
+      return;
+    }
+    this.#chunks.push(chunk);
+  };
+
+  readonly #onPostClose = (): void => {
+    const req = this.#postReq;
+    // The client went away mid-body: drop what we have so the next POST is not an "overlap".
+    if (req !== null && req.destroyed && !req.complete) this.#endPost();
+  };
+
+  readonly #onPostEnd = (): void => {
+    const res = this.#postRes!;
+    const chunks = this.#chunks;
+    const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.#bytes).toString("utf8");
+    const req = this.#postReq!;
+    this.#endPost();
+    this.#dispatch(body);
+    if (res.destroyed) return;
+    const headers: OutgoingHttpHeaders = {
+      "Content-Type": "text/html",
+      "Content-Length": "2",
+      "cache-control": "no-store",
+    };
+    this.#ctx.decorateHeaders(headers, req, this.#sid, false);
+    res.writeHead(200, headers);
+    res.end("ok");
+  };
+
+  #endPost(): void {
+    const req = this.#postReq;
+    if (req !== null) {
+      req.off("data", this.#onPostData);
+      req.off("end", this.#onPostEnd);
+      req.off("close", this.#onPostClose);
+      // The `ignore` error listener stays: a late socket error must not become an uncaught exception.
+    }
+    this.#postReq = this.#postRes = null;
+    this.#chunks.length = 0;
+    this.#bytes = 0;
+  }
+
+  /**
+   * 413 for a body over maxHttpBufferSize (§1.3); the connection is dropped so the rest is never
+   * read. Like the reference server, the session itself stays: the client reacts to the 413.
+   */
+  #refuseBody(req: IncomingMessage, res: ServerResponse): void {
+    debug("POST body over %d bytes for %s", this.#ctx.maxHttpBufferSize, this.#sid);
+    req.on("error", ignore);
+    if (!res.headersSent) {
+      res.writeHead(413, { Connection: "close", "Content-Length": "0" });
+      res.end(() => req.destroy());
+    }
+  }
+
+  /** Splits a payload on 0x1e and hands each packet to the session, stopping once it closes. */
+  #dispatch(body: string): void {
+    let start = 0;
+    while (!this.#shut && this.owner !== null) {
+      const end = body.indexOf(SEPARATOR, start);
+      if (end === -1) {
+        this.owner.onText(this, start === 0 ? body : body.slice(start));
+        return;
+      }
+      // An empty segment (e.g. a trailing separator) reaches the session as "" and is a parse error.
+      this.owner.onText(this, body.slice(start, end));
+      start = end + 1;
+    }
+  }
+
+  send(items: readonly OutItem[]): boolean {
+    let body = "";
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) body += SEPARATOR;
+      const item = items[i]!;
+      body += typeof item === "string" ? item : item instanceof PreEncodedPacket ? item.pollingText : "b" + item.toString("base64");
+    }
+    return this.#respond(body);
+  }
+
+  /** Answers the pending GET with a payload. Returns false when compression makes it asynchronous. */
+  #respond(body: string): boolean {
+    const req = this.#getReq;
+    const res = this.#getRes;
+    if (req === null || res === null) return true;
+    this.#getReq = this.#getRes = null;
+    const handshake = this.#handshake;
+    this.#handshake = false;
+    if (res.destroyed) {
+      // The client left before we answered: what we took is lost, so the session cannot go on.
+      this.owner?.onTransportError(this, new TransportError("poll connection closed prematurely"));
+      return true;
+    }
+    const headers: OutgoingHttpHeaders = {
+      "Content-Type": "text/plain; charset=UTF-8",
+      "cache-control": "no-store",
+    };
+    this.#ctx.decorateHeaders(headers, req, this.#sid, handshake);
+    const length = Buffer.byteLength(body);
+    const compression = this.#ctx.httpCompression;
+    const coding = compression && length >= (compression.threshold ?? 1024) ? chooseCoding(req.headers["accept-encoding"]) : null;
+    if (coding === null) {
+      headers["Content-Length"] = length;
+      res.writeHead(200, headers);
+      res.end(body);
+      return true;
+    }
+    compress(Buffer.from(body, "utf8"), coding, compression as HttpCompressionOptions, (err, out) => {
+      if (res.destroyed) return;
+      if (err) {
+        writeStatus(res, 500);
+      } else {
+        headers["Content-Encoding"] = coding;
+        headers["Content-Length"] = out.length;
+        res.writeHead(200, headers);
+        res.end(out);
+      }
+      this.owner?.onDrain(this);
+    });
+    return false;
+  }
+
+  shutdown(_mode: ShutdownMode, finalPacket: "1" | "6" = "1"): void {
+    if (this.#shut) return;
+    this.#shut = true;
+    if (this.#getRes !== null) this.#respond(finalPacket);
+    this.owner = null;
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,104 @@
+import type { IncomingMessage } from "node:http";
+import { ErrorCodes, ErrorMessages, RequestError } from "./errors.js";
+import type { AllowRequestFunction, TransportName } from "./options.js";
+import { hasInvalidOrigin, type EngineRequest } from "./request.js";
+
+// Request verification, in the reference order (PROTOCOL.md §1.8): transport known and enabled,
+// Origin characters, then sid known and transport matching (or, for a handshake: GET, a real
+// upgrade for websocket), then allowRequest, then the EIO version, then the id.
+
+/** @internal What verification needs to know about a session. */
+export interface KnownSession {
+  readonly transport: { readonly name: TransportName };
+}
+
+/** @internal Synchronous checks of any request or upgrade; null when it may proceed. */
+export function verifyRequest(
+  req: EngineRequest,
+  upgrade: boolean,
+  transports: readonly TransportName[],
+  clients: Readonly<Record<string, KnownSession>>,
+): RequestError | null {
+  const q = req._query;
+  const transport = q.transport;
+  if (transport === undefined || !transports.includes(transport as TransportName)) {
+    return new RequestError(ErrorCodes.UNKNOWN_TRANSPORT, { transport });
+  }
+  if (hasInvalidOrigin(req)) {
+    return new RequestError(ErrorCodes.BAD_REQUEST, { name: "INVALID_ORIGIN", origin: req.headers.origin });
+  }
+  const sid = q.sid;
+  if (sid) {
+    const socket = clients[sid];
+    if (socket === undefined) return new RequestError(ErrorCodes.UNKNOWN_SID, { sid });
+    const previousTransport = socket.transport.name;
+    if (!upgrade && previousTransport !== transport) {
+      return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH", transport, previousTransport });
+    }
+  } else {
+    if (req.method !== "GET") return new RequestError(ErrorCodes.BAD_HANDSHAKE_METHOD, { method: req.method });
+    if (transport === "websocket" && !upgrade) {
+      return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: "invalid transport handshake" });
+    }
+  }
+  if (upgrade && transport !== "websocket") {
+    return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: "upgrade to a non-websocket transport" });
+  }
+  return null;
+}
+
+/** @internal Runs `allowRequest` (if any); `next(null)` to go on, `next(error)` to refuse with code 4. */
+export function checkAllowRequest(
+  allow: AllowRequestFunction | undefined,
+  req: IncomingMessage,
+  next: (err: RequestError | null) => void,
+): void {
+  if (allow === undefined) return next(null);
+  let called = false;
+  try {
+    allow(req, (message, success) => {
+      if (called) return;
+      called = true;
+      if (success) return next(null);
+      const text = typeof message === "string" && message !== "" ? message : undefined;
+      next(new RequestError(ErrorCodes.FORBIDDEN, { message: text ?? ErrorMessages[ErrorCodes.FORBIDDEN] }, text));
+    });
+  } catch (err) {
+    if (!called) {
+      called = true;
+      next(new RequestError(ErrorCodes.FORBIDDEN, { message: String(err) }));
+    }
+  }
+}
+
+/** @internal §1.1, §7: a missing EIO counts as v3, which this server does not speak. */
+export function checkVersion(req: EngineRequest): RequestError | null {
+  return req._query.EIO === "4" ? null : new RequestError(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
+}
+
+/**
+ * @internal Obtains a session id from a (possibly async) generator; a throw, a rejection, an empty
+ * value or an id in use refuses the handshake with code 3.
+ */
+export function obtainId(
+  generate: () => string | Promise<string>,
+  inUse: (id: string) => boolean,
+  done: (err: RequestError | null, id?: string) => void,
+  report: (err: unknown) => void,
+): void {
+  const fail = (error: unknown) => done(new RequestError(ErrorCodes.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error }));
+  const accept = (id: unknown) => {
+    if (typeof id !== "string" || id === "") fail(new TypeError("generateId() must return a non-empty string"));
+    else if (inUse(id)) fail(new Error("generateId() returned an id in use"));
+    else done(null, id);
+  };
+  let result: string | Promise<string>;
+  try {
+    result = generate();
+  } catch (err) {
+    return fail(err);
+  }
+  if (typeof result === "string") return accept(result);
+  // `done` runs outside the promise chain's error path: a throw there is reported, never an unhandled rejection.
+  Promise.resolve(result).then(accept, fail).catch(report);
+}

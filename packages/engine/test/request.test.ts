@@ -1,0 +1,38 @@
+import { describe, expect, test } from "vitest";
+import { normalizePath } from "../src/options.js";
+import { matchesPath, parseQuery } from "../src/request.js";
+
+describe("path matching (§1.1)", () => {
+  test("normalises the path with one trailing slash", () => {
+    expect(normalizePath(undefined)).toBe("/engine.io/");
+    expect(normalizePath("/socket.io")).toBe("/socket.io/");
+    expect(normalizePath("/socket.io//")).toBe("/socket.io/");
+    expect(normalizePath("/x", false)).toBe("/x");
+  });
+
+  test("matches by prefix of the raw URL", () => {
+    expect(matchesPath("/engine.io/?EIO=4", "/engine.io/")).toBe(true);
+    expect(matchesPath("/engine.io/anything", "/engine.io/")).toBe(true);
+    expect(matchesPath("/engine.io?EIO=4", "/engine.io/")).toBe(false);
+    expect(matchesPath("/other/engine.io/", "/engine.io/")).toBe(false);
+    expect(matchesPath(undefined, "/engine.io/")).toBe(false);
+  });
+});
+
+describe("query parsing", () => {
+  test("reads parameters, first value wins, ignores the fragment", () => {
+    const q = parseQuery("/engine.io/?EIO=4&transport=polling&t=abc&x=1&x=2#frag");
+    expect({ ...q }).toEqual({ EIO: "4", transport: "polling", t: "abc", x: "1" });
+  });
+
+  test("tolerates bad percent-encoding and odd keys without throwing", () => {
+    expect(parseQuery("/?sid=%E0%A4%A&transport=%ZZ").transport).toBe("%ZZ");
+    const q = parseQuery("/?__proto__=1&constructor=2");
+    expect(q.constructor).toBe("2");
+    expect(Object.getPrototypeOf(q)).toBeNull();
+  });
+
+  test("gives an empty query when there is none", () => {
+    expect(Object.keys(parseQuery("/engine.io/"))).toEqual([]);
+  });
+});

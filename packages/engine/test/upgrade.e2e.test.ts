@@ -1,0 +1,85 @@
+// Upgrade details with a raw peer (PROTOCOL.md §1.6).
+import { afterEach, describe, expect, test } from "vitest";
+import type { CloseReason } from "../src/index.js";
+import { WebSocket } from "ws";
+import { cleanup, nextText, onCleanup, once, raw, rawHandshake, rawWebSocket, startServer } from "./helpers.js";
+
+afterEach(cleanup);
+
+describe("upgrade with a raw peer", () => {
+  test("a paused GET is released with `6` after the probe, then `5` switches the session", async () => {
+    const server = await startServer();
+    const connection = server.nextConnection();
+    const sid = await rawHandshake(server);
+    const socket = await connection;
+    const pending = raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
+    const ws = await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
+    ws.send("2probe");
+    expect(await nextText(ws)).toBe("3probe");
+    expect((await pending).body).toBe("6");
+    const upgraded = once(socket, "upgrade");
+    ws.send("5");
+    await upgraded;
+    expect(socket.transport.name).toBe("websocket");
+    socket.send("over ws");
+    expect(await nextText(ws)).toBe("4over ws");
+    const late = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
+    expect(late.status).toBe(400);
+  });
+
+  test("an upgrade without `5` is cancelled after upgradeTimeout and polling continues", async () => {
+    const server = await startServer({ upgradeTimeout: 50 });
+    const connection = server.nextConnection();
+    const sid = await rawHandshake(server);
+    const socket = await connection;
+    const ws = await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
+    ws.send("2probe");
+    expect(await nextText(ws)).toBe("3probe");
+    await once(ws, "close");
+    expect(socket.upgrading).toBe(false);
+    expect(socket.transport.name).toBe("polling");
+    socket.send("still polling");
+    const res = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
+    expect(res.body).toBe("4still polling");
+  });
+
+  test("anything but `2probe` / `5` on the probe cancels the upgrade", async () => {
+    const server = await startServer();
+    const connection = server.nextConnection();
+    const sid = await rawHandshake(server);
+    const socket = await connection;
+    const ws = await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
+    ws.send("4hello");
+    await once(ws, "close");
+    expect(socket.upgrading).toBe(false);
+    expect(socket.readyState).toBe("open");
+  });
+
+  test("close() before the client's `5`: the queue and the close move to the WebSocket", async () => {
+    const server = await startServer();
+    const connection = server.nextConnection();
+    const sid = await rawHandshake(server);
+    const socket = await connection;
+    const ws = await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
+    ws.send("2probe");
+    expect(await nextText(ws)).toBe("3probe");
+    const closed = once<[CloseReason]>(socket, "close");
+    socket.send("bye");
+    socket.close();
+    expect(socket.readyState).toBe("closing");
+    ws.send("5");
+    expect(await nextText(ws)).toBe("4bye");
+    expect((await closed)[0]).toBe("forced close");
+    await once(ws, "close");
+  });
+
+  test("a second probe while one is in progress is refused", async () => {
+    const server = await startServer();
+    const sid = await rawHandshake(server);
+    await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
+    const second = new WebSocket(`ws://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=websocket&sid=${sid}`);
+    onCleanup(() => second.terminate());
+    const [err] = await once<[Error]>(second, "error");
+    expect(err.message).toMatch(/400/);
+  });
+});

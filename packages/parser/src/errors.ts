@@ -1,0 +1,75 @@
+/**
+ * Stable codes of the errors thrown by `Decoder#add()` (PROTOCOL.md §2.7: any of them closes the connection
+ * with `parse error`). The codes never change; the messages may.
+ */
+export const DecodeErrorCode = {
+  /** Empty packet, or a first character that is not a packet type digit 0-6. */
+  BAD_TYPE: "ERR_SIO_DECODE_BAD_TYPE",
+  /** Binary packet whose `<n>-` attachment count is missing or not decimal digits. */
+  BAD_ATTACHMENTS: "ERR_SIO_DECODE_BAD_ATTACHMENTS",
+  /** Binary packet announcing more attachments than `maxAttachments` (default 10). */
+  TOO_MANY_ATTACHMENTS: "ERR_SIO_DECODE_TOO_MANY_ATTACHMENTS",
+  /** Namespace not terminated by `,` although the packet type requires a payload. */
+  BAD_NAMESPACE: "ERR_SIO_DECODE_BAD_NAMESPACE",
+  /** Ack id too large, missing on an ACK, or present on a packet type that has none. */
+  BAD_ACK_ID: "ERR_SIO_DECODE_BAD_ACK_ID",
+  /** The payload is not valid JSON (this includes ack ids with non-digits, e.g. `2abc["x"]`). */
+  INVALID_JSON: "ERR_SIO_DECODE_INVALID_JSON",
+  /** The payload does not fit the packet type (PROTOCOL.md §2.1), e.g. `2{}` or `1{}`. */
+  INVALID_PAYLOAD: "ERR_SIO_DECODE_INVALID_PAYLOAD",
+  /** An EVENT named after a reserved event (PROTOCOL.md §2.8), e.g. `2["connect"]`. */
+  RESERVED_EVENT: "ERR_SIO_DECODE_RESERVED_EVENT",
+  /** A binary chunk while no binary packet is waiting for attachments. */
+  UNEXPECTED_BINARY: "ERR_SIO_DECODE_UNEXPECTED_BINARY",
+  /** A text chunk while a binary packet is still waiting for attachments. */
+  UNEXPECTED_TEXT: "ERR_SIO_DECODE_UNEXPECTED_TEXT",
+  /** A placeholder whose `num` is not an integer in `[0, attachments)`. */
+  BAD_PLACEHOLDER: "ERR_SIO_DECODE_BAD_PLACEHOLDER",
+  /** A chunk that is neither a string nor binary data. */
+  BAD_CHUNK: "ERR_SIO_DECODE_BAD_CHUNK",
+} as const;
+
+export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode];
+
+/**
+ * Thrown by `Decoder#add()` for input that does not follow the Socket.IO v5 protocol.
+ *
+ * @example
+ * try {
+ *   decoder.add(chunk);
+ * } catch (err) {
+ *   if (err instanceof DecodeError) console.log(err.code); // e.g. "ERR_SIO_DECODE_INVALID_JSON"
+ *   closeConnection("parse error");
+ * }
+ */
+export class DecodeError extends Error {
+  readonly code: DecodeErrorCode;
+
+  constructor(code: DecodeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DecodeError";
+    this.code = code;
+  }
+}
+
+/** Stable codes of the errors thrown by `Encoder#encode()`. */
+export const EncodeErrorCode = {
+  /** `packet.type` is not one of the seven packet types. */
+  BAD_TYPE: "ERR_SIO_ENCODE_BAD_TYPE",
+} as const;
+
+export type EncodeErrorCode = (typeof EncodeErrorCode)[keyof typeof EncodeErrorCode];
+
+/**
+ * Thrown by `Encoder#encode()` for a packet it cannot put on the wire. (Data `JSON.stringify` refuses, such
+ * as a circular structure or a BigInt, throws `JSON.stringify`'s own `TypeError`.)
+ */
+export class EncodeError extends Error {
+  readonly code: EncodeErrorCode;
+
+  constructor(code: EncodeErrorCode, message: string) {
+    super(message);
+    this.name = "EncodeError";
+    this.code = code;
+  }
+}
