@@ -54,6 +54,8 @@ export class Socket extends EventEmitter<SocketEvents> {
   #probe: WebSocketTransport | null = null;
   #probed = false;
   #upgraded = false;
+  /** close() waits for the queued packets to be written before it queues the `1` (polling). */
+  #closeAfterFlush = false;
 
   /** @internal */
   constructor(id: string, ctx: SessionContext, transport: Transport, req: EngineRequest) {
@@ -152,6 +154,15 @@ export class Socket extends EventEmitter<SocketEvents> {
     // During an upgrade the `1` goes out on polling as usual; if the client completes the upgrade
     // first (`5` on the probe), #completeUpgrade delivers the queue and closes on the WebSocket.
     if (this.#probe !== null && discard) this.#cancelUpgrade();
+    if (!discard && this.#transport.name === "polling" && this.#queue.length > 0) {
+      // §1.7: the `1` travels in a response of its own, after the packets already queued. A client
+      // that handles a payload's packets a tick late (the official one does) would otherwise see
+      // the close first and lose them. The close queue bounds the wait for the GETs.
+      this.#closeAfterFlush = true;
+      this.#ctx.closeQueue.push(clock);
+      this.flush();
+      return this;
+    }
     this.#closeTransport(discard);
     return this;
   }
@@ -196,6 +207,10 @@ export class Socket extends EventEmitter<SocketEvents> {
     }
     if (closing) this.#onClose("forced close");
     else if (sync) this.#drained();
+    if (this.#closeAfterFlush && this.#readyState === "closing") {
+      this.#closeAfterFlush = false;
+      this.#push(CLOSE); // written by the next GET (this one was just answered)
+    }
   }
 
   /** @internal Runs the flush scheduled by `send()` (called once per tick by the server). */
@@ -430,6 +445,7 @@ export class Socket extends EventEmitter<SocketEvents> {
     debug("%s upgraded to websocket", this.id);
     if (this.#readyState === "closing") {
       // close() was called mid-upgrade: its `1` was meant for polling; the WebSocket closes instead.
+      this.#closeAfterFlush = false;
       if (this.#queue.last === CLOSE) this.#queue.pop();
       this.#ctx.closeQueue.remove(this.#clock);
     }

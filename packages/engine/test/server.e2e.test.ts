@@ -266,4 +266,19 @@ describe("HTTP details", () => {
     expect((await first).body).toBe("1");
     expect((await closed)[0]).toBe("transport error");
   });
+  test("close() over polling: queued packets leave first, the `1` in a response of its own", async () => {
+    const server = await startServer();
+    const connection = server.nextConnection();
+    const sid = await rawHandshake(server);
+    const socket = await connection;
+    const closed = once<[string]>(socket, "close");
+    socket.send("a");
+    socket.send("b");
+    socket.close();
+    const first = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
+    expect(first.body).toBe("4a\x1e4b");
+    const second = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
+    expect(second.body).toBe("1");
+    expect((await closed)[0]).toBe("forced close");
+  });
 });
