@@ -21,9 +21,11 @@ try {
   passed = json.numPassedTests ?? 0;
   failed = json.numFailedTests ?? 0;
   skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
-  // A suite that failed to load counts as a failure even though no test inside it ran.
+  // A file that failed without a failed test inside (it did not load, or a beforeAll threw and
+  // Vitest marked its tests skipped) still counts as one failure.
   for (const file of json.testResults ?? []) {
-    if (file.status === "failed" && (file.assertionResults ?? []).length === 0) failed += 1;
+    const results = file.assertionResults ?? [];
+    if (file.status === "failed" && !results.some((r) => r.status === "failed")) failed += 1;
   }
 } catch {
   failed += 1;
