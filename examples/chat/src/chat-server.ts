@@ -1,0 +1,167 @@
+// Builds the chat: Express for the page, @switchboard/server for the live part, a store for history.
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { Server } from "@switchboard/server";
+import { Presence } from "./presence.js";
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from "./rate-limit.js";
+import { SqliteStore } from "./sqlite-store.js";
+import { PgStore } from "./pg-store.js";
+import type { ChatStore } from "./store.js";
+import type { ChatServerIO, ChatSocket } from "./types.js";
+import { ChatError, DEFAULT_ROOM, LIMITS, checkName, checkRoom } from "./validate.js";
+import { enterRoom, exitRoom, registerHandlers, type ChatContext } from "./handlers.js";
+
+export interface ChatServerOptions {
+  /** Port to listen on; `0` picks a free one. Default `PORT` or 3000. */
+  port?: number;
+  /** Interface to bind; default all interfaces (tests pass `127.0.0.1`). */
+  host?: string;
+  /** The history store; default {@link storeFromEnv}. It is initialised and, on `close()`, closed by the chat. */
+  store?: ChatStore;
+  /** Flood limits per connection. */
+  rateLimit?: RateLimitOptions;
+  /** Engine heartbeat (ms); short values let tests notice dropped clients quickly. */
+  pingInterval?: number;
+  pingTimeout?: number;
+}
+
+export interface ChatServer {
+  app: express.Express;
+  httpServer: HttpServer;
+  io: ChatServerIO;
+  store: ChatStore;
+  port: number;
+  /** `http://localhost:<port>` */
+  url: string;
+  /** Disconnects everyone, waits for pending history writes, closes the store and the HTTP server. */
+  close(): Promise<void>;
+}
+
+/** The default store: PostgreSQL when `DATABASE_URL` is set, else SQLite at `CHAT_DB` or `examples/chat/data/chat.db`. */
+export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): ChatStore {
+  if (env["DATABASE_URL"]) return new PgStore({ connectionString: env["DATABASE_URL"] });
+  return new SqliteStore(env["CHAT_DB"] ?? fileURLToPath(new URL("../data/chat.db", import.meta.url)));
+}
+
+/**
+ * Starts a chat server and resolves once it listens.
+ * @example
+ * const chat = await createChatServer({ port: 0, store: new SqliteStore("/tmp/chat.db") });
+ * console.log(chat.url);
+ * await chat.close();
+ */
+export async function createChatServer(opts: ChatServerOptions = {}): Promise<ChatServer> {
+  const store = opts.store ?? storeFromEnv();
+  await store.init();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    // The page needs nothing from elsewhere; a strict CSP is a second wall behind textContent.
+    res.setHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    next();
+  });
+  app.use(express.static(fileURLToPath(new URL("../public/", import.meta.url))));
+  const httpServer = createServer(app);
+  // Messages are at most 2000 characters; 64 KiB per packet leaves room for the envelope and nothing more.
+  const io: ChatServerIO = new Server(httpServer, {
+    maxHttpBufferSize: 64 * 1024,
+    ...(opts.pingInterval === undefined ? {} : { pingInterval: opts.pingInterval }),
+    ...(opts.pingTimeout === undefined ? {} : { pingTimeout: opts.pingTimeout }),
+  });
+  const ctx: ChatContext = { io, store, presence: new Presence([DEFAULT_ROOM]), pending: new Set() };
+  const limits = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+
+  io.use((socket, next) => {
+    try {
+      admit(ctx, socket, limits);
+      next();
+    } catch (err) {
+      const e = err instanceof ChatError ? err : new ChatError("ERR_CHAT_INTERNAL", "Cannot join right now");
+      next(Object.assign(new Error(e.message), { data: { code: e.code } }));
+    }
+  });
+  io.on("connection", (socket) => {
+    onConnection(ctx, socket).catch((err: unknown) => {
+      console.error("chat: connection setup failed", err);
+      socket.disconnect(true);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(opts.port ?? Number(process.env["PORT"] ?? 3000), opts.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await io.close();
+      await Promise.allSettled([...ctx.pending]);
+      await store.close();
+    })());
+  return { app, httpServer, io, store, port, url: `http://localhost:${port}`, close };
+}
+
+/** The join middleware: a valid, free name (or a reconnect of the same tab, proven by its token). */
+function admit(ctx: ChatContext, socket: ChatSocket, limits: RateLimitOptions): void {
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  const name = checkName(auth?.["name"]);
+  const token = typeof auth?.["token"] === "string" && auth["token"].length <= 64 ? auth["token"] : undefined;
+  const holder = ctx.presence.holder(name);
+  const held = holder !== undefined && ctx.io.sockets.sockets.has(holder.socketId);
+  if (held && (token === undefined || holder.token !== token)) {
+    throw new ChatError("ERR_CHAT_NAME_TAKEN", `The name "${name}" is already taken`);
+  }
+  const wanted = Array.isArray(auth?.["rooms"]) ? (auth["rooms"] as unknown[]).slice(0, LIMITS.rooms).flatMap(safeRoom) : [];
+  socket.data = {
+    name,
+    token,
+    rooms: new Set(),
+    wanted: wanted.length > 0 ? [...new Set(wanted)] : [DEFAULT_ROOM],
+    bucket: new TokenBucket(limits),
+    lastTyping: 0,
+  };
+  ctx.presence.claim(name, socket.id, token);
+  // Same tab reconnecting while its old connection has not timed out yet: the new one wins.
+  if (held) ctx.io.sockets.sockets.get(holder.socketId)?.disconnect(true);
+}
+
+function safeRoom(value: unknown): string[] {
+  try {
+    return [checkRoom(value)];
+  } catch {
+    return [];
+  }
+}
+
+async function onConnection(ctx: ChatContext, socket: ChatSocket): Promise<void> {
+  const { io, presence } = ctx;
+  // Two connects racing for one name: the later middleware won the claim, this one steps aside.
+  if (presence.holder(socket.data.name)?.socketId !== socket.id) {
+    socket.emit("refused", { code: "ERR_CHAT_NAME_TAKEN", error: `The name "${socket.data.name}" is already taken` });
+    socket.disconnect(true);
+    return;
+  }
+  registerHandlers(ctx, socket);
+  // Undecodable packets close this connection only (the server does that); say so in one line, no stack.
+  socket.on("error", (err) => console.warn(`chat: closing ${socket.data.name}'s connection: ${err.message}`));
+  socket.on("disconnect", () => onDisconnect(ctx, socket));
+  io.emit("users", presence.users());
+  const joined = [];
+  for (const room of socket.data.wanted) joined.push(await enterRoom(ctx, socket, room));
+  if (socket.connected) socket.emit("welcome", { name: socket.data.name, users: presence.users(), rooms: presence.rooms(), joined });
+}
+
+function onDisconnect(ctx: ChatContext, socket: ChatSocket): void {
+  const released = ctx.presence.release(socket.data.name, socket.id);
+  for (const room of [...socket.data.rooms]) exitRoom(ctx, socket, room, released);
+  if (released) ctx.io.emit("users", ctx.presence.users());
+}

@@ -1,0 +1,256 @@
+import { Emitter } from "@switchboard/emitter";
+import type { Packet } from "@switchboard/parser";
+import debugModule from "debug";
+import type {
+  AdapterEvents,
+  AdapterNamespace,
+  AdapterSocket,
+  BroadcastOptions,
+  PrivateSessionId,
+  RemoteSocketDetails,
+  Room,
+  Session,
+  SessionToPersist,
+  SocketId,
+  WriteFlags,
+} from "./types.js";
+
+const debug = debugModule("socket.io-adapter");
+
+/**
+ * The adapter of one namespace: room membership of its local sockets and delivery of broadcasts
+ * (PROTOCOL.md §5.1). This base class is the in-memory (single node) adapter; cluster adapters
+ * extend it and forward what is not `local` to the other nodes.
+ *
+ * @example
+ * ```ts
+ * io.of("/").adapter.on("join-room", (room, id) => console.log(`${id} joined ${room}`));
+ * ```
+ */
+export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
+  /** room → ids of the local sockets in it */
+  readonly rooms: Map<Room, Set<SocketId>> = new Map();
+  /** socket id → its rooms (this Set is the server socket's `rooms`) */
+  readonly sids: Map<SocketId, Set<Room>> = new Map();
+  readonly nsp: AdapterNamespace;
+
+  constructor(nsp: AdapterNamespace) {
+    super();
+    this.nsp = nsp;
+  }
+
+  /** Called once by the namespace after construction. */
+  init(): Promise<void> | void {}
+
+  /** Called when the namespace or the server closes. */
+  close(): Promise<void> | void {}
+
+  /** Number of nodes in the cluster: always 1 in memory. */
+  serverCount(): Promise<number> {
+    return Promise.resolve(1);
+  }
+
+  /** Add a local socket to rooms. */
+  addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
+    let own = this.sids.get(id);
+    if (own === undefined) {
+      own = new Set();
+      this.sids.set(id, own);
+    }
+    for (const room of rooms) {
+      own.add(room);
+      let members = this.rooms.get(room);
+      if (members === undefined) {
+        members = new Set();
+        this.rooms.set(room, members);
+        this.emit("create-room", room);
+      }
+      if (!members.has(id)) {
+        members.add(id);
+        this.emit("join-room", room, id);
+      }
+    }
+  }
+
+  /** Remove a local socket from one room. */
+  del(id: SocketId, room: Room): Promise<void> | void {
+    this.sids.get(id)?.delete(room);
+    this.#leave(room, id);
+  }
+
+  /** Remove a local socket from every room (on disconnect). */
+  delAll(id: SocketId): void {
+    const own = this.sids.get(id);
+    if (own === undefined) return;
+    for (const room of own) this.#leave(room, id);
+    this.sids.delete(id);
+  }
+
+  #leave(room: Room, id: SocketId): void {
+    const members = this.rooms.get(room);
+    if (members === undefined) return;
+    if (members.delete(id)) this.emit("leave-room", room, id);
+    if (members.size === 0 && this.rooms.delete(room)) this.emit("delete-room", room);
+  }
+
+  /**
+   * Send a packet to every matching local socket. The packet is encoded once, lazily on the first
+   * recipient, and the same prepared bytes are written to each of them.
+   */
+  broadcast(packet: Packet, opts: BroadcastOptions): void {
+    packet.nsp = this.nsp.name;
+    const write = writeFlags(opts);
+    let prepared: unknown;
+    let encoded = false;
+    this.apply(opts, (socket) => {
+      if (!encoded) {
+        prepared = this.nsp.prepare(packet);
+        encoded = true;
+      }
+      socket.deliver(packet, prepared, write);
+    });
+  }
+
+  /**
+   * Like {@link broadcast}, with an ack id: `clientCountCallback` receives how many sockets were
+   * targeted on this node, then `ack` is called once per response with the response's arguments.
+   */
+  broadcastWithAck(
+    packet: Packet,
+    opts: BroadcastOptions,
+    clientCountCallback: (clientCount: number) => void,
+    ack: (...args: unknown[]) => void,
+  ): void {
+    packet.nsp = this.nsp.name;
+    packet.id = this.nsp.nextAckId();
+    const write = writeFlags(opts);
+    let prepared: unknown;
+    let count = 0;
+    this.apply(opts, (socket) => {
+      if (count === 0) prepared = this.nsp.prepare(packet);
+      count++;
+      socket.registerAck(packet.id as number, ack);
+      socket.deliver(packet, prepared, write);
+    });
+    clientCountCallback(count);
+  }
+
+  /** Ids of the local sockets in any of `rooms` (all sockets when empty). */
+  sockets(rooms: Set<Room>): Promise<Set<SocketId>> {
+    const ids = new Set<SocketId>();
+    this.apply({ rooms }, (socket) => ids.add(socket.id));
+    return Promise.resolve(ids);
+  }
+
+  /** The rooms of a local socket, or undefined if it is unknown here. */
+  socketRooms(id: SocketId): Set<Room> | undefined {
+    return this.sids.get(id);
+  }
+
+  /** The matching sockets (cluster adapters add the other nodes' sockets, serialised). */
+  fetchSockets(opts: BroadcastOptions): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
+    const found: AdapterSocket[] = [];
+    this.apply(opts, (socket) => found.push(socket));
+    return Promise.resolve(found);
+  }
+
+  /** Make the matching sockets join `rooms`. */
+  addSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    for (const socket of this.#snapshot(opts)) settle(socket.join(rooms));
+  }
+
+  /** Make the matching sockets leave `rooms`. */
+  delSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    for (const socket of this.#snapshot(opts)) {
+      for (const room of rooms) settle(socket.leave(room));
+    }
+  }
+
+  /** Disconnect the matching sockets (`close` also closes their underlying connections). */
+  disconnectSockets(opts: BroadcastOptions, close: boolean): void {
+    for (const socket of this.#snapshot(opts)) socket.disconnect(close);
+  }
+
+  /** Send an event to the other nodes. A single node has none: this only warns. */
+  serverSideEmit(packet: unknown[]): void {
+    void packet;
+    console.warn("this adapter does not support the serverSideEmit() functionality");
+  }
+
+  /** Save a session for connection state recovery. The base adapter does not support it. */
+  persistSession(session: SessionToPersist): Promise<void> | void {
+    void session;
+  }
+
+  /** Restore a session for connection state recovery. The base adapter does not support it. */
+  restoreSession(pid: PrivateSessionId, offset: string): Promise<Session | null> {
+    void pid;
+    void offset;
+    return Promise.resolve(null);
+  }
+
+  /**
+   * Call `callback` once for each local socket matched by `opts`: members of any room in
+   * `opts.rooms` (every socket when empty), de-duplicated, minus members of `opts.except`.
+   */
+  apply(opts: BroadcastOptions, callback: (socket: AdapterSocket) => void): void {
+    const rooms = opts.rooms;
+    const except = this.#exceptIds(opts.except);
+    const sockets = this.nsp.sockets;
+    if (rooms.size === 0) {
+      for (const id of this.sids.keys()) {
+        if (except !== undefined && except.has(id)) continue;
+        const socket = sockets.get(id);
+        if (socket !== undefined) callback(socket);
+      }
+      return;
+    }
+    // One room needs no de-duplication: a Set holds each id once.
+    const seen = rooms.size > 1 ? new Set<SocketId>() : undefined;
+    for (const room of rooms) {
+      const members = this.rooms.get(room);
+      if (members === undefined) continue;
+      for (const id of members) {
+        if (except !== undefined && except.has(id)) continue;
+        if (seen !== undefined) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        const socket = sockets.get(id);
+        if (socket !== undefined) callback(socket);
+      }
+    }
+  }
+
+  /** Ids of sockets in any of the `except` rooms, or undefined when nothing is excluded. */
+  #exceptIds(except: Set<Room> | undefined): Set<SocketId> | undefined {
+    if (except === undefined || except.size === 0) return undefined;
+    const ids = new Set<SocketId>();
+    for (const room of except) {
+      const members = this.rooms.get(room);
+      if (members !== undefined) for (const id of members) ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Matching sockets collected first, for operations that change room membership while iterating. */
+  #snapshot(opts: BroadcastOptions): AdapterSocket[] {
+    const found: AdapterSocket[] = [];
+    this.apply(opts, (socket) => found.push(socket));
+    debug("%d socket(s) matched in %s", found.length, this.nsp.name);
+    return found;
+  }
+}
+
+/** A cluster adapter's membership calls may be async: their failures are logged, never unhandled. */
+function settle(result: Promise<void> | void): void {
+  if (result !== undefined) result.catch((err: unknown) => console.error(err));
+}
+
+function writeFlags(opts: BroadcastOptions): WriteFlags {
+  const flags = opts.flags;
+  if (flags === undefined) return DEFAULT_WRITE;
+  return { volatile: flags.volatile === true, compress: flags.compress !== false };
+}
+
+const DEFAULT_WRITE: WriteFlags = Object.freeze({ volatile: false, compress: true });

@@ -1,0 +1,51 @@
+/** Options of {@link Backoff}; names follow the Manager's reconnection options. */
+export interface BackoffOptions {
+  /** First delay in ms. Default 1000. */
+  min?: number;
+  /** Upper bound in ms. Default 5000. */
+  max?: number;
+  /** Jitter: the delay varies by ± this fraction. Default 0.5. */
+  jitter?: number;
+  /** Growth factor per attempt. Default 2. */
+  factor?: number;
+}
+
+/**
+ * Exponential backoff with jitter (PROTOCOL.md §4): attempt n waits `min * factor^n`, moved by up to
+ * ±`jitter` of itself, capped at `max`. `attempts` counts the delays handed out since the last `reset()`.
+ * @example
+ * const b = new Backoff({ min: 100, max: 1000, jitter: 0 });
+ * b.duration(); // 100
+ * b.duration(); // 200
+ */
+export class Backoff {
+  // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
+  declare min: number;
+  declare max: number;
+  declare jitter: number;
+  declare factor: number;
+  attempts = 0;
+
+  constructor(opts: BackoffOptions = {}) {
+    this.min = opts.min ?? 1000;
+    this.max = opts.max ?? 5000;
+    this.jitter = opts.jitter !== undefined && opts.jitter > 0 && opts.jitter <= 1 ? opts.jitter : 0;
+    this.factor = opts.factor ?? 2;
+  }
+
+  /** The next delay in ms; counts an attempt. */
+  duration(random: () => number = Math.random): number {
+    // Capped before the jitter so that a long outage cannot overflow to Infinity (and NaN).
+    let ms = Math.min(this.min * Math.pow(this.factor, this.attempts++), this.max);
+    if (this.jitter) {
+      const deviation = Math.floor(random() * this.jitter * ms);
+      ms = random() < 0.5 ? ms - deviation : ms + deviation;
+    }
+    return Math.max(0, Math.min(ms, this.max));
+  }
+
+  /** Back to the first delay. */
+  reset(): void {
+    this.attempts = 0;
+  }
+}

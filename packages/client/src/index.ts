@@ -1,0 +1,56 @@
+import { Manager } from "./manager.js";
+import type { ManagerOptions, SocketOptions } from "./options.js";
+import { Socket as SocketClass, type Socket } from "./socket.js";
+import { parseUrl } from "./url.js";
+import { debug } from "./log.js";
+
+const log = debug("socket.io-client");
+
+/** Managers by origin + path, shared between `io()` calls (multiplexing, PROTOCOL.md §4). */
+const cache: Record<string, Manager> = {};
+
+/**
+ * Connects to a namespace of a Socket.IO server (the twin of socket.io-client's `io`). Namespaces of one
+ * server share one connection unless `forceNew`, `multiplex: false`, or the namespace is already open.
+ * @example
+ * const socket = io("https://example.com/admin", { auth: { token: "abc" } });
+ * socket.on("connect", () => console.log(socket.id));
+ */
+function lookup(opts?: Partial<ManagerOptions & SocketOptions>): Socket;
+function lookup(uri?: string, opts?: Partial<ManagerOptions & SocketOptions>): Socket;
+function lookup(uri?: string | Partial<ManagerOptions & SocketOptions>, opts?: Partial<ManagerOptions & SocketOptions>): Socket {
+  if (typeof uri === "object") {
+    opts = uri;
+    uri = undefined;
+  }
+  const o: Partial<ManagerOptions & SocketOptions> = opts ?? {};
+  const parsed = parseUrl(uri, o.path ?? "/socket.io");
+  const id = parsed.id;
+  const sameNamespace = cache[id] !== undefined && parsed.nsp in cache[id].nsps;
+  const newConnection = o.forceNew || (o as Record<string, unknown>)["force new connection"] || o.multiplex === false || sameNamespace;
+  let io: Manager;
+  if (newConnection) {
+    log("ignoring socket cache for %s", parsed.source);
+    io = new Manager(parsed.source, o);
+  } else {
+    if (!cache[id]) {
+      log("new io instance for %s", parsed.source);
+      cache[id] = new Manager(parsed.source, o);
+    }
+    io = cache[id];
+  }
+  if (parsed.query && !o.query) o.query = parsed.query;
+  return io.socket(parsed.nsp, o);
+}
+
+// socket.io-client's default export also carries the classes (`io.Manager`, `io.connect`), e.g. for the global `io`.
+Object.assign(lookup, { Manager, Socket: SocketClass, io: lookup, connect: lookup });
+
+export { lookup as io, lookup as connect, lookup as default };
+export { Manager, type ManagerReservedEvents, type DisconnectDescription } from "./manager.js";
+export { Socket, type DisconnectReason, type SocketReservedEvents } from "./socket.js";
+export { Backoff, type BackoffOptions } from "./backoff.js";
+export { ClientError, ConnectError, ErrorCode } from "./errors.js";
+export type { ManagerOptions, SocketOptions, Parser } from "./options.js";
+export { protocol } from "@switchboard/parser";
+export type { DefaultEventsMap, EventsMap } from "@switchboard/emitter";

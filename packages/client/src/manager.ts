@@ -1,0 +1,334 @@
+import { Emitter, type DefaultEventsMap, type EventsMap } from "@switchboard/emitter";
+import { Socket as Engine, type SocketEvents as EngineEvents } from "@switchboard/engine-client";
+import { Decoder as SioDecoder, Encoder as SioEncoder, type Packet } from "@switchboard/parser";
+import { Backoff } from "./backoff.js";
+import { ClientError, ErrorCode } from "./errors.js";
+import { debug } from "./log.js";
+import type { ManagerOptions, Parser, SocketOptions } from "./options.js";
+import { Socket } from "./socket.js";
+
+const log = debug("socket.io-client:manager");
+
+// Named imports (not `import *`), so that bundles keep only the codec, not the whole parser module.
+const defaultParser = { Encoder: SioEncoder, Decoder: SioDecoder } as unknown as Parser;
+
+/** Description given with a `close`/`disconnect` reason (the engine's error or close details). */
+export type DisconnectDescription = Error | { description: string; context?: unknown };
+
+export interface ManagerReservedEvents {
+  open: () => void;
+  error: (err: Error) => void;
+  ping: () => void;
+  packet: (packet: Packet) => void;
+  close: (reason: string, description?: DisconnectDescription) => void;
+  reconnect_failed: () => void;
+  reconnect_attempt: (attempt: number) => void;
+  reconnect_error: (err: Error) => void;
+  reconnect: (attempt: number) => void;
+}
+
+type Encoder = InstanceType<Parser["Encoder"]>;
+type Decoder = InstanceType<Parser["Decoder"]>;
+
+/**
+ * One Engine.IO connection shared by the namespace sockets of a server: reconnection with backoff, connect
+ * timeout, packet encoding and decoding (PROTOCOL.md §4).
+ */
+export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends Emitter<
+  Record<never, never>,
+  Record<never, never>,
+  ManagerReservedEvents
+> {
+  /** The Engine.IO client socket of the current connection. */
+  engine!: Engine;
+  /** The namespace sockets created by this Manager. @internal */
+  readonly nsps: Record<string, Socket<ListenEvents, EmitEvents>> = {};
+  /** @internal */ readyState: "opening" | "open" | "closed" = "closed";
+  // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
+  /** @internal */ reconnecting = false;
+  /** @internal */ declare readonly autoConnect: boolean;
+  declare readonly opts: ManagerOptions;
+  /** The URI given to the constructor. */
+  declare readonly uri: string | undefined;
+  readonly #backoff: Backoff;
+  readonly #encoder: Encoder;
+  readonly #decoder: Decoder;
+  #reconnection: boolean;
+  #reconnectionAttempts: number;
+  #timeout: number | false;
+  #skipReconnect = false;
+  #subs: Array<() => void> = [];
+  #decoded: Packet | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @example
+   * const manager = new Manager("https://example.com", { reconnectionDelayMax: 10000 });
+   * const socket = manager.socket("/admin");
+   */
+  constructor(uri?: string | Partial<ManagerOptions>, opts?: Partial<ManagerOptions>) {
+    super();
+    if (uri && typeof uri === "object") {
+      opts = uri;
+      uri = undefined;
+    }
+    const o: ManagerOptions = { ...opts };
+    o.path = o.path ?? "/socket.io";
+    this.opts = o;
+    this.uri = uri;
+    this.#reconnection = o.reconnection !== false;
+    this.#reconnectionAttempts = o.reconnectionAttempts ?? Infinity;
+    this.#backoff = new Backoff({ min: o.reconnectionDelay ?? 1000, max: o.reconnectionDelayMax ?? 5000, jitter: o.randomizationFactor ?? 0.5 });
+    this.#timeout = o.timeout ?? 20000;
+    const parser: Parser = o.parser ?? defaultParser;
+    this.#encoder = new parser.Encoder();
+    this.#decoder = new parser.Decoder();
+    this.#decoder.on("decoded", (packet) => {
+      this.#decoded = packet;
+    });
+    this.autoConnect = o.autoConnect !== false;
+    if (this.autoConnect) this.open();
+  }
+
+  /** Gets or sets `reconnection`. @example manager.reconnection(false); */
+  reconnection(): boolean;
+  reconnection(v: boolean): this;
+  reconnection(v?: boolean): this | boolean {
+    if (v === undefined) return this.#reconnection;
+    this.#reconnection = !!v;
+    if (!v) this.#skipReconnect = true;
+    return this;
+  }
+
+  /** Gets or sets `reconnectionAttempts`. @example manager.reconnectionAttempts(5); */
+  reconnectionAttempts(): number;
+  reconnectionAttempts(v: number): this;
+  reconnectionAttempts(v?: number): this | number {
+    if (v === undefined) return this.#reconnectionAttempts;
+    this.#reconnectionAttempts = v;
+    return this;
+  }
+
+  /** Gets or sets `reconnectionDelay` (ms). @example manager.reconnectionDelay(500); */
+  reconnectionDelay(): number;
+  reconnectionDelay(v: number): this;
+  reconnectionDelay(v?: number): this | number {
+    if (v === undefined) return this.#backoff.min;
+    this.#backoff.min = v;
+    return this;
+  }
+
+  /** Gets or sets `randomizationFactor`. @example manager.randomizationFactor(0); */
+  randomizationFactor(): number;
+  randomizationFactor(v: number): this;
+  randomizationFactor(v?: number): this | number {
+    if (v === undefined) return this.#backoff.jitter;
+    this.#backoff.jitter = v;
+    return this;
+  }
+
+  /** Gets or sets `reconnectionDelayMax` (ms). @example manager.reconnectionDelayMax(10000); */
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(v: number): this;
+  reconnectionDelayMax(v?: number): this | number {
+    if (v === undefined) return this.#backoff.max;
+    this.#backoff.max = v;
+    return this;
+  }
+
+  /** Gets or sets the connect `timeout` (ms or `false`). @example manager.timeout(5000); */
+  timeout(): number | false;
+  timeout(v: number | false): this;
+  timeout(v?: number | false): this | number | false {
+    if (v === undefined) return this.#timeout;
+    this.#timeout = v;
+    return this;
+  }
+
+  /**
+   * Opens the connection (no-op when already open or opening). `fn` gets the error if it fails.
+   * @example
+   * const manager = new Manager(url, { autoConnect: false });
+   * manager.open((err) => console.log(err ? "failed" : "connected"));
+   */
+  open(fn?: (err?: Error) => void): this {
+    if (this.readyState === "open" || this.readyState === "opening") return this;
+    log("opening %s", this.uri);
+    const engine = new Engine(this.uri, this.opts);
+    this.engine = engine;
+    this.readyState = "opening";
+    this.#skipReconnect = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const offOpen = on(engine, "open", () => {
+      clearTimeout(timer);
+      this.#onopen();
+      fn?.();
+    });
+    const onError = (err: Error): void => {
+      clearTimeout(timer);
+      this.#cleanup();
+      this.readyState = "closed";
+      this.emitReserved("error", err);
+      if (fn) fn(err);
+      else this.#maybeReconnectOnOpen();
+    };
+    const offError = on(engine, "error", onError);
+    // Closed before the handshake without an error (e.g. an undecodable handshake: `parse error`).
+    const offClose = on(engine, "close", (reason) => onError(new ClientError(reason, ErrorCode.CONNECT_CLOSED)));
+    if (this.#timeout !== false) {
+      const ms = this.#timeout;
+      timer = setTimeout(() => {
+        log("connect attempt timed out after %d", ms);
+        onError(new ClientError("timeout", ErrorCode.CONNECT_TIMEOUT)); // unsubscribes first
+        engine.close();
+      }, ms);
+      if (this.opts.autoUnref) (timer as { unref?: () => void }).unref?.();
+    }
+    this.#subs.push(offOpen, offError, offClose, () => clearTimeout(timer));
+    return this;
+  }
+
+  /** Alias of {@link Manager.open}. */
+  connect(fn?: (err?: Error) => void): this {
+    return this.open(fn);
+  }
+
+  #onopen(): void {
+    log("open");
+    this.#cleanup();
+    this.readyState = "open";
+    this.emitReserved("open");
+    const engine = this.engine;
+    this.#subs.push(
+      on(engine, "ping", () => this.emitReserved("ping")),
+      on(engine, "data", (data) => this.#ondata(data)),
+      on(engine, "error", (err) => this.emitReserved("error", err)),
+      on(engine, "close", (reason, description) => this.#onclose(reason, description)),
+    );
+  }
+
+  #ondata(data: unknown): void {
+    try {
+      this.#decoder.add(data);
+    } catch (err) {
+      // A malformed packet from the server (PROTOCOL.md §2.7 client side).
+      log("parse error %o", err);
+      this.#onclose("parse error", err as Error);
+      return;
+    }
+    const packet = this.#decoded;
+    if (!packet) return; // waiting for more binary attachments
+    this.#decoded = undefined;
+    // Dispatched after decoding, so that a throwing user handler cannot be taken for a parse error; its
+    // exception is rethrown on its own (like socket.io-client's deferred dispatch) so our state stays intact.
+    try {
+      this.emitReserved("packet", packet);
+      this.nsps[packet.nsp]?.onpacket(packet);
+    } catch (err) {
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+
+  /**
+   * Creates (or returns) the socket for a namespace.
+   * @example
+   * const admin = manager.socket("/admin", { auth: { token: "abc" } });
+   */
+  socket(nsp: string, opts?: SocketOptions): Socket<ListenEvents, EmitEvents> {
+    let socket = this.nsps[nsp];
+    if (!socket) {
+      socket = new Socket<ListenEvents, EmitEvents>(this, nsp, opts);
+      this.nsps[nsp] = socket;
+    } else if (this.autoConnect && !socket.active) {
+      socket.connect();
+    }
+    return socket;
+  }
+
+  /** A socket left: close the connection once no socket is active. @internal */
+  destroySocket(_socket: Socket<ListenEvents, EmitEvents>): void {
+    for (const nsp in this.nsps) if (this.nsps[nsp]!.active) return;
+    this.#close();
+  }
+
+  /** Encodes and writes a packet. @internal */
+  packet(packet: Packet & { options?: { compress?: boolean } }): void {
+    const chunks = this.#encoder.encode(packet);
+    for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, packet.options);
+  }
+
+  #cleanup(): void {
+    for (const off of this.#subs) off();
+    this.#subs = [];
+    this.#decoded = undefined;
+    this.#decoder.destroy();
+  }
+
+  #close(): void {
+    log("disconnect");
+    this.#skipReconnect = true;
+    this.reconnecting = false;
+    clearTimeout(this.#reconnectTimer);
+    this.#onclose("forced close");
+  }
+
+  /** Alias kept for socket.io-client compatibility: closes the connection and stops reconnecting. */
+  disconnect(): void {
+    this.#close();
+  }
+
+  #onclose(reason: string, description?: DisconnectDescription): void {
+    log("closed due to %s", reason);
+    this.#cleanup();
+    this.engine?.close();
+    this.#backoff.reset();
+    this.readyState = "closed";
+    this.emitReserved("close", reason, description);
+    if (this.#reconnection && !this.#skipReconnect) this.#reconnect();
+  }
+
+  #maybeReconnectOnOpen(): void {
+    // Only the first failure starts the loop; later ones are handled by #reconnect's callback.
+    if (!this.reconnecting && this.#reconnection && this.#backoff.attempts === 0) this.#reconnect();
+  }
+
+  #reconnect(): void {
+    if (this.reconnecting || this.#skipReconnect) return;
+    if (this.#backoff.attempts >= this.#reconnectionAttempts) {
+      log("reconnect failed");
+      this.#backoff.reset();
+      this.emitReserved("reconnect_failed");
+      this.reconnecting = false;
+      return;
+    }
+    const delay = this.#backoff.duration();
+    log("will wait %dms before reconnect attempt", delay);
+    this.reconnecting = true;
+    this.#reconnectTimer = setTimeout(() => {
+      if (this.#skipReconnect) return;
+      this.emitReserved("reconnect_attempt", this.#backoff.attempts);
+      if (this.#skipReconnect) return; // a listener may have closed the manager
+      this.open((err) => {
+        if (err) {
+          this.reconnecting = false;
+          this.#reconnect();
+          this.emitReserved("reconnect_error", err);
+        } else {
+          const attempts = this.#backoff.attempts;
+          this.reconnecting = false;
+          this.#backoff.reset();
+          this.emitReserved("reconnect", attempts);
+        }
+      });
+    }, delay);
+    if (this.opts.autoUnref) (this.#reconnectTimer as { unref?: () => void }).unref?.();
+  }
+}
+
+/** Subscribes and returns the unsubscriber (connection-time only, never per packet). */
+function on<Ev extends keyof EngineEvents>(emitter: Engine, ev: Ev, fn: EngineEvents[Ev]): () => void {
+  emitter.on(ev, fn as never);
+  return () => emitter.off(ev, fn as never);
+}

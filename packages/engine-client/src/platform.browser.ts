@@ -1,0 +1,52 @@
+// Browser platform: `fetch` for long-polling, the global WebSocket. No `node:*` here.
+import type { Platform, PollCallback, PollRequest, WebSocketLike } from "./platform.js";
+
+function request(req: PollRequest, done: PollCallback): () => void {
+  const ctrl = new AbortController();
+  const headers: Record<string, string> = { ...req.opts.extraHeaders };
+  if (req.body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
+  let finished = false;
+  const finish = (err: unknown, status: number, body: string): void => {
+    if (finished) return;
+    finished = true;
+    done(err, status, body);
+  };
+  fetch(req.url, {
+    method: req.method,
+    body: req.body,
+    headers,
+    // Like XHR without withCredentials: cookies same-origin only (sticky-session cookies keep working).
+    credentials: req.opts.withCredentials ? "include" : "same-origin",
+    signal: ctrl.signal,
+  })
+    .then((res) => res.text().then((text) => finish(null, res.status, text)))
+    // Network and body errors; also a throw from `done` (then a no-op), so no rejection goes unhandled.
+    .catch((err: unknown) => finish(err, 0, ""));
+  return () => {
+    finished = true;
+    ctrl.abort();
+  };
+}
+
+export const browserPlatform: Platform = {
+  request,
+  websocket(url, opts): WebSocketLike {
+    return new WebSocket(url, opts.protocols) as unknown as WebSocketLike;
+  },
+  wsBinaryType: "arraybuffer",
+  wsCompress: false,
+  // The codec already yields standalone ArrayBuffers; no conversion of our own to ship.
+  binaryType: "arraybuffer",
+  pageHooks(onUnload, onOffline) {
+    if (typeof addEventListener !== "function") return () => {};
+    // Going offline kills connections silently; act now instead of waiting for the heartbeat.
+    const watchOffline = typeof location !== "undefined" && location.hostname !== "localhost";
+    // One helper adds and removes the same pair of listeners.
+    const hooks = (fn: typeof addEventListener): void => {
+      if (onUnload) fn("beforeunload", onUnload, false);
+      if (watchOffline) fn("offline", onOffline, false);
+    };
+    hooks(addEventListener);
+    return () => hooks(removeEventListener);
+  },
+};

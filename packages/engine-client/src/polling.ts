@@ -1,0 +1,143 @@
+import { decodeBatch, encodeBatch, type Packet } from "./codec.js";
+import { ErrorCode } from "./errors.js";
+import { debug } from "./log.js";
+import type { PollRequest } from "./platform.js";
+import { Transport, type TransportContext } from "./transport.js";
+
+const log = debug("engine.io-client:polling");
+
+/**
+ * HTTP long-polling (PROTOCOL.md §1.3): one GET in flight to receive, one POST in flight to send, payloads
+ * joined by 0x1e with binary as `b`+base64. The HTTP mechanics come from the platform.
+ */
+export class Polling extends Transport {
+  readonly name = "polling";
+  #polling = false;
+  #pauseGen = 0;
+  #abortPoll: (() => void) | undefined;
+  #abortPost: (() => void) | undefined;
+
+  constructor(ctx: TransportContext) {
+    super(ctx);
+    this.onPollDone = this.onPollDone.bind(this);
+    this.onPostDone = this.onPostDone.bind(this);
+  }
+
+  /** Whether a GET is in flight. */
+  get polling(): boolean {
+    return this.#polling;
+  }
+
+  protected doOpen(): void {
+    this.poll();
+  }
+
+  override pause(onPause: () => void): void {
+    this.readyState = "pausing";
+    const gen = ++this.#pauseGen;
+    let waiting = 0;
+    const done = (): void => {
+      if (gen !== this.#pauseGen) return; // resumed meanwhile
+      if (--waiting === 0) {
+        log("paused");
+        this.readyState = "paused";
+        onPause();
+      }
+    };
+    if (this.#polling) {
+      waiting++;
+      this.once("pollComplete", done);
+    }
+    if (!this.writable) {
+      waiting++;
+      this.once("drain", done);
+    }
+    if (waiting === 0) {
+      waiting = 1;
+      done();
+    }
+  }
+
+  /** Back to normal traffic after a failed upgrade. */
+  override resume(): void {
+    if (this.readyState !== "pausing" && this.readyState !== "paused") return;
+    this.#pauseGen++;
+    this.readyState = "open";
+    if (!this.#polling) this.poll();
+  }
+
+  /** Starts a GET. */
+  poll(): void {
+    this.#polling = true;
+    this.#abortPoll = this.request("GET", undefined, this.onPollDone);
+    this.emitReserved("poll");
+  }
+
+  protected doClose(): void {
+    if (this.readyState !== "opening") {
+      log("sending close packet");
+      this.write([{ type: "close" }]);
+    } else {
+      // Still opening: nothing to tell the server yet; stop the handshake request.
+      this.#abortPoll?.();
+    }
+  }
+
+  protected write(packets: Packet[]): void {
+    this.writable = false;
+    this.#abortPost = this.request("POST", encodeBatch(packets), this.onPostDone);
+  }
+
+  private request(method: "GET" | "POST", body: string | undefined, done: (err: unknown, status: number, body: string) => void): () => void {
+    const req: PollRequest = { method, url: this.uri("http", this.ctx.opts.timestampRequests !== false), body, opts: this.ctx.opts, jar: this.ctx.jar };
+    return this.ctx.platform.request(req, done);
+  }
+
+  private onPollDone(err: unknown, status: number, body: string): void {
+    this.#abortPoll = undefined;
+    if (this.readyState === "closed" || this.readyState === undefined) return;
+    if (err || status !== 200) {
+      this.onError("xhr poll error", ErrorCode.POLL, err ?? status);
+      return;
+    }
+    this.onPayload(body);
+  }
+
+  private onPostDone(err: unknown, status: number): void {
+    this.#abortPost = undefined;
+    if (this.readyState === "closed" || this.readyState === undefined) return;
+    if (err || status !== 200) {
+      this.onError("xhr post error", ErrorCode.POST, err ?? status);
+      return;
+    }
+    this.writable = true;
+    this.emitReserved("drain");
+  }
+
+  private onPayload(body: string): void {
+    const packets = decodeBatch(body, this.ctx.platform);
+    for (const packet of packets) {
+      if (this.readyState === "opening" && packet.type === "open") this.onOpen();
+      if (packet.type === "close") {
+        this.onClose({ description: "transport closed by the server" });
+        return;
+      }
+      this.onPacket(packet);
+      // The socket may have closed us while handling a packet (e.g. a bad handshake).
+      if (this.readyState === "closed") return;
+    }
+    this.#polling = false;
+    this.emitReserved("pollComplete");
+    if (this.readyState === "open") this.poll();
+  }
+
+  /**
+   * Drops the session's requests without a goodbye: after a timeout or an error the peer may be unreachable,
+   * and a `close` POST to it could keep the process waiting on a dead connection.
+   */
+  override abort(): void {
+    this.#abortPoll?.();
+    this.#abortPost?.();
+    if (this.readyState !== undefined && this.readyState !== "closed") this.onClose();
+  }
+}

@@ -1,0 +1,368 @@
+import { Emitter } from "@switchboard/emitter";
+import type { Packet, PacketType } from "./codec.js";
+import { takeBatch } from "./batch.js";
+import { ErrorCode, TransportError } from "./errors.js";
+import { debug } from "./log.js";
+import { resolveOptions, toQuery, type ResolvedOptions, type SocketOptions } from "./options.js";
+import type { CookieJar, Platform, RawData } from "./platform.js";
+import { Polling } from "./polling.js";
+import { type CloseDetails, type Transport, type TransportContext } from "./transport.js";
+import { probe, type ProbeEmit } from "./upgrade.js";
+import { WebSocketTransport } from "./websocket.js";
+
+const log = debug("engine.io-client:socket");
+
+/** The open packet's JSON (PROTOCOL.md §1.4). */
+export interface HandshakeData {
+  sid: string;
+  upgrades: string[];
+  pingInterval: number;
+  pingTimeout: number;
+  maxPayload: number;
+}
+
+export type SocketState = "opening" | "open" | "closing" | "closed";
+
+export interface SocketEvents {
+  open: () => void;
+  handshake: (data: HandshakeData) => void;
+  packet: (packet: Packet) => void;
+  packetCreate: (packet: Packet) => void;
+  data: (data: RawData) => void;
+  message: (data: RawData) => void;
+  ping: () => void;
+  heartbeat: () => void;
+  drain: () => void;
+  flush: () => void;
+  error: (err: Error) => void;
+  upgrading: (transport: Transport) => void;
+  upgrade: (transport: Transport) => void;
+  upgradeError: (err: Error) => void;
+  close: (reason: string, description?: CloseDetails | Error) => void;
+}
+
+export interface WriteOptions {
+  /** Compress this message over WebSocket (when the server negotiated it). Default `true`. */
+  compress?: boolean;
+}
+
+let priorWebsocketSuccess = false;
+const DEFAULT_WRITE: WriteOptions = Object.freeze({ compress: true });
+const KNOWN = ["polling", "websocket"];
+
+/**
+ * The Engine.IO client socket, shared by both platform entries (which pass their {@link Platform}).
+ * Lifecycle: opening → open → closing → closed; one transport at a time, upgraded at most once.
+ */
+export class BaseSocket extends Emitter<Record<never, never>, Record<never, never>, SocketEvents> {
+  /** Engine.IO protocol revision. */
+  static readonly protocol = 4;
+  /** Session id once the handshake is done. */
+  id: string | undefined;
+  readyState: SocketState = "opening";
+  /** The current transport. */
+  transport!: Transport;
+  /** Packets not yet handed to the transport. */
+  writeBuffer: Packet[] = [];
+  // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
+  /** The options with the URI and the defaults applied. */
+  declare readonly opts: ResolvedOptions;
+  /** Whether an upgrade is in progress. */
+  upgrading = false;
+  /** Transports still to try, in order. */
+  declare transports: string[];
+  /** @internal */ pingInterval = 0;
+  /** @internal */ pingTimeout = 0;
+  /** @internal */ maxPayload = 0;
+  /** @internal */ upgrades: string[] = [];
+  /** @internal */ declare readonly platform: Platform;
+  /** @internal */ declare readonly jar: CookieJar | undefined;
+  #prevBufferLen = 0;
+  #pingTimer: ReturnType<typeof setTimeout> | undefined;
+  #pingDeadline = 0;
+  #removePageHooks: (() => void) | undefined;
+  readonly #onPingTimeout = (): void => this.onClose("ping timeout");
+  readonly #onPacketBound = (packet: Packet): void => this.onPacket(packet);
+  readonly #onDrainBound = (): void => this.onDrain();
+  readonly #onErrorBound = (err: TransportError): void => this.onError(err);
+  readonly #onTransportClose = (details?: CloseDetails): void => this.onClose("transport close", details);
+  readonly #emitProbe: ProbeEmit = (ev, arg) => (this.emitReserved as (ev: string, arg: unknown) => boolean)(ev, arg);
+
+  constructor(uri: string | SocketOptions | undefined, opts: SocketOptions | undefined, platform: Platform) {
+    super();
+    if (uri && typeof uri === "object") {
+      opts = uri;
+      uri = undefined;
+    }
+    const o = resolveOptions(uri, opts);
+    this.opts = o;
+    // The default is engine.io-client's `["polling", "websocket", "webtransport"]` minus what we do not implement.
+    this.transports = o.transports?.filter((t) => KNOWN.includes(t)) ?? ["polling", "websocket"];
+    this.platform = platform;
+    this.jar = o.withCredentials ? platform.cookieJar?.() : undefined;
+    if (platform.pageHooks) {
+      this.#removePageHooks = platform.pageHooks(
+        o.closeOnBeforeunload ? () => this.onUnload() : undefined,
+        () => this.onClose("transport close", { description: "network connection lost" }),
+      );
+    }
+    this.open();
+  }
+
+  /** Creates a transport by name, applying `transportOptions[name]`. @internal */
+  createTransport(name: string): Transport {
+    const extra = this.opts.transportOptions?.[name];
+    const opts: ResolvedOptions = extra
+      ? {
+          ...this.opts,
+          ...extra,
+          port: String(extra.port ?? this.opts.port),
+          query: extra.query === undefined ? this.opts.query : { ...this.opts.query, ...toQuery(extra.query) },
+        } as ResolvedOptions
+      : this.opts;
+    const ctx: TransportContext = {
+      opts,
+      platform: this.platform,
+      jar: this.jar,
+      sid: this.id,
+    };
+    return name === "websocket" ? new WebSocketTransport(ctx) : new Polling(ctx);
+  }
+
+  private open(): void {
+    if (this.transports.length === 0) {
+      queueMicrotask(() => this.emitReserved("error", new TransportError("No transports available", ErrorCode.NO_TRANSPORTS, undefined)));
+      return;
+    }
+    const name =
+      this.opts.rememberUpgrade && priorWebsocketSuccess && this.transports.includes("websocket") ? "websocket" : this.transports[0]!;
+    this.readyState = "opening";
+    const transport = this.createTransport(name);
+    this.setTransport(transport);
+    transport.open();
+  }
+
+  /** Makes `transport` the current one. @internal */
+  setTransport(transport: Transport): void {
+    log("setting transport %s", transport.name);
+    if (this.transport) this.transport.removeAllListeners();
+    this.transport = transport;
+    transport.on("drain", this.#onDrainBound);
+    transport.on("packet", this.#onPacketBound);
+    transport.on("error", this.#onErrorBound);
+    transport.on("close", this.#onTransportClose);
+  }
+
+  private onPacket(packet: Packet): void {
+    if (this.readyState === "closed") return;
+    this.emitReserved("packet", packet);
+    this.emitReserved("heartbeat");
+    switch (packet.type) {
+      case "open":
+        this.onHandshake(packet.data);
+        break;
+      case "ping":
+        this.resetPingTimeout();
+        this.sendPacket("pong");
+        this.emitReserved("ping");
+        break;
+      case "message": {
+        const data = packet.data ?? ""; // `4` alone is an empty text message
+        this.emitReserved("data", data);
+        this.emitReserved("message", data);
+        break;
+      }
+      case "error":
+        // Malformed Engine.IO data from the server (PROTOCOL.md §1.2).
+        this.onClose("parse error");
+        break;
+    }
+  }
+
+  private onHandshake(raw: RawData | undefined): void {
+    if (this.id !== undefined) return; // a second open packet: ignore it
+    let data: HandshakeData | undefined;
+    try {
+      data = typeof raw === "string" ? (JSON.parse(raw) as HandshakeData) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (!data || typeof data.sid !== "string" || !isDelay(data.pingInterval) || !isDelay(data.pingTimeout)) {
+      this.onClose("parse error");
+      return;
+    }
+    this.emitReserved("handshake", data);
+    this.id = data.sid;
+    this.transport.query.sid = data.sid;
+    this.upgrades = Array.isArray(data.upgrades) ? data.upgrades.filter((t) => this.transports.includes(t)) : [];
+    this.pingInterval = data.pingInterval;
+    this.pingTimeout = data.pingTimeout;
+    this.maxPayload = typeof data.maxPayload === "number" ? data.maxPayload : 0;
+    this.resetPingTimeout(); // before onOpen: flushing needs a live heartbeat deadline
+    this.onOpen();
+  }
+
+  private onOpen(): void {
+    log("socket open");
+    this.readyState = "open";
+    priorWebsocketSuccess = this.transport.name === "websocket";
+    this.emitReserved("open");
+    this.flush();
+    if (this.readyState === "open" && this.opts.upgrade !== false && this.transport.name === "polling") {
+      for (const name of this.upgrades) if (name !== "polling") probe(this, name, this.#emitProbe);
+    }
+  }
+
+  /** Called by the upgrade probe. @internal */
+  setPriorWebsocketSuccess(ok: boolean): void {
+    priorWebsocketSuccess = ok;
+  }
+
+  private resetPingTimeout(): void {
+    clearTimeout(this.#pingTimer);
+    // Timers overflow past 2^31-1 ms and would fire at once.
+    const delay = Math.min(this.pingInterval + this.pingTimeout, 0x7fffffff);
+    this.#pingDeadline = Date.now() + delay;
+    this.#pingTimer = setTimeout(this.#onPingTimeout, delay);
+    if (this.opts.autoUnref) unref(this.#pingTimer);
+  }
+
+  /**
+   * Whether the heartbeat deadline passed by the wall clock; timers are throttled in background tabs, so the
+   * timer alone may fire late (PROTOCOL.md §1.5). When expired, the socket closes with `ping timeout` shortly.
+   */
+  hasPingExpired(): boolean {
+    if (!this.#pingDeadline) return true;
+    if (Date.now() <= this.#pingDeadline) return false;
+    this.#pingDeadline = 0;
+    clearTimeout(this.#pingTimer);
+    this.#pingTimer = setTimeout(this.#onPingTimeout, 0);
+    return true;
+  }
+
+  private onDrain(): void {
+    this.writeBuffer.splice(0, this.#prevBufferLen);
+    this.#prevBufferLen = 0;
+    if (this.writeBuffer.length === 0) this.emitReserved("drain");
+    else this.flush();
+  }
+
+  /** Hands buffered packets to the transport when it can take them. @internal */
+  flush(): void {
+    if (this.readyState === "closed" || this.upgrading || !this.transport.writable || this.writeBuffer.length === 0) return;
+    // No deadline (before the handshake) or a passed one: the connection is not usable (PROTOCOL.md §1.5).
+    if (this.hasPingExpired()) return;
+    // Polling sends one POST per batch, cut before it exceeds the handshake's maxPayload.
+    const packets = this.transport.name === "polling" ? takeBatch(this.writeBuffer, this.maxPayload) : this.writeBuffer;
+    this.transport.send(packets);
+    this.#prevBufferLen = packets.length;
+    this.emitReserved("flush");
+  }
+
+  /**
+   * Sends a message.
+   * @example
+   * socket.send("hello");
+   * socket.send(new Uint8Array([1, 2, 3]), { compress: false }, () => console.log("flushed"));
+   */
+  send(msg: RawData, options?: WriteOptions, fn?: () => void): this {
+    this.sendPacket("message", msg, options, fn);
+    return this;
+  }
+
+  /** Alias of {@link BaseSocket.send}. */
+  write(msg: RawData, options?: WriteOptions, fn?: () => void): this {
+    return this.send(msg, options, fn);
+  }
+
+  private sendPacket(type: PacketType, data?: RawData, options?: WriteOptions, fn?: () => void): void {
+    if (this.readyState === "closing" || this.readyState === "closed") return;
+    const packet: Packet = { type, data, options: options ?? DEFAULT_WRITE };
+    this.emitReserved("packetCreate", packet);
+    this.writeBuffer.push(packet);
+    if (fn) this.once("flush", fn);
+    this.flush();
+  }
+
+  /**
+   * Closes the session after flushing buffered packets (and after a running upgrade settles).
+   * @example
+   * socket.on("close", (reason) => console.log(reason)); // "forced close"
+   * socket.close();
+   */
+  close(): this {
+    if (this.readyState !== "opening" && this.readyState !== "open") return this;
+    // Nothing can be flushed before the handshake: close at once.
+    const canFlush = this.readyState === "open";
+    this.readyState = "closing";
+    const close = (): void => {
+      this.onClose("forced close");
+      this.transport.close();
+    };
+    const afterUpgrade = (): void => {
+      this.off("upgrade", afterUpgrade);
+      this.off("upgradeError", afterUpgrade);
+      close();
+    };
+    const waitForUpgrade = (): void => {
+      this.once("upgrade", afterUpgrade);
+      this.once("upgradeError", afterUpgrade);
+    };
+    if (canFlush && this.writeBuffer.length) this.once("drain", () => (this.upgrading ? waitForUpgrade() : close()));
+    else if (this.upgrading) waitForUpgrade();
+    else close();
+    return this;
+  }
+
+  private onError(err: TransportError): void {
+    log("socket error %o", err);
+    priorWebsocketSuccess = false;
+    if (this.opts.tryAllTransports && this.transports.length > 1 && this.readyState === "opening") {
+      this.transports.shift();
+      this.transport.removeAllListeners();
+      this.transport.close();
+      this.open();
+      return;
+    }
+    this.emitReserved("error", err);
+    this.onClose("transport error", err);
+  }
+
+  private onUnload(): void {
+    // Leave silently: the page is going away, the server will notice.
+    this.transport.removeAllListeners();
+    this.transport.close();
+  }
+
+  /** Tears down the session once; every timer and listener is released here. @internal */
+  onClose(reason: string, description?: CloseDetails | Error): void {
+    if (this.readyState === "closed") return;
+    log('socket close with reason: "%s"', reason);
+    clearTimeout(this.#pingTimer);
+    this.#pingTimer = undefined;
+    this.#pingDeadline = 0;
+    const t = this.transport;
+    if (t) {
+      t.removeAllListeners("close");
+      // A dead or misbehaving peer gets no graceful goodbye that could keep the process waiting.
+      if (reason === "forced close") t.close();
+      else t.abort();
+      t.removeAllListeners();
+    }
+    this.#removePageHooks?.();
+    this.#removePageHooks = undefined;
+    this.readyState = "closed";
+    this.id = undefined;
+    this.emitReserved("close", reason, description);
+    this.writeBuffer = [];
+    this.#prevBufferLen = 0;
+  }
+}
+
+function isDelay(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+function unref(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}

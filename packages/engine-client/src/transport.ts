@@ -1,0 +1,135 @@
+import { Emitter } from "@switchboard/emitter";
+import { decode, type Packet } from "./codec.js";
+import { TransportError, type ErrorCode } from "./errors.js";
+import type { ResolvedOptions } from "./options.js";
+import type { CookieJar, Platform, RawData } from "./platform.js";
+import { encodeQuery, timestamp } from "./url.js";
+
+/** Why a transport closed, passed along to the socket's `close` event. */
+export interface CloseDetails {
+  description: string;
+  context?: unknown;
+}
+
+export interface TransportEvents {
+  open: () => void;
+  packet: (packet: Packet) => void;
+  drain: () => void;
+  close: (details?: CloseDetails) => void;
+  error: (err: TransportError) => void;
+  poll: () => void;
+  pollComplete: () => void;
+}
+
+export type TransportState = "opening" | "open" | "closed" | "pausing" | "paused";
+
+/** What a transport needs from its socket. */
+export interface TransportContext {
+  opts: ResolvedOptions;
+  platform: Platform;
+  jar: CookieJar | undefined;
+  /** Set once the handshake gave a session id. */
+  sid: string | undefined;
+}
+
+/**
+ * Base of the transports: a state machine around one connection mechanism. Subclasses implement
+ * `doOpen`, `doClose` and `write`; received raw data goes through `onData`.
+ */
+export abstract class Transport extends Emitter<Record<never, never>, Record<never, never>, TransportEvents> {
+  /** `polling` or `websocket`. */
+  abstract readonly name: string;
+  /** Whether `send` may be called now (no write in flight). */
+  writable = false;
+  readyState: TransportState | undefined;
+  // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
+  /** Query parameters of this transport's requests: the user's, plus `sid` once known. */
+  declare readonly query: Record<string, string>;
+  declare protected readonly ctx: TransportContext;
+  declare protected readonly supportsBinary: boolean;
+
+  constructor(ctx: TransportContext) {
+    super();
+    this.ctx = ctx;
+    this.query = { ...ctx.opts.query };
+    if (ctx.sid) this.query.sid = ctx.sid;
+    this.supportsBinary = !ctx.opts.forceBase64;
+  }
+
+  /** Opens the transport. */
+  open(): this {
+    this.readyState = "opening";
+    this.doOpen();
+    return this;
+  }
+
+  /** Closes the transport (sends a `close` packet when the mechanism needs one). */
+  close(): this {
+    if (this.readyState !== undefined && this.readyState !== "closed") {
+      this.doClose();
+      this.onClose();
+    }
+    return this;
+  }
+
+  /** Closes without waiting on the peer (used on errors and timeouts). */
+  abort(): void {
+    this.close();
+  }
+
+  /** Writes packets; ignored unless open. The caller waits for `drain` before sending more. */
+  send(packets: Packet[]): void {
+    if (this.readyState === "open") this.write(packets);
+  }
+
+  /** Stops new traffic and calls `onPause` once in-flight requests are done (PROTOCOL.md §1.6). */
+  pause(onPause: () => void): void {
+    this.readyState = "paused";
+    onPause();
+  }
+
+  /** Undoes {@link Transport.pause} (a failed upgrade). */
+  resume(): void {
+    if (this.readyState === "pausing" || this.readyState === "paused") this.readyState = "open";
+  }
+
+  protected onOpen(): void {
+    this.readyState = "open";
+    this.writable = true;
+    this.emitReserved("open");
+  }
+
+  protected onData(data: RawData): void {
+    this.onPacket(decode(data, this.ctx.platform));
+  }
+
+  protected onPacket(packet: Packet): void {
+    this.emitReserved("packet", packet);
+  }
+
+  protected onClose(details?: CloseDetails): void {
+    this.readyState = "closed";
+    this.writable = false;
+    this.emitReserved("close", details);
+  }
+
+  protected onError(message: string, code: ErrorCode, description: unknown, context?: unknown): void {
+    this.emitReserved("error", new TransportError(message, code, description, context));
+  }
+
+  /** `scheme://host:port/path/?query`, with the sid and a timestamp when asked for. */
+  protected uri(scheme: string, stamp: boolean): string {
+    const o = this.ctx.opts;
+    const q: Record<string, string> = { ...this.query, EIO: "4", transport: this.name };
+    if (stamp) q[o.timestampParam] = timestamp();
+    if (!this.supportsBinary && this.name === "polling") q.b64 = "1";
+    const defaultPort = o.secure ? "443" : "80";
+    const port = o.port && o.port !== defaultPort ? `:${o.port}` : "";
+    const host = o.hostname.includes(":") && !o.hostname.startsWith("[") ? `[${o.hostname}]` : o.hostname;
+    return `${scheme}${o.secure ? "s" : ""}://${host}${port}${o.path}?${encodeQuery(q)}`;
+  }
+
+  protected abstract doOpen(): void;
+  protected abstract doClose(): void;
+  protected abstract write(packets: Packet[]): void;
+}

@@ -1,0 +1,95 @@
+import { encode, type Packet } from "./codec.js";
+import { ErrorCode } from "./errors.js";
+import { debug } from "./log.js";
+import type { WebSocketLike } from "./platform.js";
+import { Transport } from "./transport.js";
+
+const log = debug("engine.io-client:websocket");
+const COMPRESS = Object.freeze({ compress: true });
+
+/** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames (PROTOCOL.md §1.2). */
+export class WebSocketTransport extends Transport {
+  readonly name = "websocket";
+  #ws: WebSocketLike | undefined;
+  /** Handlers created once per transport, not per frame. */
+  readonly #onOpen = (): void => this.onOpen();
+  readonly #onClose = (ev: { code?: number; reason?: string }): void =>
+    this.onClose({ description: "websocket connection closed", context: ev });
+  readonly #onMessage = (ev: { data: unknown }): void => {
+    const data = ev.data;
+    if (typeof data === "string" || data instanceof ArrayBuffer || data instanceof Uint8Array) this.onData(data);
+  };
+  readonly #onError = (ev: unknown): void => this.onError("websocket error", ErrorCode.WEBSOCKET, ev);
+  readonly #onWritten = (): void => {
+    if (this.readyState !== "open" && this.readyState !== "pausing") return;
+    this.writable = true;
+    this.emitReserved("drain");
+  };
+
+  protected doOpen(): void {
+    const o = this.ctx.opts;
+    let ws: WebSocketLike;
+    try {
+      ws = this.ctx.platform.websocket(this.uri("ws", o.timestampRequests === true), o, this.ctx.jar);
+    } catch (err) {
+      // e.g. a SyntaxError for a bad URL: report it like a failed connection, asynchronously.
+      queueMicrotask(() => this.onError("websocket error", ErrorCode.WEBSOCKET, err));
+      return;
+    }
+    ws.binaryType = this.ctx.platform.wsBinaryType;
+    ws.onopen = this.#onOpen;
+    ws.onclose = this.#onClose;
+    ws.onmessage = this.#onMessage;
+    ws.onerror = this.#onError;
+    this.#ws = ws;
+  }
+
+  protected write(packets: Packet[]): void {
+    const ws = this.#ws;
+    if (!ws) return;
+    this.writable = false;
+    const compressOpt = this.ctx.platform.wsCompress;
+    for (const packet of packets) {
+      const data = encode(packet, this.supportsBinary);
+      try {
+        // `ws` copies the options object, so the packet's shared one is passed as is.
+        if (compressOpt) ws.send(data, packet.options ?? COMPRESS);
+        else ws.send(data);
+      } catch (err) {
+        log("send failed %o", err);
+      }
+    }
+    // The platform buffers frames itself; we are writable again once the current task ends.
+    queueMicrotask(this.#onWritten);
+  }
+
+  override abort(): void {
+    const ws = this.#ws;
+    if (ws?.terminate && this.readyState === "open") {
+      this.#ws = undefined;
+      ws.onerror = noop;
+      ws.onclose = ws.onmessage = ws.onopen = null;
+      ws.terminate();
+      this.onClose();
+      return;
+    }
+    this.close();
+  }
+
+  protected doClose(): void {
+    const ws = this.#ws;
+    if (!ws) return;
+    this.#ws = undefined;
+    ws.onerror = noop;
+    ws.onclose = null;
+    ws.onmessage = null;
+    ws.onopen = null;
+    try {
+      ws.close();
+    } catch {
+      // closing a WebSocket that failed to connect can throw in some engines; nothing left to release
+    }
+  }
+}
+
+function noop(): void {}

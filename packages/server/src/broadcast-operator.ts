@@ -1,0 +1,281 @@
+import type { Adapter, AdapterSocket, BroadcastFlags, RemoteSocketDetails, Room, SocketId } from "@switchboard/adapter";
+import type {
+  AllButLast,
+  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+  TypedEventBroadcaster,
+} from "@switchboard/emitter";
+import { PacketType, type Packet } from "@switchboard/parser";
+import { AckTimeoutError, ReservedEventError } from "./errors.js";
+import { RESERVED_EVENTS } from "./reasons.js";
+import { RemoteSocket } from "./remote-socket.js";
+
+/** @internal */
+export function toSet(room: Room | Room[]): Room[] {
+  return Array.isArray(room) ? room : [room];
+}
+
+/**
+ * An immutable, chainable description of a broadcast: target rooms, excluded rooms and flags.
+ * Every modifier returns a new operator.
+ *
+ * @example
+ * ```ts
+ * io.to("room1").except("room2").volatile.emit("news", item);
+ * ```
+ */
+export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> implements TypedEventBroadcaster<EmitEvents> {
+  readonly #adapter: Adapter;
+  readonly #rooms: Set<Room>;
+  readonly #except: Set<Room>;
+  readonly #flags: BroadcastFlags;
+
+  /** @internal */
+  constructor(adapter: Adapter, rooms: Set<Room> = new Set(), exceptRooms: Set<Room> = new Set(), flags: BroadcastFlags = {}) {
+    this.#adapter = adapter;
+    this.#rooms = rooms;
+    this.#except = exceptRooms;
+    this.#flags = flags;
+  }
+
+  /**
+   * Target a room (or rooms); sockets in several targeted rooms get the packet once.
+   *
+   * @example
+   * ```ts
+   * io.to(["room1", "room2"]).emit("news");
+   * ```
+   */
+  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    const rooms = new Set(this.#rooms);
+    for (const r of toSet(room)) rooms.add(r);
+    return new BroadcastOperator(this.#adapter, rooms, this.#except, this.#flags);
+  }
+
+  /** Alias of {@link BroadcastOperator.to}. */
+  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.to(room);
+  }
+
+  /**
+   * Exclude a room (or rooms).
+   *
+   * @example
+   * ```ts
+   * io.except("banned").emit("news");
+   * ```
+   */
+  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    const except = new Set(this.#except);
+    for (const r of toSet(room)) except.add(r);
+    return new BroadcastOperator(this.#adapter, this.#rooms, except, this.#flags);
+  }
+
+  /**
+   * Whether to compress the packet.
+   *
+   * @example
+   * ```ts
+   * io.compress(false).emit("raw", bytes);
+   * ```
+   */
+  compress(compress: boolean): BroadcastOperator<EmitEvents, SocketData> {
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, compress });
+  }
+
+  /**
+   * Drop the packet for clients whose transport is not writable right now.
+   *
+   * @example
+   * ```ts
+   * io.volatile.emit("tick", Date.now());
+   * ```
+   */
+  get volatile(): BroadcastOperator<EmitEvents, SocketData> {
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, volatile: true });
+  }
+
+  /**
+   * Only the sockets of this node.
+   *
+   * @example
+   * ```ts
+   * io.local.emit("hello");
+   * ```
+   */
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, local: true });
+  }
+
+  /**
+   * Wait at most `timeout` ms for the acknowledgements.
+   *
+   * @example
+   * ```ts
+   * io.timeout(1000).emit("poll", (err, responses) => {});
+   * ```
+   */
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, timeout });
+  }
+
+  /**
+   * Emit to every targeted socket. With a function as last argument, it receives `(err, responses)`
+   * once every client answered or when the timeout expires.
+   *
+   * @example
+   * ```ts
+   * io.to("room1").emit("hello", "world");
+   * ```
+   */
+  emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+    if (RESERVED_EVENTS.has(ev as string)) throw new ReservedEventError(String(ev));
+    const data: unknown[] = [ev, ...args];
+    const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
+    const last = data[data.length - 1];
+    if (typeof last !== "function") {
+      this.#adapter.broadcast(packet, { rooms: this.#rooms, except: this.#except, flags: this.#flags });
+      return true;
+    }
+    data.pop();
+    this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void);
+    return true;
+  }
+
+  #emitWithAckCallback(packet: Packet, ack: (...a: unknown[]) => void): void {
+    const single = this.#flags.expectSingleResponse === true;
+    const responses: unknown[] = [];
+    let done = false;
+    let expectedServers = -1;
+    let repliedServers = 0;
+    let expectedClients = 0;
+    const finish = (err: AckTimeoutError | null): void => {
+      done = true;
+      ack(err, single ? responses[0] : responses);
+    };
+    // Without timeout() the callback fires on the next timer tick, as in socket.io (verified).
+    const timer = setTimeout(() => {
+      if (!done) finish(new AckTimeoutError());
+    }, this.#flags.timeout ?? 0);
+    const check = (): void => {
+      if (done || expectedServers !== repliedServers || responses.length !== expectedClients) return;
+      clearTimeout(timer);
+      finish(null);
+    };
+    this.#adapter.broadcastWithAck(
+      packet,
+      { rooms: this.#rooms, except: this.#except, flags: this.#flags },
+      (clientCount) => {
+        expectedClients += clientCount;
+        repliedServers++;
+        check();
+      },
+      (response) => {
+        responses.push(response);
+        check();
+      },
+    );
+    this.#adapter.serverCount().then(
+      (count) => {
+        expectedServers = count;
+        check();
+      },
+      () => {},
+    );
+  }
+
+  /**
+   * Emit and resolve with the responses of every targeted client (rejects on timeout, with
+   * `err.responses` holding those received).
+   *
+   * @example
+   * ```ts
+   * const responses = await io.timeout(1000).emitWithAck("poll");
+   * ```
+   */
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    return new Promise((resolve, reject) => {
+      const ack = (err: AckTimeoutError | null, responses: unknown): void => {
+        if (err) {
+          err.responses = responses as unknown[];
+          reject(err);
+        } else {
+          resolve(responses as never);
+        }
+      };
+      (this.emit as (ev: unknown, ...a: unknown[]) => boolean)(ev, ...args, ack);
+    });
+  }
+
+  /**
+   * The matching sockets: local `Socket`s, or `RemoteSocket`s for those on other nodes.
+   *
+   * @example
+   * ```ts
+   * const sockets = await io.in("room1").fetchSockets();
+   * ```
+   */
+  async fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
+    const found = await this.#adapter.fetchSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags });
+    return found.map((socket) =>
+      isLocalSocket(socket) ? (socket as never) : new RemoteSocket<EmitEvents, SocketData>(this.#adapter, socket),
+    );
+  }
+
+  /**
+   * Make the matching sockets join rooms.
+   *
+   * @example
+   * ```ts
+   * io.in("room1").socketsJoin(["room2"]);
+   * ```
+   */
+  socketsJoin(room: Room | Room[]): void {
+    this.#adapter.addSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, toSet(room));
+  }
+
+  /**
+   * Make the matching sockets leave rooms.
+   *
+   * @example
+   * ```ts
+   * io.in("room1").socketsLeave("room1");
+   * ```
+   */
+  socketsLeave(room: Room | Room[]): void {
+    this.#adapter.delSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, toSet(room));
+  }
+
+  /**
+   * Disconnect the matching sockets (`close` also closes their connections).
+   *
+   * @example
+   * ```ts
+   * io.in("room1").disconnectSockets(true);
+   * ```
+   */
+  disconnectSockets(close = false): void {
+    this.#adapter.disconnectSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, close);
+  }
+
+  /**
+   * Ids of the matching sockets.
+   *
+   * @deprecated use {@link BroadcastOperator.fetchSockets}
+   */
+  allSockets(): Promise<Set<SocketId>> {
+    return this.#adapter.sockets(this.#rooms);
+  }
+}
+
+function isLocalSocket(socket: AdapterSocket | RemoteSocketDetails): socket is AdapterSocket {
+  return typeof (socket as { emit?: unknown }).emit === "function";
+}

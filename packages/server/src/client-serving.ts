@@ -1,0 +1,136 @@
+import debugModule from "debug";
+import { existsSync, readFileSync } from "node:fs";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+
+const debug = debugModule("socket.io:server");
+
+/** Files served under `<path>/` (PROTOCOL.md §3, `serveClient`). */
+const FILES = [
+  "socket.io.js",
+  "socket.io.js.map",
+  "socket.io.min.js",
+  "socket.io.min.js.map",
+  "socket.io.esm.min.js",
+  "socket.io.esm.min.js.map",
+  "socket.io.msgpack.min.js",
+  "socket.io.msgpack.min.js.map",
+];
+
+/** @internal Where the bundle files are and the ETag they are served with. */
+export interface Bundle {
+  dir: string;
+  etag: string;
+}
+
+let cached: Bundle | null | undefined;
+
+/** Where a bundle may live inside the client package (socket.io uses `client-dist/`). */
+const BUNDLE_DIRS = ["client-dist", "dist/bundle", "bundle", "dist"];
+
+/** Where `@switchboard/client` keeps its browser bundles, or null when it is not installed/built. */
+function findBundle(): Bundle | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  try {
+    // The client's `exports` hide its package.json: resolve its entry and walk up to the package root.
+    let dir = dirname(createRequire(import.meta.url).resolve("@switchboard/client"));
+    while (!isClientRoot(dir)) {
+      const parent = dirname(dir);
+      if (parent === dir) return cached;
+      dir = parent;
+    }
+    for (const sub of BUNDLE_DIRS) {
+      const candidate = join(dir, sub);
+      if (existsSync(join(candidate, "socket.io.js")) || existsSync(join(candidate, "socket.io.min.js"))) {
+        const own = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+        cached = { dir: candidate, etag: `"${own.version ?? "0"}"` };
+        break;
+      }
+    }
+  } catch {
+    debug("@switchboard/client not found: the client is not served");
+  }
+  if (cached === null) debug("no @switchboard/client bundle: the client is not served");
+  return cached;
+}
+
+function isClientRoot(dir: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string };
+    return pkg.name === "@switchboard/client";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serve the browser client bundles under `<path>/socket.io(.min|.esm.min|.msgpack.min).js(.map)`
+ * with ETag `"<version>"`, 304 on If-None-Match, and br/gzip/deflate. Does nothing while the
+ * `@switchboard/client` bundle does not exist.
+ * @internal
+ */
+export function attachClientServing(server: HttpServer, path: string, bundle: Bundle | null = findBundle()): void {
+  if (bundle === null) return;
+  const cache = new Map<string, Buffer | null>();
+  const prefix = path + "/";
+  const previous = server.listeners("request").slice(0) as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? "";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (pathname.startsWith(prefix) && FILES.includes(pathname.slice(prefix.length))) {
+      serve(bundle, cache, pathname.slice(prefix.length), req, res);
+      return;
+    }
+    for (const listener of previous) listener.call(server, req, res);
+  });
+}
+
+/** Read once, compress once per encoding: bodies are cached per attached server. */
+function body(bundle: Bundle, cache: Map<string, Buffer | null>, key: string, file: string, encode?: (b: Buffer) => Buffer): Buffer | null {
+  let value = cache.get(key);
+  if (value !== undefined) return value;
+  const full = join(bundle.dir, file);
+  const raw = existsSync(full) ? readFileSync(full) : null;
+  value = raw !== null && encode !== undefined ? encode(raw) : raw;
+  cache.set(key, value);
+  return value;
+}
+
+function serve(bundle: Bundle, cache: Map<string, Buffer | null>, file: string, req: IncomingMessage, res: ServerResponse): void {
+  const raw = body(bundle, cache, file, file);
+  if (raw === null) {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.setHeader("Cache-Control", "public, max-age=0");
+  res.setHeader("Content-Type", file.endsWith(".map") ? "application/json" : "application/javascript; charset=utf-8");
+  res.setHeader("ETag", bundle.etag);
+  res.setHeader("Vary", "Accept-Encoding");
+  if (req.headers["if-none-match"] === bundle.etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  const accept = String(req.headers["accept-encoding"] ?? "");
+  if (/\bbr\b/.test(accept)) return send(res, "br", body(bundle, cache, file + ".br", file, (b) => brotliCompressSync(b)));
+  if (/\bgzip\b/.test(accept)) return send(res, "gzip", body(bundle, cache, file + ".gz", file, (b) => gzipSync(b)));
+  if (/\bdeflate\b/.test(accept)) return send(res, "deflate", body(bundle, cache, file + ".zz", file, (b) => deflateSync(b)));
+  res.writeHead(200, { "Content-Length": raw.length });
+  res.end(raw);
+}
+
+function send(res: ServerResponse, encoding: string, data: Buffer | null): void {
+  if (data === null) {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { "Content-Encoding": encoding, "Content-Length": data.length });
+  res.end(data);
+}

@@ -1,0 +1,41 @@
+/** Stable error codes of `@switchboard/server` (documented in the README). */
+export const ErrorCode = {
+  /** `emit()` of a reserved event name (PROTOCOL.md §2.8). */
+  RESERVED_EVENT: "ERR_SIO_RESERVED_EVENT",
+  /** An acknowledgement did not arrive within `timeout(ms)` (PROTOCOL.md §2.5). */
+  ACK_TIMEOUT: "ERR_SIO_ACK_TIMEOUT",
+  /** A socket.io feature this server does not implement (`attachApp` for uWebSockets.js). */
+  NOT_SUPPORTED: "ERR_SIO_NOT_SUPPORTED",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of the errors thrown or passed by the server; `code` is stable. */
+export class SocketIOError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "SocketIOError";
+    this.code = code;
+  }
+}
+
+/** Thrown by `emit("connect")` & co. Message as Socket.IO's: `"<name>" is a reserved event name`. */
+export class ReservedEventError extends SocketIOError {
+  constructor(event: string) {
+    super(ErrorCode.RESERVED_EVENT, `"${event}" is a reserved event name`);
+    this.name = "ReservedEventError";
+  }
+}
+
+/**
+ * Passed to acknowledgement callbacks (or rejected by `emitWithAck`) when no response came in time.
+ * The message is Socket.IO's exact `operation has timed out`.
+ */
+export class AckTimeoutError extends SocketIOError {
+  /** For broadcasts: the responses received before the timeout. */
+  responses?: unknown[];
+  constructor() {
+    super(ErrorCode.ACK_TIMEOUT, "operation has timed out");
+    this.name = "AckTimeoutError";
+  }
+}

@@ -1,0 +1,42 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { parse as parseQuery, type ParsedUrlQuery } from "node:querystring";
+
+/** What a socket knows about the request that opened its connection (PROTOCOL.md §2.4). */
+export interface Handshake {
+  /** The headers sent as part of the handshake. */
+  headers: IncomingHttpHeaders;
+  /** The date of creation (as string). */
+  time: string;
+  /** The ip of the client. */
+  address: string;
+  /** Whether the connection is cross-domain (an `Origin` header was sent). */
+  xdomain: boolean;
+  /** Whether the connection is secure (TLS). */
+  secure: boolean;
+  /** The date of creation (as unix timestamp, ms). */
+  issued: number;
+  /** The request URL string. */
+  url: string;
+  /** The query object. */
+  query: ParsedUrlQuery;
+  /** The auth object sent in the CONNECT packet. */
+  auth: Record<string, unknown>;
+}
+
+/** @internal */
+export function buildHandshake(req: IncomingMessage, address: string | undefined, auth: Record<string, unknown>): Handshake {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const now = new Date();
+  return {
+    headers: req.headers,
+    time: now.toString(),
+    address: address ?? req.socket?.remoteAddress ?? "",
+    xdomain: req.headers.origin !== undefined,
+    secure: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+    issued: now.getTime(),
+    url,
+    query: q === -1 ? parseQuery("") : parseQuery(url.slice(q + 1)),
+    auth,
+  };
+}

@@ -1,0 +1,13 @@
+export { Server, type ServerReservedEventsMap, type ParentNspNameMatchFn } from "./server.js";
+export { Namespace, type NamespaceReservedEventsMap, type Middleware } from "./namespace.js";
+export { ParentNamespace } from "./parent-namespace.js";
+export { Socket } from "./socket.js";
+export { Client } from "./client.js";
+export { BroadcastOperator } from "./broadcast-operator.js";
+export { RemoteSocket } from "./remote-socket.js";
+export type { Handshake } from "./handshake.js";
+export type { DisconnectReason } from "./reasons.js";
+export type { Event, ExtendedError, SocketReservedEventsMap } from "./typed-events.js";
+export type { AdapterConstructor, ConnectionStateRecoveryOptions, ServerOptions } from "./options.js";
+export { AckTimeoutError, ErrorCode, ReservedEventError, SocketIOError } from "./errors.js";
+export type { DefaultEventsMap, EventsMap } from "@switchboard/emitter";

@@ -1,0 +1,483 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
+import type { Adapter, AdapterNamespace, Room, SocketId } from "@switchboard/adapter";
+import {
+  Emitter,
+  type AllButLast,
+  type DecorateAcknowledgementsWithMultipleResponses,
+  type DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  type DefaultEventsMap,
+  type EventNames,
+  type EventNamesWithAck,
+  type EventParams,
+  type EventsMap,
+  type FirstNonErrorArg,
+  type Last,
+  type RemoveAcknowledgements,
+  type ReservedOrUserEventNames,
+  type ReservedOrUserListener,
+} from "@switchboard/emitter";
+import type { Packet } from "@switchboard/parser";
+import debugModule from "debug";
+import { BroadcastOperator } from "./broadcast-operator.js";
+import type { RemoteSocket } from "./remote-socket.js";
+import type { Client } from "./client.js";
+import { ReservedEventError } from "./errors.js";
+import { guard, guarded, unguard } from "./guard.js";
+import { runChain, type ChainFn } from "./middleware.js";
+import { RESERVED_EVENTS } from "./reasons.js";
+import type { Server } from "./server.js";
+import { Socket } from "./socket.js";
+import type { ExtendedError } from "./typed-events.js";
+
+const debug = debugModule("socket.io:namespace");
+
+/** Events a namespace emits to its own listeners. */
+export interface NamespaceReservedEventsMap<
+  ListenEvents extends EventsMap,
+  EmitEvents extends EventsMap,
+  ServerSideEvents extends EventsMap,
+  SocketData,
+> {
+  connect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+  connection: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+}
+
+/** A connect middleware: call `next()` to accept, `next(err)` to refuse with `connect_error`. */
+export type Middleware<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> = (
+  socket: Socket<L, E, S, D>,
+  next: (err?: ExtendedError) => void,
+) => void;
+
+/** Names `serverSideEmit` refuses on top of the reserved ones (PROTOCOL.md §2.8). */
+const SERVER_SIDE_RESERVED = new Set(["connect", "connection", "new_namespace"]);
+
+/**
+ * A communication channel multiplexed over the connections: its own sockets, middlewares, rooms
+ * (through its adapter) and events.
+ *
+ * @example
+ * ```ts
+ * const admin = io.of("/admin");
+ * admin.use((socket, next) => (isAdmin(socket) ? next() : next(new Error("forbidden"))));
+ * admin.on("connection", (socket) => socket.emit("welcome"));
+ * ```
+ */
+export class Namespace<
+    ListenEvents extends EventsMap = DefaultEventsMap,
+    EmitEvents extends EventsMap = ListenEvents,
+    ServerSideEvents extends EventsMap = DefaultEventsMap,
+    SocketData = any,
+  >
+  extends Emitter<
+    ServerSideEvents,
+    RemoveAcknowledgements<EmitEvents>,
+    NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+  >
+  implements AdapterNamespace
+{
+  readonly name: string;
+  /** The sockets connected to this namespace on this node, by id. */
+  readonly sockets: Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = new Map();
+  readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  adapter!: Adapter;
+  /** @internal connect middlewares */
+  _fns: Middleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
+  /** @internal called when the last socket left (cleanupEmptyChildNamespaces) */
+  _onEmpty: (() => void) | undefined;
+  #ids = 0;
+  #defaultOperator: BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> | undefined;
+  #operatorAdapter: Adapter | undefined;
+
+  /** @internal */
+  constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, name: string) {
+    super();
+    this.server = server;
+    this.name = name;
+    this._initAdapter();
+  }
+
+  /** @internal (Re)create the adapter from the server's `adapter` option. */
+  _initAdapter(): void {
+    this.adapter = this.server._createAdapter(this);
+    void Promise.resolve()
+      .then(() => this.adapter.init())
+      .catch((err: unknown) => console.error(err));
+  }
+
+  // Listener registration: async listeners are guarded so their rejections are reported, not unhandled.
+
+  override on<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.on(ev, guard(listener) as never);
+  }
+
+  override addListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.addListener(ev, guard(listener) as never);
+  }
+
+  override prependListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.prependListener(ev, guard(listener) as never);
+  }
+
+  override once<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.once(ev, guard(listener) as never);
+  }
+
+  override prependOnceListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.prependOnceListener(ev, guard(listener) as never);
+  }
+
+  override off<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev?: Ev,
+    listener?: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.off(ev, guarded(listener) as never);
+  }
+
+  override removeListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev?: Ev,
+    listener?: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return super.off(ev, guarded(listener) as never);
+  }
+
+  override listeners<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+  ): ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>[] {
+    return super.listeners(ev).map(unguard) as never;
+  }
+
+  // ---- AdapterNamespace ----
+
+  /** Adapter host interface (AdapterNamespace): encode once for every recipient of a broadcast. */
+  prepare(packet: Packet): unknown {
+    return this.server._prepare(packet);
+  }
+
+  /** Adapter host interface (AdapterNamespace): ack ids come from one counter per namespace (PROTOCOL.md §2.5). */
+  nextAckId(): number {
+    return this.#ids++;
+  }
+
+  /** Adapter host interface (AdapterNamespace): the recovery options, when enabled. */
+  get recovery(): { maxDisconnectionDuration?: number } | undefined {
+    return this.server._recovery;
+  }
+
+  // ---- public API ----
+
+  /**
+   * Register a connect middleware, run in order on every CONNECT to this namespace.
+   *
+   * @example
+   * ```ts
+   * nsp.use((socket, next) => (socket.handshake.auth.token ? next() : next(new Error("unauthorized"))));
+   * ```
+   */
+  use(fn: Middleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): this {
+    this._fns.push(fn);
+    return this;
+  }
+
+  /**
+   * Target a room (or rooms) for the next broadcast.
+   *
+   * @example
+   * ```ts
+   * nsp.to("room1").emit("news");
+   * ```
+   */
+  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().to(room);
+  }
+
+  /** Alias of {@link Namespace.to}. */
+  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().in(room);
+  }
+
+  /**
+   * Exclude a room (or rooms) from the next broadcast.
+   *
+   * @example
+   * ```ts
+   * nsp.except("room1").emit("news");
+   * ```
+   */
+  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().except(room);
+  }
+
+  /**
+   * Emit to every socket of the namespace.
+   *
+   * @example
+   * ```ts
+   * nsp.emit("hello", "everyone");
+   * ```
+   */
+  override emit<Ev extends EventNames<RemoveAcknowledgements<EmitEvents>>>(
+    ev: Ev,
+    ...args: EventParams<RemoveAcknowledgements<EmitEvents>, Ev>
+  ): boolean {
+    return (this.#operator().emit as (ev: unknown, ...a: unknown[]) => boolean)(ev, ...args);
+  }
+
+  /**
+   * Emit and resolve with every client's response.
+   *
+   * @example
+   * ```ts
+   * const responses = await nsp.timeout(1000).emitWithAck("poll");
+   * ```
+   */
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    return (this.#operator().emitWithAck as (ev: unknown, ...a: unknown[]) => Promise<never>)(ev, ...args);
+  }
+
+  /**
+   * Emit a `message` event to every socket.
+   *
+   * @example
+   * ```ts
+   * nsp.send("hello");
+   * ```
+   */
+  send(...args: EventParams<EmitEvents, "message">): this {
+    (this.#operator().emit as (ev: string, ...a: unknown[]) => boolean)("message", ...args);
+    return this;
+  }
+
+  /** Alias of {@link Namespace.send}. */
+  write(...args: EventParams<EmitEvents, "message">): this {
+    return this.send(...args);
+  }
+
+  /**
+   * Emit to the other nodes of the cluster (not to clients). A single node has none: the
+   * in-memory adapter warns and nothing is called.
+   *
+   * @example
+   * ```ts
+   * nsp.serverSideEmit("hello", "world");
+   * ```
+   */
+  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(ev: Ev, ...args: EventParams<ServerSideEvents, Ev>): boolean {
+    const name = String(ev);
+    if (RESERVED_EVENTS.has(name) || SERVER_SIDE_RESERVED.has(name)) throw new ReservedEventError(name);
+    this.adapter.serverSideEmit([ev, ...args]);
+    return true;
+  }
+
+  /**
+   * `serverSideEmit` resolving with the other nodes' responses.
+   *
+   * @example
+   * ```ts
+   * const responses = await nsp.timeout(1000).serverSideEmitWithAck("ping");
+   * ```
+   */
+  serverSideEmitWithAck<Ev extends EventNamesWithAck<ServerSideEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<ServerSideEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]> {
+    return new Promise((resolve, reject) => {
+      const ack = (err: Error | null, responses: unknown): void => (err ? reject(err) : resolve(responses as never));
+      (this.serverSideEmit as (ev: unknown, ...a: unknown[]) => boolean)(ev, ...args, ack);
+    });
+  }
+
+  /** An event another node sent with `serverSideEmit` (cluster adapters call it; AdapterNamespace). */
+  onServerSideEmit(args: unknown[]): void {
+    try {
+      this.emitUntyped(String(args[0]), ...args.slice(1));
+    } catch (err) {
+      console.error(err);
+    }
+  }
+
+  /**
+   * Ids of the sockets of the namespace.
+   *
+   * @deprecated use {@link Namespace.fetchSockets}
+   */
+  allSockets(): Promise<Set<SocketId>> {
+    return this.#operator().allSockets();
+  }
+
+  /** Whether to compress the next broadcast. */
+  compress(compress: boolean): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().compress(compress);
+  }
+
+  /** Drop the next broadcast for clients that cannot take it right now. */
+  get volatile(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().volatile;
+  }
+
+  /** Only the sockets of this node. */
+  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().local;
+  }
+
+  /**
+   * Wait at most `timeout` ms for the acknowledgements of the next broadcast.
+   *
+   * @example
+   * ```ts
+   * nsp.timeout(1000).emit("poll", (err, responses) => {});
+   * ```
+   */
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+    return this.#operator().timeout(timeout) as never;
+  }
+
+  /**
+   * The sockets of the namespace (local ones, and remote ones with a cluster adapter).
+   *
+   * @example
+   * ```ts
+   * const sockets = await nsp.fetchSockets();
+   * ```
+   */
+  fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
+    return this.#operator().fetchSockets() as never;
+  }
+
+  /**
+   * Make every socket join rooms.
+   *
+   * @example
+   * ```ts
+   * nsp.socketsJoin("room1");
+   * ```
+   */
+  socketsJoin(room: Room | Room[]): void {
+    this.#operator().socketsJoin(room);
+  }
+
+  /** Make every socket leave rooms. */
+  socketsLeave(room: Room | Room[]): void {
+    this.#operator().socketsLeave(room);
+  }
+
+  /**
+   * Disconnect every socket (`close` also closes their connections).
+   *
+   * @example
+   * ```ts
+   * nsp.disconnectSockets(true);
+   * ```
+   */
+  disconnectSockets(close = false): void {
+    this.#operator().disconnectSockets(close);
+  }
+
+  /** Operators are immutable: one targeting the whole namespace serves every `nsp.emit()`. */
+  #operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    if (this.#defaultOperator === undefined || this.#operatorAdapter !== this.adapter) {
+      this.#defaultOperator = new BroadcastOperator(this.adapter);
+      this.#operatorAdapter = this.adapter;
+    }
+    return this.#defaultOperator;
+  }
+
+  // ---- connection flow ----
+
+  /** @internal A CONNECT for this namespace: recover or create the socket, run middlewares, admit. */
+  _add(client: Client, auth: Record<string, unknown>, done: (socket?: Socket<any, any, any, any>) => void): void {
+    const recovery = this.server._recovery;
+    const { pid, offset } = auth;
+    if (recovery !== undefined && typeof pid === "string" && typeof offset === "string") {
+      this.adapter.restoreSession(pid, offset).then(
+        (session) => {
+          if (client.conn.readyState !== "open") return done(undefined);
+          if (session === null) return this.#admit(new Socket(this, client, auth), done);
+          debug("connection state recovered for sid %s", session.sid);
+          const socket = new Socket(this, client, auth, session);
+          if (recovery.skipMiddlewares) this.#doConnect(socket, done);
+          else this.#admit(socket, done);
+        },
+        (err: unknown) => {
+          debug("restoreSession failed: %o", err);
+          this.#admit(new Socket(this, client, auth), done);
+        },
+      ).catch((err: unknown) => console.error(err));
+      return;
+    }
+    this.#admit(new Socket(this, client, auth), done);
+  }
+
+  #admit(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (socket?: Socket<any, any, any, any>) => void): void {
+    const finish = (err?: unknown): void => {
+      if (socket.client.conn.readyState !== "open") {
+        debug("next called after client was closed - ignoring socket");
+        socket._cleanup();
+        done(undefined);
+        return;
+      }
+      if (err !== undefined) {
+        const error = toExtendedError(err);
+        debug("middleware error, sending CONNECT_ERROR packet to the client");
+        socket._cleanup();
+        socket._error({ message: String(error.message), data: error.data });
+        done(undefined);
+        return;
+      }
+      this.#doConnect(socket, done);
+    };
+    if (this._fns.length === 0) return finish();
+    runChain(this._fns.slice() as ChainFn<typeof socket>[], this, socket, finish);
+  }
+
+  #doConnect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (socket?: Socket<any, any, any, any>) => void): void {
+    this.sockets.set(socket.id, socket);
+    socket._onconnect();
+    done(socket);
+    try {
+      this.emitReserved("connect", socket);
+      this.emitReserved("connection", socket);
+    } catch (err) {
+      socket._onerror(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** @internal A socket left. */
+  _remove(socket: Socket<any, any, any, any>): void {
+    if (this.sockets.get(socket.id) !== socket) return;
+    this.sockets.delete(socket.id);
+    if (this.sockets.size === 0) this._onEmpty?.();
+  }
+
+  /** @internal For ParentNamespace and the server's `new_namespace`. */
+  _emitUntyped(ev: string, ...args: unknown[]): void {
+    try {
+      this.emitUntyped(ev, ...args);
+    } catch (err) {
+      console.error(err);
+    }
+  }
+}
+
+function toExtendedError(err: unknown): ExtendedError {
+  if (err instanceof Error) return err;
+  if (typeof err === "object" && err !== null && "message" in err) return err as ExtendedError;
+  return new Error(String(err));
+}

@@ -1,0 +1,47 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a custom parser module is untyped by nature */
+import type { Adapter, AdapterNamespace } from "@switchboard/adapter";
+import type { AttachOptions, ServerOptions as EngineOptions } from "@switchboard/engine";
+
+/** The `adapter` option: an adapter class, or a function building one for a namespace. */
+export type AdapterConstructor = (new (nsp: AdapterNamespace) => Adapter) | ((nsp: AdapterNamespace) => Adapter);
+
+/** Options of connection state recovery (PROTOCOL.md §2.9). */
+export interface ConnectionStateRecoveryOptions {
+  /** How long a disconnected session can be restored, in ms. Default 120000 (2 minutes). */
+  maxDisconnectionDuration?: number;
+  /** Whether a recovered connection skips the connect middlewares. Default true. */
+  skipMiddlewares?: boolean;
+}
+
+/** Server options: Socket.IO's own plus every Engine.IO server and attach option. */
+export interface ServerOptions extends EngineOptions, AttachOptions {
+  /** Path the server answers under. Default `/socket.io`. */
+  path?: string;
+  /** Whether to serve the browser client bundle under `<path>/socket.io.js` & co. Default true. */
+  serveClient?: boolean;
+  /** The adapter class (one instance per namespace). Default: in-memory (session-aware with recovery). */
+  adapter?: AdapterConstructor;
+  /** A custom parser module (`{ Encoder, Decoder }`, e.g. socket.io-msgpack-parser). */
+  parser?: any;
+  /** Milliseconds a new connection has to join a namespace before it is closed. Default 45000. */
+  connectTimeout?: number;
+  /** Connection state recovery; off unless given. */
+  connectionStateRecovery?: ConnectionStateRecoveryOptions;
+  /** Whether a child namespace of a dynamic parent is deleted when its last socket leaves. Default false. */
+  cleanupEmptyChildNamespaces?: boolean;
+}
+
+/** @internal recovery options after defaults */
+export interface ResolvedRecovery {
+  maxDisconnectionDuration: number;
+  skipMiddlewares: boolean;
+}
+
+/** @internal */
+export function resolveRecovery(opts: ConnectionStateRecoveryOptions | undefined): ResolvedRecovery | undefined {
+  if (opts === undefined || (opts as unknown) === false) return undefined;
+  return {
+    maxDisconnectionDuration: opts.maxDisconnectionDuration ?? 2 * 60 * 1000,
+    skipMiddlewares: opts.skipMiddlewares ?? true,
+  };
+}

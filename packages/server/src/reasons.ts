@@ -1,0 +1,31 @@
+/** Why a server socket was disconnected: Socket.IO's exact strings (PROTOCOL.md §3). */
+export type DisconnectReason =
+  | "transport error"
+  | "transport close"
+  | "forced close"
+  | "ping timeout"
+  | "parse error"
+  | "server shutting down"
+  | "forced server close"
+  | "client namespace disconnect"
+  | "server namespace disconnect";
+
+/** Reasons after which the session is kept for connection state recovery (PROTOCOL.md §2.9, point 4). */
+export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([
+  "transport error",
+  "transport close",
+  "forced close",
+  "ping timeout",
+  "server shutting down",
+  "forced server close",
+]);
+
+/** Event names an application can neither emit nor receive (PROTOCOL.md §2.8). */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  "connect",
+  "connect_error",
+  "disconnect",
+  "disconnecting",
+  "newListener",
+  "removeListener",
+]);

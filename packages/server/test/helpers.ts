@@ -1,0 +1,95 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { io as ioc, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
+import { Server, type ServerOptions } from "@switchboard/server";
+
+/** The three ways the official client can reach us (PROTOCOL.md §1.6). */
+export const TRANSPORTS = [
+  { name: "websocket", transports: ["websocket"] },
+  { name: "polling", transports: ["polling"] },
+  { name: "upgrade", transports: ["polling", "websocket"] },
+] as const;
+
+export type TransportCase = (typeof TRANSPORTS)[number];
+
+export interface TestContext {
+  io: Server;
+  http: HttpServer;
+  port: number;
+  url: string;
+  /** A client for `nsp`, closed by `cleanup()`. */
+  client(nsp?: string, opts?: Partial<ManagerOptions & SocketOptions>): ClientSocket;
+  cleanup(): Promise<void>;
+}
+
+/** Starts an HTTP server on 127.0.0.1:0 with our Server attached. */
+export async function setup(
+  opts: Partial<ServerOptions> = {},
+  clientDefaults: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<TestContext> {
+  const http = createServer();
+  const io = new Server(http, opts);
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const clients: ClientSocket[] = [];
+  return {
+    io,
+    http,
+    port,
+    url,
+    client(nsp = "/", copts = {}) {
+      const socket = ioc(url + nsp, { forceNew: true, reconnection: false, ...clientDefaults, ...copts });
+      clients.push(socket);
+      return socket;
+    },
+    async cleanup() {
+      for (const c of clients) c.io.engine?.close();
+      for (const c of clients) c.disconnect();
+      const closing = io.close();
+      // A keep-alive polling connection that was busy when close() ran is not idle-closed by Node.
+      http.closeAllConnections();
+      await closing;
+    },
+  };
+}
+
+/** Resolves with the arguments of the next `event` of `emitter`. */
+export function once<T extends unknown[] = unknown[]>(
+  emitter: { once(event: string, listener: (...args: never[]) => void): unknown },
+  event: string,
+): Promise<T> {
+  return new Promise((resolve) => {
+    emitter.once(event, ((...args: T) => resolve(args)) as never);
+  });
+}
+
+/** Resolves when the client is connected (rejects on connect_error). */
+export function connected(socket: ClientSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+}
+
+/** Resolves with the next server-side socket of the namespace. */
+export function nextConnection<S>(nsp: { once(event: "connection", listener: (socket: S) => void): unknown }): Promise<S> {
+  return new Promise((resolve) => {
+    nsp.once("connection", resolve);
+  });
+}
+
+/** Resolves after `n` calls of the returned callback. */
+export function countdown(n: number): { done: Promise<void>; tick: () => void } {
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  let left = n;
+  if (left <= 0) resolve();
+  return {
+    done,
+    tick: () => {
+      if (--left === 0) resolve();
+    },
+  };
+}
