@@ -20,12 +20,5 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([
   "forced server close",
 ]);
 
-/** Event names an application can neither emit nor receive (PROTOCOL.md §2.8). */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  "connect",
-  "connect_error",
-  "disconnect",
-  "disconnecting",
-  "newListener",
-  "removeListener",
-]);
+/** Event names an application can neither emit nor receive (PROTOCOL.md §2.8): the parser's list. */
+export { RESERVED_EVENTS } from "@switchboard/parser";
