@@ -1,15 +1,18 @@
 // PostgreSQL: an INSERT made by another program (a separate `pg` client standing in for psql) becomes a live
-// update through the trigger's NOTIFY and the dashboard's LISTEN connection. Uses DATABASE_URL, else
-// postgres://postgres@127.0.0.1:5432/test. Unreachable: skipped loudly locally, a failure under CI=true.
+// update through the trigger's NOTIFY and the dashboard's LISTEN connection. Uses DATABASE_URL, else 127.0.0.1:5432,
+// else a private server it starts. None: skipped loudly locally, a failure under CI=true.
 // Every run uses its own table (and trigger function), dropped afterwards.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { resolvePostgres } from "../../../test/support/postgres.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { PgStore } from "../src/pg-store.js";
 import type { Order, Stats } from "../src/types.js";
 import { cleanup, once, post, record, startDashboard, viewer } from "./helpers.js";
 
-const connectionString = process.env["DATABASE_URL"] || "postgres://postgres@127.0.0.1:5432/test";
+// DATABASE_URL, else 127.0.0.1:5432, else a private server (see test/support/postgres.ts).
+const pgServer = await resolvePostgres();
+const connectionString = pgServer?.url ?? "postgres://postgres@127.0.0.1:5432/test";
 const runId = `dash_test_${process.pid}_${randomBytes(3).toString("hex")}`;
 
 async function reachable(): Promise<string | undefined> {
@@ -25,7 +28,7 @@ async function reachable(): Promise<string | undefined> {
   }
 }
 
-const problem = await reachable();
+const problem = pgServer ? await reachable() : "none found: no DATABASE_URL, nothing on 127.0.0.1:5432, no private server could be started";
 if (problem) {
   const text = `PostgreSQL at ${connectionString.replace(/:[^:@/]*@/, ":***@")} is unreachable (${problem})`;
   if (process.env["CI"] === "true") {
@@ -46,7 +49,14 @@ function newStore(extra: { applicationName?: string } = {}): PgStore {
 afterEach(cleanup);
 
 afterAll(async () => {
-  if (problem) return;
+  try {
+    if (!problem) await dropTables();
+  } finally {
+    await pgServer?.close();
+  }
+});
+
+async function dropTables(): Promise<void> {
   const c = new pg.Client({ connectionString });
   await c.connect();
   for (const t of tables) {
@@ -56,7 +66,7 @@ afterAll(async () => {
   const left = await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE $1", [`${runId}%`]);
   await c.end();
   expect(left.rows[0].n).toBe(0);
-});
+}
 
 async function psql(sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
   const c = new pg.Client({ connectionString });
