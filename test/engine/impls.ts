@@ -37,7 +37,7 @@ export interface Impl {
   readonly name: string;
   /** True for the npm `engine.io` package. Used only where PROTOCOL.md asks more of us than of it. */
   readonly reference: boolean;
-  /** False only while `@switchboard/engine` is not built yet (the suite then skips it, loudly). */
+  /** False only when `@switchboard/engine` is not built (its cases then fail, loudly). */
   readonly available: boolean;
   create(httpServer: HttpServer, opts: EngineOptions): EngineServer;
 }
@@ -48,8 +48,8 @@ const distEntry = fileURLToPath(new URL("../../packages/engine/dist/index.js", i
 
 /**
  * Loads `@switchboard/engine` lazily so this suite still runs where the engine is not built. Only a missing
- * `packages/engine/dist/index.js` means "not built": skip with a loud warning (and fail under CI=true). Once the
- * dist exists, the switchboard runs execute: a dist that fails to load or lacks `attach` is an error, not a skip.
+ * `packages/engine/dist/index.js` means "not built": a loud warning and one failing test (`npm test` builds
+ * first). A dist that fails to load or lacks `attach` is an error too.
  */
 async function loadSwitchboard(): Promise<AttachFn | undefined> {
   if (!existsSync(distEntry)) {
@@ -67,7 +67,7 @@ if (!switchboardAttach) {
   console.warn(
     "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n" +
       "!!! test/engine: packages/engine/dist is missing: the SWITCHBOARD conformance\n" +
-      "!!! runs are SKIPPED. Build it with `npx tsc -b packages/engine`.\n" +
+      "!!! runs FAIL. Build it with `npx tsc -b packages/engine`.\n" +
       "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
   );
 }

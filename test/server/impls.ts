@@ -1,6 +1,6 @@
 // The two servers every scenario runs against: the official `socket.io` (the reference, which proves the
-// tests right) and `@switchboard/server` (the drop-in under test). Switchboard is loaded lazily because it
-// may not be built yet; while its dist is missing its rows are skipped loudly, never silently.
+// tests right) and `@switchboard/server` (the drop-in under test). Switchboard is loaded lazily, so that a
+// missing build fails its rows with a clear message instead of breaking the file (`npm test` builds it first).
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as reference from "socket.io";
@@ -28,7 +28,7 @@ async function loadSwitchboard(): Promise<Impl> {
   const name = "switchboard";
   if (!existsSync(fileURLToPath(distUrl))) {
     const missing = "packages/server/dist/index.js does not exist yet (run `npx tsc -b packages/server`)";
-    console.warn(`\n!!! test/server: SKIPPING every switchboard row: ${missing} !!!\n`);
+    console.warn(`\n!!! test/server: every switchboard row fails: ${missing} !!!\n`);
     return { name, Server: undefined, missing };
   }
   // A variable specifier keeps the type checker from requiring the package while it is absent.
@@ -68,8 +68,8 @@ export const transportSettings: TransportSetting[] = [
 ];
 
 /**
- * Call first inside `describe.each(impls)`: true when the rows can run. Otherwise registers a skipped
- * placeholder (package not built yet) or a failing test (built but not importable) and returns false.
+ * Call first inside `describe.each(impls)`: true when the rows can run. Otherwise registers a failing
+ * test (package not built, or built but not importable) and returns false.
  */
 export function runnable(impl: Impl): impl is Impl & { Server: ServerCtor } {
   if (impl.Server) return true;
@@ -78,7 +78,10 @@ export function runnable(impl: Impl): impl is Impl & { Server: ServerCtor } {
       throw impl.loadError;
     });
   } else {
-    it.skip(`all scenarios (${impl.missing ?? "not available"})`, () => {});
+    // `npm test` builds every package first, so a missing build is a broken setup, not a skip.
+    it(`all scenarios (${impl.missing ?? "not available"})`, () => {
+      throw new Error(`${impl.name} is not available: run \`npm run build\``);
+    });
   }
   return false;
 }
