@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { describe, expect, it } from "vitest";
 
 export interface ResolvedPostgres {
   /** Connection string of a database the tests may create tables in. */
@@ -27,6 +28,36 @@ let cached: Promise<ResolvedPostgres | null> | undefined;
 export function resolvePostgres(): Promise<ResolvedPostgres | null> {
   cached ??= resolve();
   return cached;
+}
+
+export interface TestDatabase {
+  /** Where the tests connect (meaningful only when `problem` is undefined). */
+  connectionString: string;
+  /** Why no database can be used; the suite then must not run. */
+  problem: string | undefined;
+  /** Stops a private server, if one was started. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database a test file uses, checked once. With none, it warns loudly and runs nothing locally;
+ * under CI=true it registers a failing test named after `suite`, so a missing database is never silent.
+ */
+export async function postgresForTests(suite: string): Promise<TestDatabase> {
+  const server = await resolvePostgres();
+  const connectionString = server?.url ?? LOOPBACK_URL;
+  let problem: string | undefined;
+  if (server === null) problem = "none found: no DATABASE_URL, nothing on 127.0.0.1:5432, no private server could be started";
+  else if (!(await canConnect(connectionString, 3000))) problem = "it does not answer";
+  if (problem !== undefined) {
+    const text = `PostgreSQL at ${connectionString.replace(/:[^:@/]*@/, ":***@")} is unusable (${problem})`;
+    if (process.env["CI"] === "true") {
+      describe(suite, () => it("needs a reachable PostgreSQL under CI", () => expect.fail(text)));
+    } else {
+      console.warn(`\n!!! ${text}: NOT RUNNING ${suite} (it fails under CI=true) !!!\n`);
+    }
+  }
+  return { connectionString, problem, close: () => server?.close() ?? Promise.resolve() };
 }
 
 async function resolve(): Promise<ResolvedPostgres | null> {

@@ -4,39 +4,16 @@
 // Every run uses its own table (and trigger function), dropped afterwards.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { resolvePostgres } from "../../../test/support/postgres.js";
+import { postgresForTests } from "../../../test/support/postgres.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { PgStore } from "../src/pg-store.js";
 import type { Order, Stats } from "../src/types.js";
 import { cleanup, once, post, record, startDashboard, viewer } from "./helpers.js";
 
 // DATABASE_URL, else 127.0.0.1:5432, else a private server (see test/support/postgres.ts).
-const pgServer = await resolvePostgres();
-const connectionString = pgServer?.url ?? "postgres://postgres@127.0.0.1:5432/test";
+const db = await postgresForTests("PostgreSQL dashboard");
+const { connectionString, problem } = db;
 const runId = `dash_test_${process.pid}_${randomBytes(3).toString("hex")}`;
-
-async function reachable(): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query("SELECT 1");
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-const problem = pgServer ? await reachable() : "none found: no DATABASE_URL, nothing on 127.0.0.1:5432, no private server could be started";
-if (problem) {
-  const text = `PostgreSQL at ${connectionString.replace(/:[^:@/]*@/, ":***@")} is unreachable (${problem})`;
-  if (process.env["CI"] === "true") {
-    describe("PostgreSQL dashboard", () => it("needs a reachable PostgreSQL under CI", () => expect.fail(text)));
-  } else {
-    console.warn(`\n!!! ${text}: SKIPPING the PostgreSQL dashboard tests (they fail under CI=true) !!!\n`);
-  }
-}
 
 const tables = new Set<string>();
 let counter = 0;
@@ -52,7 +29,7 @@ afterAll(async () => {
   try {
     if (!problem) await dropTables();
   } finally {
-    await pgServer?.close();
+    await db.close();
   }
 });
 
