@@ -29,7 +29,8 @@ export class Backoff {
   constructor(opts: BackoffOptions = {}) {
     this.min = opts.min ?? 1000;
     this.max = opts.max ?? 5000;
-    this.jitter = opts.jitter !== undefined && opts.jitter > 0 && opts.jitter <= 1 ? opts.jitter : 0;
+    const jitter = opts.jitter ?? 0;
+    this.jitter = jitter > 0 && jitter <= 1 ? jitter : 0;
     this.factor = opts.factor ?? 2;
   }
 

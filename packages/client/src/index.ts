@@ -24,23 +24,14 @@ function lookup(uri?: string | Partial<ManagerOptions & SocketOptions>, opts?: P
     uri = undefined;
   }
   const o: Partial<ManagerOptions & SocketOptions> = opts ?? {};
-  const parsed = parseUrl(uri, o.path ?? "/socket.io");
-  const id = parsed.id;
-  const sameNamespace = cache[id] !== undefined && parsed.nsp in cache[id].nsps;
-  const newConnection = o.forceNew || (o as Record<string, unknown>)["force new connection"] || o.multiplex === false || sameNamespace;
-  let io: Manager;
-  if (newConnection) {
-    log("ignoring socket cache for %s", parsed.source);
-    io = new Manager(parsed.source, o);
-  } else {
-    if (!cache[id]) {
-      log("new io instance for %s", parsed.source);
-      cache[id] = new Manager(parsed.source, o);
-    }
-    io = cache[id];
-  }
-  if (parsed.query && !o.query) o.query = parsed.query;
-  return io.socket(parsed.nsp, o);
+  const { source, id, nsp, query } = parseUrl(uri, o.path ?? "/socket.io");
+  const cached = cache[id];
+  const newConnection =
+    o.forceNew || (o as Record<string, unknown>)["force new connection"] || o.multiplex === false || (cached && nsp in cached.nsps);
+  log(newConnection ? "ignoring socket cache for %s" : "io instance for %s", source);
+  const io = newConnection ? new Manager(source, o) : (cache[id] ??= new Manager(source, o));
+  if (query && !o.query) o.query = query;
+  return io.socket(nsp, o);
 }
 
 // socket.io-client's default export also carries the classes (`io.Manager`, `io.connect`), e.g. for the global `io`.

@@ -1,9 +1,10 @@
-import { Emitter, type DefaultEventsMap, type EventsMap } from "@switchboard/emitter";
+import { Emitter, on, type DefaultEventsMap, type EventsMap, type Subscribable } from "@switchboard/emitter";
 import { Socket as Engine, type SocketEvents as EngineEvents } from "@switchboard/engine-client";
 import { Decoder as SioDecoder, Encoder as SioEncoder, type Packet } from "@switchboard/parser";
 import { Backoff } from "./backoff.js";
 import { ClientError, ErrorCode } from "./errors.js";
 import { debug } from "./log.js";
+import { NODE } from "./runtime.js";
 import type { ManagerOptions, Parser, SocketOptions } from "./options.js";
 import { Socket } from "./socket.js";
 
@@ -39,8 +40,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   Record<never, never>,
   ManagerReservedEvents
 > {
-  /** The Engine.IO client socket of the current connection. */
-  engine!: Engine;
+  /** The Engine.IO client socket of the current connection (`declare`: set by `open()`). */
+  declare engine: Engine;
   /** The namespace sockets created by this Manager. @internal */
   readonly nsps: Record<string, Socket<ListenEvents, EmitEvents>> = {};
   /** @internal */ readyState: "opening" | "open" | "closed" = "closed";
@@ -73,12 +74,12 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       uri = undefined;
     }
     const o: ManagerOptions = { ...opts };
-    o.path = o.path ?? "/socket.io";
+    o.path ??= "/socket.io";
     this.opts = o;
     this.uri = uri;
     this.#reconnection = o.reconnection !== false;
     this.#reconnectionAttempts = o.reconnectionAttempts ?? Infinity;
-    this.#backoff = new Backoff({ min: o.reconnectionDelay ?? 1000, max: o.reconnectionDelayMax ?? 5000, jitter: o.randomizationFactor ?? 0.5 });
+    this.#backoff = new Backoff({ min: o.reconnectionDelay, max: o.reconnectionDelayMax, jitter: o.randomizationFactor ?? 0.5 }); // Backoff's defaults: 1000, 5000
     this.#timeout = o.timeout ?? 20000;
     const parser: Parser = o.parser ?? defaultParser;
     this.#encoder = new parser.Encoder();
@@ -159,32 +160,34 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.readyState = "opening";
     this.#skipReconnect = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const offOpen = on(engine, "open", () => {
-      clearTimeout(timer);
-      this.#onopen();
-      fn?.();
-    });
+    const events = engine as unknown as Subscribable<EngineEvents>;
+    // Both outcomes start with #cleanup(), which also clears the connect timer (last of these subscriptions).
     const onError = (err: Error): void => {
-      clearTimeout(timer);
       this.#cleanup();
       this.readyState = "closed";
       this.emitReserved("error", err);
       if (fn) fn(err);
-      else this.#maybeReconnectOnOpen();
+      // Only the first failure starts the reconnection loop; later ones are handled by #reconnect's callback.
+      else if (!this.reconnecting && this.#reconnection && this.#backoff.attempts === 0) this.#reconnect();
     };
-    const offError = on(engine, "error", onError);
-    // Closed before the handshake without an error (e.g. an undecodable handshake: `parse error`).
-    const offClose = on(engine, "close", (reason) => onError(new ClientError(reason, ErrorCode.CONNECT_CLOSED)));
+    this.#subs.push(
+      on(events, "open", () => {
+        this.#onopen();
+        fn?.();
+      }),
+      on(events, "error", onError),
+      // Closed before the handshake without an error (e.g. an undecodable handshake: `parse error`).
+      on(events, "close", (reason) => onError(new ClientError(reason, ErrorCode.CONNECT_CLOSED))),
+      () => clearTimeout(timer),
+    );
     if (this.#timeout !== false) {
-      const ms = this.#timeout;
       timer = setTimeout(() => {
-        log("connect attempt timed out after %d", ms);
+        log("connect attempt timed out");
         onError(new ClientError("timeout", ErrorCode.CONNECT_TIMEOUT)); // unsubscribes first
         engine.close();
-      }, ms);
-      if (this.opts.autoUnref) (timer as { unref?: () => void }).unref?.();
+      }, this.#timeout);
+      if (NODE && this.opts.autoUnref) (timer as { unref?: () => void }).unref?.();
     }
-    this.#subs.push(offOpen, offError, offClose, () => clearTimeout(timer));
     return this;
   }
 
@@ -198,7 +201,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#cleanup();
     this.readyState = "open";
     this.emitReserved("open");
-    const engine = this.engine;
+    const engine = this.engine as unknown as Subscribable<EngineEvents>;
     this.#subs.push(
       on(engine, "ping", () => this.emitReserved("ping")),
       on(engine, "data", (data) => this.#ondata(data)),
@@ -250,13 +253,13 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** A socket left: close the connection once no socket is active. @internal */
   destroySocket(_socket: Socket<ListenEvents, EmitEvents>): void {
     for (const nsp in this.nsps) if (this.nsps[nsp]!.active) return;
-    this.#close();
+    this.disconnect();
   }
 
   /** Encodes and writes a packet. @internal */
   packet(packet: Packet & { options?: { compress?: boolean } }): void {
     const chunks = this.#encoder.encode(packet);
-    for (let i = 0; i < chunks.length; i++) this.engine.write(chunks[i] as string, packet.options);
+    for (const chunk of chunks) this.engine.write(chunk as string, packet.options);
   }
 
   #cleanup(): void {
@@ -266,17 +269,13 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#decoder.destroy();
   }
 
-  #close(): void {
+  /** Closes the connection and stops reconnecting (socket.io-client's name). */
+  disconnect(): void {
     log("disconnect");
     this.#skipReconnect = true;
     this.reconnecting = false;
     clearTimeout(this.#reconnectTimer);
     this.#onclose("forced close");
-  }
-
-  /** Alias kept for socket.io-client compatibility: closes the connection and stops reconnecting. */
-  disconnect(): void {
-    this.#close();
   }
 
   #onclose(reason: string, description?: DisconnectDescription): void {
@@ -287,11 +286,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.readyState = "closed";
     this.emitReserved("close", reason, description);
     if (this.#reconnection && !this.#skipReconnect) this.#reconnect();
-  }
-
-  #maybeReconnectOnOpen(): void {
-    // Only the first failure starts the loop; later ones are handled by #reconnect's callback.
-    if (!this.reconnecting && this.#reconnection && this.#backoff.attempts === 0) this.#reconnect();
   }
 
   #reconnect(): void {
@@ -323,12 +317,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
         }
       });
     }, delay);
-    if (this.opts.autoUnref) (this.#reconnectTimer as { unref?: () => void }).unref?.();
+    if (NODE && this.opts.autoUnref) (this.#reconnectTimer as { unref?: () => void }).unref?.();
   }
-}
-
-/** Subscribes and returns the unsubscriber (connection-time only, never per packet). */
-function on<Ev extends keyof EngineEvents>(emitter: Engine, ev: Ev, fn: EngineEvents[Ev]): () => void {
-  emitter.on(ev, fn as never);
-  return () => emitter.off(ev, fn as never);
 }

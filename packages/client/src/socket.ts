@@ -1,5 +1,6 @@
 import {
   Emitter,
+  on,
   type AllButLast,
   type DecorateAcknowledgements,
   type DefaultEventsMap,
@@ -8,22 +9,49 @@ import {
   type EventsMap,
   type FirstNonErrorArg,
   type Last,
+  type Subscribable,
 } from "@switchboard/emitter";
 import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/parser";
-import { AckRegistry, type AckFn } from "./acks.js";
-import { AnyListeners, type AnyListener } from "./any-listeners.js";
 import { ClientError, ConnectError, ErrorCode } from "./errors.js";
 import { debug } from "./log.js";
-import type { DisconnectDescription, Manager } from "./manager.js";
+import type { DisconnectDescription, Manager, ManagerReservedEvents } from "./manager.js";
 import type { SocketOptions } from "./options.js";
-import { RetryQueue } from "./retry-queue.js";
 import type { ListenerApi } from "./typed.js";
 
 const log = debug("socket.io-client:socket");
 
-// Shared, never mutated: no options object per packet.
-const COMPRESS = Object.freeze({ compress: true });
-const NO_COMPRESS = Object.freeze({ compress: false });
+type AckFn = (...args: unknown[]) => void;
+
+/**
+ * A pending acknowledgement (PROTOCOL.md §2.5): the callback, whether it is error-first (registered with a
+ * timeout, or by the retry queue), and its timeout timer.
+ */
+type PendingAck = [fn: AckFn, withError: boolean, timer: ReturnType<typeof setTimeout> | undefined];
+
+/** An emit of the retry queue: its arguments (the queue's ack last), flags, tries so far, whether in flight. */
+interface Queued {
+  args: unknown[];
+  flags: Flags;
+  tries: number;
+  pending: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's public listener type
+export type AnyListener = (...args: any[]) => void;
+
+/** Removes the first registration of `listener` from a catch-all list, or every one without a listener. */
+function removeAny(list: AnyListener[], listener: AnyListener | undefined): void {
+  if (!listener) list.length = 0;
+  else {
+    const i = list.indexOf(listener);
+    if (i !== -1) list.splice(i, 1);
+  }
+}
+
+/** Calls catch-all listeners with `args` (over a snapshot, so listeners may unsubscribe while called). */
+function callAny(list: AnyListener[], self: unknown, args: unknown[]): void {
+  if (list.length) for (const l of list.slice()) l.apply(self, args);
+}
 
 
 /** Why a socket disconnected (PROTOCOL.md §4); no automatic reconnection after the two `io …` ones. */
@@ -41,8 +69,8 @@ export interface SocketReservedEvents {
   disconnect: (reason: DisconnectReason, description?: DisconnectDescription) => void;
 }
 
-/** A packet on its way out, with its send options. */
-export type OutgoingPacket = Packet & { options?: { compress?: boolean } };
+/** A packet on its way out, with its send options; the namespace is set when it is written. */
+export type OutgoingPacket = Omit<Packet, "nsp"> & { nsp?: string; options?: { compress?: boolean } };
 
 /** @internal */
 export interface Flags {
@@ -68,14 +96,14 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   declare readonly io: Manager<ListenEvents, EmitEvents>;
   /** The namespace, e.g. `/` or `/admin`. */
   declare readonly nsp: string;
-  /** Socket id given by the server; `undefined` while disconnected. */
-  id: string | undefined;
+  /** Socket id given by the server; `undefined` while disconnected (`declare`: set when known). */
+  declare id: string | undefined;
   /** Whether the namespace is joined. */
   connected = false;
   /** Whether the last connection restored the previous session (connection state recovery). */
   recovered = false;
   /** CONNECT payload, or a function called at each (re)connection. */
-  auth: SocketOptions["auth"];
+  declare auth: SocketOptions["auth"];
   /** Events received before the CONNECT acknowledgement, delivered on connect. */
   receiveBuffer: unknown[][] = [];
   /** Packets emitted while disconnected, sent in order on (re)connect. */
@@ -88,12 +116,18 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   declare protected emitArgs: (ev: string, args: readonly unknown[]) => boolean;
   #subs: Array<() => void> | undefined;
   #ids = 0;
-  readonly #acks = new AckRegistry();
-  readonly #queue: RetryQueue;
+  /** Pending acknowledgements, by ack id. */
+  readonly #acks = new Map<number, PendingAck>();
+  /**
+   * At-least-once delivery with `retries` (PROTOCOL.md §4): one packet in flight at a time, each re-sent until
+   * acknowledged or out of retries; the user's ack, if any, is error-first.
+   */
+  readonly #queue: Queued[] = [];
   #pid: string | undefined;
   #lastOffset: string | undefined;
-  readonly #any = new AnyListeners();
-  readonly #anyOutgoing = new AnyListeners();
+  /** The catch-all listeners, incoming (`onAny`) and outgoing (`onAnyOutgoing`). */
+  readonly #any: AnyListener[] = [];
+  readonly #anyOutgoing: AnyListener[] = [];
 
   /** Use `io()` or `manager.socket()` rather than this constructor. */
   constructor(io: Manager<ListenEvents, EmitEvents>, nsp: string, opts?: SocketOptions) {
@@ -102,7 +136,6 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.nsp = nsp;
     this.opts = { ...opts };
     if (opts?.auth) this.auth = opts.auth;
-    this.#queue = new RetryQueue(this.opts.retries ?? 0, (args, flags) => this.#emitFromQueue(args, flags));
     if (io.autoConnect) this.open();
   }
 
@@ -137,16 +170,15 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   #subEvents(): void {
     if (this.#subs) return;
-    const io = this.io;
-    const onOpen = (): void => this.#onopen();
-    const onError = (err: Error): void => {
-      if (!this.connected) this.emitReserved("connect_error", err);
-    };
-    const onClose = (reason: string, description?: DisconnectDescription): void => this.#onclose(reason as DisconnectReason, description);
-    io.on("open", onOpen);
-    io.on("error", onError);
-    io.on("close", onClose);
-    this.#subs = [() => io.off("open", onOpen), () => io.off("error", onError), () => io.off("close", onClose)];
+    // The Manager's reserved events are what a socket listens to (its `on` is typed for user events too).
+    const io = this.io as unknown as Subscribable<ManagerReservedEvents>;
+    this.#subs = [
+      on(io, "open", () => this.#onopen()),
+      on(io, "error", (err) => {
+        if (!this.connected) this.emitReserved("connect_error", err);
+      }),
+      on(io, "close", (reason, description) => this.#onclose(reason as DisconnectReason, description)),
+    ];
   }
 
   #onopen(): void {
@@ -159,7 +191,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   #sendConnectPacket(data: Record<string, unknown> | undefined): void {
     // Connection state recovery: offer the previous session (PROTOCOL.md §2.9).
     const payload = this.#pid ? { pid: this.#pid, offset: this.#lastOffset, ...data } : data;
-    this.#packet({ type: PacketType.CONNECT, nsp: this.nsp, data: payload });
+    this.#packet({ type: PacketType.CONNECT, data: payload });
   }
 
   /** Handles a packet of this namespace, routed by the Manager. @internal */
@@ -173,7 +205,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
           this.emitReserved(
             "connect_error",
             // Typically a Socket.IO v2 server; the code says so, the message stays short for the bundle.
-            new ClientError("invalid CONNECT reply (Socket.IO v2 server?)", ErrorCode.BAD_CONNECT),
+            new ClientError("invalid CONNECT reply", ErrorCode.BAD_CONNECT),
           );
         break;
       }
@@ -183,7 +215,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         break;
       case PacketType.ACK:
       case PacketType.BINARY_ACK:
-        if (packet.id !== undefined) this.#acks.settle(this, packet.id, packet.data as unknown[]);
+        this.#settle(packet.id, packet.data as unknown[]);
         break;
       case PacketType.DISCONNECT:
         this.#destroy();
@@ -207,7 +239,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #emitEvent(args: unknown[]): void {
-    this.#any.call(this, args);
+    callAny(this.#any, this, args);
     // CSR: the offset is the last string argument of each event (PROTOCOL.md §2.9 item 2).
     if (this.#pid && args.length > 1) {
       const last = args[args.length - 1];
@@ -217,12 +249,22 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.emitArgs(ev, args);
   }
 
+  /** An ACK arrived; unknown and duplicate ids are ignored. */
+  #settle(id: number | undefined, args: unknown[]): void {
+    const pending = this.#acks.get(id as number);
+    if (!pending) return;
+    this.#acks.delete(id as number);
+    clearTimeout(pending[2]);
+    if (pending[1]) pending[0].call(this, null, ...args);
+    else pending[0].apply(this, args);
+  }
+
   #ackFor(id: number): (...args: unknown[]) => void {
     let sent = false;
     return (...args: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.#packet({ type: PacketType.ACK, nsp: this.nsp, id, data: args });
+      this.#packet({ type: PacketType.ACK, id, data: args });
     };
   }
 
@@ -241,7 +283,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       this.#notifyOutgoing(packet);
       this.#packet(packet);
     }
-    this.#queue.drain(true);
+    this.#drainQueue(true);
     this.emitReserved("connect");
   }
 
@@ -250,7 +292,13 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.connected = false;
     this.id = undefined;
     this.emitReserved("disconnect", reason, description);
-    this.#acks.failSent(this);
+    // Error-first acks of packets already written fail; packets still in the send buffer keep theirs (§2.5).
+    for (const [id, [fn, withError, timer]] of this.#acks) {
+      if (!withError || this.sendBuffer.some((p) => p.id === id)) continue;
+      this.#acks.delete(id);
+      clearTimeout(timer);
+      fn.call(this, new ClientError("socket has been disconnected", ErrorCode.DISCONNECTED));
+    }
   }
 
   #destroy(): void {
@@ -263,11 +311,11 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   #packet(packet: OutgoingPacket): void {
     packet.nsp = this.nsp;
-    this.io.packet(packet);
+    this.io.packet(packet as Packet);
   }
 
   #notifyOutgoing(packet: OutgoingPacket): void {
-    if (Array.isArray(packet.data)) this.#anyOutgoing.call(this, packet.data);
+    if (Array.isArray(packet.data)) callAny(this.#anyOutgoing, this, packet.data);
   }
 
   /**
@@ -283,16 +331,26 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const data: unknown[] = [ev, ...args];
     const flags = this.flags;
     this.flags = {};
-    if (this.#queue.enabled && !flags.fromQueue && !flags.volatile) {
-      this.#queue.add(data, flags);
+    if ((this.opts.retries ?? 0) > 0 && !flags.fromQueue && !flags.volatile) {
+      this.#enqueue(data, flags);
       return this;
     }
-    const packet: OutgoingPacket = { type: PacketType.EVENT, nsp: this.nsp, data, options: flags.compress === false ? NO_COMPRESS : COMPRESS };
+    const packet: OutgoingPacket = { type: PacketType.EVENT, data, options: { compress: flags.compress !== false } };
     if (typeof data[data.length - 1] === "function") {
       const id = this.#ids++;
       const ack = data.pop() as AckFn;
       const timeout = flags.timeout ?? this.opts.ackTimeout;
-      this.#acks.register(this, id, ack, flags.fromQueue === true || timeout !== undefined, timeout);
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#acks.delete(id);
+              // Never sent: it must not go out later either.
+              const i = this.sendBuffer.findIndex((p) => p.id === id);
+              if (i !== -1) this.sendBuffer.splice(i, 1);
+              ack.call(this, new ClientError("operation has timed out", ErrorCode.ACK_TIMEOUT));
+            }, timeout);
+      this.#acks.set(id, [ack, flags.fromQueue === true || timeout !== undefined, timer]);
       packet.id = id;
     }
     const engine = this.io.engine as (typeof this.io.engine | undefined);
@@ -318,11 +376,11 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    const withErr = this.flags.timeout !== undefined || this.opts.ackTimeout !== undefined || (this.#queue.enabled && !this.flags.volatile);
+    const withErr = this.flags.timeout !== undefined || this.opts.ackTimeout !== undefined || ((this.opts.retries ?? 0) > 0 && !this.flags.volatile);
+    type Res = FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>;
     return new Promise((resolve, reject) => {
-      const fn = withErr
-        ? (err: unknown, res: FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>) => (err ? reject(err as Error) : resolve(res))
-        : (res: FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>) => resolve(res);
+      // Error-first when the ack can fail (timeout, retries), like socket.io-client.
+      const fn = (a: unknown, b: Res): void => (withErr ? (a ? reject(a as Error) : resolve(b)) : resolve(a as Res));
       (this.emit as (ev: Ev, ...a: unknown[]) => this)(ev, ...args, fn);
     });
   }
@@ -377,7 +435,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   disconnect(): this {
     if (this.connected) {
       log("performing disconnect (%s)", this.nsp);
-      this.#packet({ type: PacketType.DISCONNECT, nsp: this.nsp });
+      this.#packet({ type: PacketType.DISCONNECT });
     }
     this.#destroy();
     if (this.connected) this.#onclose("io client disconnect");
@@ -395,25 +453,25 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    * socket.onAny((event, ...args) => console.log(event, args));
    */
   onAny(listener: AnyListener): this {
-    this.#any.add(listener, false);
+    this.#any.push(listener);
     return this;
   }
 
   /** Like {@link Socket.onAny}, called before the other catch-all listeners. @example socket.prependAny(log); */
   prependAny(listener: AnyListener): this {
-    this.#any.add(listener, true);
+    this.#any.unshift(listener);
     return this;
   }
 
   /** Removes a catch-all listener, or all of them. @example socket.offAny(log); */
   offAny(listener?: AnyListener): this {
-    this.#any.remove(listener);
+    removeAny(this.#any, listener);
     return this;
   }
 
   /** The catch-all listeners. @example socket.listenersAny().length; */
   listenersAny(): AnyListener[] {
-    return this.#any.all();
+    return [...this.#any];
   }
 
   /**
@@ -422,32 +480,57 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    * socket.onAnyOutgoing((event, ...args) => console.log("sent", event));
    */
   onAnyOutgoing(listener: AnyListener): this {
-    this.#anyOutgoing.add(listener, false);
+    this.#anyOutgoing.push(listener);
     return this;
   }
 
   /** Like {@link Socket.onAnyOutgoing}, called first. @example socket.prependAnyOutgoing(log); */
   prependAnyOutgoing(listener: AnyListener): this {
-    this.#anyOutgoing.add(listener, true);
+    this.#anyOutgoing.unshift(listener);
     return this;
   }
 
   /** Removes an outgoing catch-all listener, or all of them. @example socket.offAnyOutgoing(log); */
   offAnyOutgoing(listener?: AnyListener): this {
-    this.#anyOutgoing.remove(listener);
+    removeAny(this.#anyOutgoing, listener);
     return this;
   }
 
   /** The outgoing catch-all listeners. @example socket.listenersAnyOutgoing().length; */
   listenersAnyOutgoing(): AnyListener[] {
-    return this.#anyOutgoing.all();
+    return [...this.#anyOutgoing];
   }
 
   /** Sends one queued (retried) emit. */
-  #emitFromQueue(args: unknown[], flags: Flags): boolean {
-    if (!this.connected) return false;
-    this.flags = flags;
-    (this.emit as (ev: string, ...a: unknown[]) => this)(...(args as [string, ...unknown[]]));
-    return true;
+  #enqueue(args: unknown[], flags: Flags): void {
+    const last = args[args.length - 1];
+    const ack = typeof last === "function" ? (args.pop() as AckFn) : undefined;
+    const item: Queued = { args, flags: { ...flags, fromQueue: true }, tries: 0, pending: false };
+    args.push((err: unknown, ...res: unknown[]) => {
+      if (item !== this.#queue[0]) return; // a late answer to an earlier try
+      if (err !== null && err !== undefined) {
+        if (item.tries > (this.opts.retries as number)) {
+          this.#queue.shift();
+          ack?.(err);
+        }
+      } else {
+        this.#queue.shift();
+        ack?.(null, ...res);
+      }
+      item.pending = false;
+      this.#drainQueue();
+    });
+    this.#queue.push(item);
+    this.#drainQueue();
+  }
+
+  /** Sends the head of the queue unless it is in flight (`force`: re-send it, after a reconnection). */
+  #drainQueue(force = false): void {
+    const item = this.#queue[0];
+    if (!item || (item.pending && !force) || !this.connected) return;
+    item.pending = true;
+    item.tries++;
+    this.flags = item.flags;
+    (this.emit as (ev: string, ...a: unknown[]) => this)(...(item.args as [string, ...unknown[]]));
   }
 }

@@ -20,10 +20,8 @@ export interface ParsedUrl {
  */
 export function parseUrl(uri: string | undefined, path: string): ParsedUrl {
   const u = parseUri(uri);
-  const secure = u.protocol === "https:" || u.protocol === "wss:";
-  const scheme = u.protocol.replace(/:$/, "");
-  const port = u.port || (secure ? "443" : "80");
-  const origin = `${scheme}://${u.hostname}:${port}`;
+  const port = u.port || (u.protocol === "https:" || u.protocol === "wss:" ? "443" : "80");
+  const origin = `${u.protocol}//${u.hostname}:${port}`;
   return {
     source: `${origin}${u.search}`,
     id: origin + path,

@@ -1,10 +1,22 @@
 // close()/disconnect() must release every timer and socket: a Node process with a closed client exits by itself.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { peers, stop, type Started } from "./peers.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** A loopback URL nothing listens on: a port just released by a throwaway listener (port 1 may be taken). */
+function deadUrl(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(`http://127.0.0.1:${port}`));
+    });
+    probe.on("error", reject);
+  });
+}
 
 /** Runs `code` as an ES module in a child Node process (from the repo root, so packages resolve). */
 function run(code: string, env: Record<string, string>): Promise<{ code: number | null; killed: boolean; out: string }> {
@@ -38,7 +50,7 @@ const SCENARIOS: Record<string, string> = {
       console.log("done");
     });`,
   "while reconnecting to a dead server": `
-    const socket = io("http://127.0.0.1:1", { forceNew: true, reconnectionDelay: 50 });
+    const socket = io(process.env.DEAD_URL, { forceNew: true, reconnectionDelay: 50 });
     socket.io.on("reconnect_attempt", () => {
       socket.disconnect();
       console.log("done");
@@ -70,7 +82,7 @@ describe.each(peers)("process exit with a closed client ($name)", (peer) => {
     it(`exits on its own ${name}`, async () => {
       server = await peer.start();
       server.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (y: unknown) => void) => cb(x)));
-      const res = await run(`import { io } from "@switchboard/client";\n${body}`, { URL: server.url });
+      const res = await run(`import { io } from "@switchboard/client";\n${body}`, { URL: server.url, DEAD_URL: await deadUrl() });
       expect(res.out).toContain("done");
       expect(res.killed).toBe(false);
       expect(res.code).toBe(0);

@@ -5,7 +5,108 @@ import type {
   ReservedOrUserEventNames,
   ReservedOrUserListener,
 } from "./event-map.js";
-import { call, unwrap, type Entry, type EventName, type Listener, type OnceWrapper } from "./listener.js";
+import { dispatch, unwrap, type Entry, type EventName, type Listener, type OnceWrapper } from "./listener.js";
+
+/** Above this many event names a table switches from its flat array to a Map. */
+const SMALL_TABLE = 8;
+
+/**
+ * The listeners of one emitter: null (none), a flat array `[name, entry, name, entry, …]` of exactly the
+ * needed length, or a Map past {@link SMALL_TABLE} names. A server holds an emitter per socket, most with
+ * a handful of events: 5 cost 128 B as an array, ~300 B as a Map (issue #6, memory per connection).
+ * Entries follow listener.ts's rules: never mutated once stored, only replaced.
+ */
+type Table = (EventName | Entry)[] | Map<EventName, Entry> | null;
+
+function tableGet(t: Table, ev: EventName): Entry | undefined {
+  if (t === null) return undefined;
+  if (!Array.isArray(t)) return t.get(ev);
+  for (let i = 0; i < t.length; i += 2) if (t[i] === ev) return t[i + 1] as Entry;
+  return undefined;
+}
+
+/** Stores `entry` for `ev`; returns the table to keep (a new one when it grew). */
+function tableSet(t: Table, ev: EventName, entry: Entry): Table {
+  if (t === null) return [ev, entry];
+  if (!Array.isArray(t)) return t.set(ev, entry);
+  for (let i = 0; i < t.length; i += 2) {
+    if (t[i] !== ev) continue;
+    // Replacing the slot is safe: an emit iterating the old entry keeps it.
+    t[i + 1] = entry;
+    return t;
+  }
+  if (t.length >= SMALL_TABLE * 2) {
+    const map = new Map<EventName, Entry>();
+    for (let i = 0; i < t.length; i += 2) map.set(t[i] as EventName, t[i + 1] as Entry);
+    return map.set(ev, entry);
+  }
+  // A new array of the exact length (a push could leave spare capacity in every emitter).
+  const next = new Array<EventName | Entry>(t.length + 2);
+  for (let i = 0; i < t.length; i++) next[i] = t[i]!;
+  next[t.length] = ev;
+  next[t.length + 1] = entry;
+  return next;
+}
+
+/** Removes `ev`; returns the table to keep. */
+function tableDelete(t: Table, ev: EventName): Table {
+  if (t === null) return null;
+  if (!Array.isArray(t)) {
+    t.delete(ev);
+    return t;
+  }
+  for (let i = 0; i < t.length; i += 2) {
+    if (t[i] !== ev) continue;
+    if (t.length === 2) return null;
+    const next = new Array<EventName | Entry>(t.length - 2);
+    for (let j = 0, k = 0; j < t.length; j++) if (j !== i && j !== i + 1) next[k++] = t[j]!;
+    return next;
+  }
+  return t;
+}
+
+/** Adds `fn` for `ev`, first or last; returns the table to keep. */
+function tableAdd(t: Table, ev: EventName, fn: Listener, prepend: boolean): Table {
+  const entry = tableGet(t, ev);
+  if (entry === undefined) return tableSet(t, ev, fn);
+  if (typeof entry === "function") return tableSet(t, ev, prepend ? [fn, entry] : [entry, fn]);
+  return tableSet(t, ev, prepend ? [fn, ...entry] : [...entry, fn]);
+}
+
+/** Removes the most recent registration of `fn` for `ev` (bare, or through `once`); returns the table to keep. */
+function tableRemove(t: Table, ev: EventName, fn: Listener): Table {
+  const entry = tableGet(t, ev);
+  if (entry === undefined) return t;
+  if (typeof entry === "function") {
+    return entry === fn || (entry as Partial<OnceWrapper>).listener === fn ? tableDelete(t, ev) : t;
+  }
+  for (let i = entry.length - 1; i >= 0; i--) {
+    const candidate = entry[i] as Listener;
+    if (candidate !== fn && (candidate as Partial<OnceWrapper>).listener !== fn) continue;
+    return tableSet(t, ev, entry.length === 2 ? (entry[1 - i] as Listener) : [...entry.slice(0, i), ...entry.slice(i + 1)]);
+  }
+  return t;
+}
+
+/**
+ * The wrapper of a `once()` registration; `removeSelf` takes it out of the table before `listener` runs.
+ * One closure per registration (not per emit). `fired` guards against a re-entrant emit reaching this
+ * wrapper again through an array read before the wrapper removed itself.
+ */
+function wrapOnce(listener: Listener, removeSelf: (wrapper: Listener) => void): Listener {
+  let fired = false;
+  const wrapper = function (this: unknown, ...args: unknown[]): void {
+    if (fired) return;
+    fired = true;
+    removeSelf(wrapper);
+    (listener as (...a: unknown[]) => unknown).apply(this, args);
+  } as OnceWrapper;
+  wrapper.listener = listener;
+  return wrapper;
+}
+
+/** Max listeners given to `setMaxListeners` (rare: kept out of every emitter). */
+const maxListeners = new WeakMap<object, number>();
 
 // The empty events map; `Record<never, never>` is `{}` without tripping the linter's ban on `{}`.
 type NoEvents = Record<never, never>;
@@ -28,8 +129,9 @@ type NoEvents = Record<never, never>;
  * }
  */
 export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends EventsMap = NoEvents> {
-  #events = new Map<EventName, Entry>();
-  #maxListeners = 0;
+  // listener.ts's functions only call get/set/delete, which ListenerTable provides.
+  // No private methods in this class: each would add a brand slot to every instance.
+  #events: Table = null;
 
   /**
    * Adds `listener` for `ev`.
@@ -41,7 +143,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#add(ev, listener as Listener, false);
+    this.#events = tableAdd(this.#events, ev, listener as Listener, false);
     return this;
   }
 
@@ -50,7 +152,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#add(ev, listener as Listener, false);
+    this.#events = tableAdd(this.#events, ev, listener as Listener, false);
     return this;
   }
 
@@ -64,7 +166,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#add(ev, listener as Listener, true);
+    this.#events = tableAdd(this.#events, ev, listener as Listener, true);
     return this;
   }
 
@@ -78,7 +180,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#add(ev, this.#wrapOnce(ev, listener as Listener), false);
+    const wrapper = wrapOnce(listener as Listener, (w) => (this.#events = tableRemove(this.#events, ev, w)));
+    this.#events = tableAdd(this.#events, ev, wrapper, false);
     return this;
   }
 
@@ -92,7 +195,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#add(ev, this.#wrapOnce(ev, listener as Listener), true);
+    const wrapper = wrapOnce(listener as Listener, (w) => (this.#events = tableRemove(this.#events, ev, w)));
+    this.#events = tableAdd(this.#events, ev, wrapper, true);
     return this;
   }
 
@@ -107,9 +211,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev?: Ev,
     listener?: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    if (ev === undefined) this.#events.clear();
-    else if (listener === undefined) this.#events.delete(ev);
-    else this.#remove(ev, listener as Listener);
+    if (ev === undefined) this.#events = null;
+    else if (listener === undefined) this.#events = tableDelete(this.#events, ev);
+    else this.#events = tableRemove(this.#events, ev, listener as Listener);
     return this;
   }
 
@@ -128,8 +232,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * em.removeAllListeners("message");
    */
   removeAllListeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev?: Ev): this {
-    if (ev === undefined) this.#events.clear();
-    else this.#events.delete(ev);
+    if (ev === undefined) this.#events = null;
+    else this.#events = tableDelete(this.#events, ev);
     return this;
   }
 
@@ -145,12 +249,12 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     ...args: EventParams<ReservedEvents, Ev>
   ): boolean {
-    return this.#dispatch(ev, args);
+    return dispatch(tableGet(this.#events, ev), this, args);
   }
 
   /** Emits any event with any arguments, for subclasses that give `emit` another meaning (sockets). */
   protected emitUntyped(ev: EventName, ...args: unknown[]): boolean {
-    return this.#dispatch(ev, args);
+    return dispatch(tableGet(this.#events, ev), this, args);
   }
 
   /**
@@ -158,7 +262,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * the arguments in an array, such as a decoded event packet, so no spread is needed.
    */
   protected emitArgs(ev: EventName, args: readonly unknown[]): boolean {
-    return this.#dispatch(ev, args);
+    return dispatch(tableGet(this.#events, ev), this, args);
   }
 
   /**
@@ -170,10 +274,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
   listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
   ): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {
-    const entry = this.#events.get(ev);
-    if (entry === undefined) return [];
-    const list = typeof entry === "function" ? [entry] : entry;
-    return list.map(unwrap) as ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[];
+    const entry = tableGet(this.#events, ev);
+    const listeners = entry === undefined ? [] : typeof entry === "function" ? [unwrap(entry)] : entry.map(unwrap);
+    return listeners as ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[];
   }
 
   /**
@@ -183,9 +286,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * em.listenerCount("message"); // 1
    */
   listenerCount<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev: Ev): number {
-    const entry = this.#events.get(ev);
-    if (entry === undefined) return 0;
-    return typeof entry === "function" ? 1 : entry.length;
+    const entry = tableGet(this.#events, ev);
+    return entry === undefined ? 0 : typeof entry === "function" ? 1 : entry.length;
   }
 
   /**
@@ -195,12 +297,17 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * if (!em.hasListeners("error")) console.error(err);
    */
   hasListeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev: Ev): boolean {
-    return this.#events.has(ev);
+    return tableGet(this.#events, ev) !== undefined;
   }
 
   /** The names of the events that have listeners. */
   eventNames(): EventName[] {
-    return [...this.#events.keys()];
+    const t = this.#events;
+    if (t === null) return [];
+    if (!Array.isArray(t)) return [...t.keys()];
+    const names: EventName[] = [];
+    for (let i = 0; i < t.length; i += 2) names.push(t[i] as EventName);
+    return names;
   }
 
   /**
@@ -208,62 +315,12 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * the value is only stored and returned by {@link EmitterBase.getMaxListeners}.
    */
   setMaxListeners(n: number): this {
-    this.#maxListeners = n;
+    maxListeners.set(this, n);
     return this;
   }
 
   /** The value last given to {@link EmitterBase.setMaxListeners} (0 by default: no limit). */
   getMaxListeners(): number {
-    return this.#maxListeners;
-  }
-
-  #dispatch(ev: EventName, args: readonly unknown[]): boolean {
-    const entry = this.#events.get(ev);
-    if (entry === undefined) return false;
-    if (typeof entry === "function") {
-      call(entry, this, args);
-    } else {
-      // `entry` is never mutated (see Entry), so no copy is needed even if listeners change meanwhile.
-      for (let i = 0; i < entry.length; i++) call(entry[i] as Listener, this, args);
-    }
-    return true;
-  }
-
-  #add(ev: EventName, fn: Listener, prepend: boolean): void {
-    const entry = this.#events.get(ev);
-    if (entry === undefined) this.#events.set(ev, fn);
-    else if (typeof entry === "function") this.#events.set(ev, prepend ? [fn, entry] : [entry, fn]);
-    else this.#events.set(ev, prepend ? [fn, ...entry] : [...entry, fn]);
-  }
-
-  #remove(ev: EventName, fn: Listener): void {
-    const entry = this.#events.get(ev);
-    if (entry === undefined) return;
-    if (typeof entry === "function") {
-      if (entry === fn || (entry as Partial<OnceWrapper>).listener === fn) this.#events.delete(ev);
-      return;
-    }
-    for (let i = entry.length - 1; i >= 0; i--) {
-      const candidate = entry[i] as Listener;
-      if (candidate !== fn && (candidate as Partial<OnceWrapper>).listener !== fn) continue;
-      if (entry.length === 2) this.#events.set(ev, entry[1 - i] as Listener);
-      else this.#events.set(ev, [...entry.slice(0, i), ...entry.slice(i + 1)]);
-      return;
-    }
-  }
-
-  #wrapOnce(ev: EventName, listener: Listener): Listener {
-    // One closure per `once()` registration (not per emit). `fired` guards against a re-entrant emit
-    // reaching this wrapper again through an array read before the wrapper removed itself.
-    let fired = false;
-    const remove = (w: Listener): void => this.#remove(ev, w);
-    const wrapper = function (this: unknown, ...args: unknown[]): void {
-      if (fired) return;
-      fired = true;
-      remove(wrapper);
-      (listener as (...a: unknown[]) => unknown).apply(this, args);
-    } as OnceWrapper;
-    wrapper.listener = listener;
-    return wrapper;
+    return maxListeners.get(this) ?? 0;
   }
 }

@@ -1,5 +1,6 @@
 export { Emitter } from "./emitter.js";
 export { EmitterBase } from "./emitter-base.js";
+export { on, type Subscribable } from "./subscribe.js";
 export type {
   AllButLast,
   DefaultEventsMap,

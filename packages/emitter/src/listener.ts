@@ -1,4 +1,5 @@
-// Listener storage shared by the emitters: how listeners are kept and called.
+// Listener entries of the (Node) emitter: how listeners are kept per event and called; it saves memory and
+// allocations on servers (emitter-base.ts keeps the table of entries). The client's browser bundle swaps in emitter-base.browser.ts, which keeps plain arrays itself.
 
 export type EventName = string | symbol;
 export type Listener = (...args: never[]) => unknown;
@@ -16,6 +17,7 @@ export interface OnceWrapper {
  */
 export type Entry = Listener | readonly Listener[];
 
+/** The user's listener behind a `once()` wrapper, or `fn` itself. */
 export function unwrap(fn: Listener): Listener {
   return (fn as Partial<OnceWrapper>).listener ?? fn;
 }
@@ -39,4 +41,16 @@ export function call(fn: Listener, self: unknown, args: readonly unknown[]): voi
     default:
       f.apply(self, args as unknown[]);
   }
+}
+
+/** Calls the listeners of `entry` in order; `false` when there are none. */
+export function dispatch(entry: Entry | undefined, self: unknown, args: readonly unknown[]): boolean {
+  if (entry === undefined) return false;
+  if (typeof entry === "function") {
+    call(entry, self, args);
+  } else {
+    // `entry` is never mutated (see Entry), so no copy is needed even if listeners change meanwhile.
+    for (let i = 0; i < entry.length; i++) call(entry[i] as Listener, self, args);
+  }
+  return true;
 }

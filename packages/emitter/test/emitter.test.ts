@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Emitter, EmitterBase } from "../src/index.js";
+import { Emitter, EmitterBase, on, type Subscribable } from "../src/index.js";
 
 interface Events {
   a: (...args: unknown[]) => void;
@@ -294,5 +294,20 @@ describe("EmitterBase", () => {
     expect(box.sent).toEqual([["a", 1], ["b"]]);
     expect(counts).toEqual([1, 2]);
     expect(replies).toEqual(["pong"]);
+  });
+});
+
+describe("on (subscribe helper)", () => {
+  it("subscribes and returns the unsubscriber of that one registration", () => {
+    const em = new Emitter<Events>();
+    const seen: unknown[] = [];
+    const other = (x: unknown): void => void seen.push(["other", x]);
+    em.on("a", other);
+    const off = on(em as unknown as Subscribable<Events>, "a", (x: unknown) => void seen.push(x));
+    em.emit("a", 1);
+    off();
+    em.emit("a", 2);
+    expect(seen).toEqual([["other", 1], 1, ["other", 2]]);
+    expect(em.listenerCount("a")).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { Packet } from "./codec.js";
 import type { RawData } from "./platform.js";
+import { utf8Length } from "./utf8.js";
 
 /**
  * The packets of `buf` that fit in one polling payload of at most `maxPayload` bytes (PROTOCOL.md §1.3),
@@ -18,18 +19,7 @@ export function takeBatch(buf: Packet[], maxPayload: number): Packet[] {
   return buf;
 }
 
-/** UTF-8 length of a string without encoding it; binary counts as its base64 form. */
+/** Size on the wire: UTF-8 bytes for text, binary as its base64 form. */
 export function byteLength(data: RawData): number {
-  if (typeof data !== "string") return Math.ceil(data.byteLength / 3) * 4 + 1; // "b" + base64
-  let n = 0;
-  for (let i = 0; i < data.length; i++) {
-    const c = data.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < data.length) {
-      n += 4; // surrogate pair
-      i++;
-    } else n += 3;
-  }
-  return n;
+  return typeof data === "string" ? utf8Length(data) : Math.ceil(data.byteLength / 3) * 4 + 1; // "b" + base64
 }

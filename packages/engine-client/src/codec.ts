@@ -8,6 +8,7 @@ import {
   type PacketType as WireType,
 } from "@switchboard/engine-parser";
 import type { Platform, RawData } from "./platform.js";
+import { NODE } from "./runtime.js";
 
 /** Engine.IO packet types, plus `error` for data the codec could not decode. */
 export type PacketType = WireType | "error";
@@ -20,6 +21,7 @@ export interface Packet {
   options?: { compress?: boolean };
 }
 
+/** Node: received binary as Buffers (the platform's `binary`); browsers take the codec's output as is. */
 function shape(p: DecodedPacket, platform: Platform): Packet {
   const data = p.data;
   if (platform.binary && data !== undefined && typeof data !== "string") {
@@ -30,13 +32,14 @@ function shape(p: DecodedPacket, platform: Platform): Packet {
 
 /** Decodes one WebSocket frame. Never throws: bad input gives `{ type: "error" }`. */
 export function decode(data: RawData, platform: Platform): Packet {
-  return shape(decodePacket(data, platform.binaryType), platform);
+  const packet = decodePacket(data, platform.binaryType);
+  return NODE ? shape(packet, platform) : (packet as Packet);
 }
 
 /** Decodes a polling payload. Never throws; stops at the first bad packet (returned as `error`). */
 export function decodeBatch(body: string, platform: Platform): Packet[] {
   const packets = decodePayload(body, platform.binaryType) as Packet[];
-  if (platform.binary) for (let i = 0; i < packets.length; i++) packets[i] = shape(packets[i] as DecodedPacket, platform);
+  if (NODE && platform.binary) for (let i = 0; i < packets.length; i++) packets[i] = shape(packets[i] as DecodedPacket, platform);
   return packets;
 }
 

@@ -1,4 +1,5 @@
-import { decodeQuery, parseUri } from "./url.js";
+import { NODE } from "./runtime.js";
+import { currentLocation, decodeQuery, parseUri } from "./url.js";
 
 /** TLS options honoured by the Node transports (ignored in browsers). */
 export interface TlsOptions {
@@ -84,7 +85,7 @@ export function toQuery(q: Record<string, unknown> | string | undefined): Record
 /** Applies the URI and the defaults (engine.io-client's) to the user's options. @internal */
 export function resolveOptions(uri: string | undefined, opts: SocketOptions | undefined): ResolvedOptions {
   const o: SocketOptions = { ...opts };
-  const loc = typeof location === "undefined" ? undefined : location;
+  const loc = currentLocation();
   if (uri) {
     const u = parseUri(uri);
     o.hostname = u.hostname;
@@ -100,6 +101,8 @@ export function resolveOptions(uri: string | undefined, opts: SocketOptions | un
   const secure = o.secure ?? loc?.protocol === "https:";
   let path = (o.path ?? "/engine.io").replace(/\/$/, "");
   if (o.addTrailingSlash !== false) path += "/";
+  // `ws` compression: engine.io-client's default (browsers decide themselves).
+  if (NODE) o.perMessageDeflate ??= { threshold: 1024 };
   return {
     ...o,
     hostname: o.hostname || loc?.hostname || "localhost",
@@ -108,6 +111,5 @@ export function resolveOptions(uri: string | undefined, opts: SocketOptions | un
     path,
     query: toQuery(o.query),
     timestampParam: o.timestampParam ?? "t",
-    perMessageDeflate: o.perMessageDeflate ?? { threshold: 1024 },
   };
 }

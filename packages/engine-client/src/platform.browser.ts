@@ -3,8 +3,6 @@ import type { Platform, PollCallback, PollRequest, WebSocketLike } from "./platf
 
 function request(req: PollRequest, done: PollCallback): () => void {
   const ctrl = new AbortController();
-  const headers: Record<string, string> = { ...req.opts.extraHeaders };
-  if (req.body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
   let finished = false;
   const finish = (err: unknown, status: number, body: string): void => {
     if (finished) return;
@@ -14,7 +12,8 @@ function request(req: PollRequest, done: PollCallback): () => void {
   fetch(req.url, {
     method: req.method,
     body: req.body,
-    headers,
+    // A string body is sent as `text/plain;charset=UTF-8` (the Fetch standard), as the server expects.
+    headers: req.opts.extraHeaders,
     // Like XHR without withCredentials: cookies same-origin only (sticky-session cookies keep working).
     credentials: req.opts.withCredentials ? "include" : "same-origin",
     signal: ctrl.signal,
@@ -34,7 +33,6 @@ export const browserPlatform: Platform = {
     return new WebSocket(url, opts.protocols) as unknown as WebSocketLike;
   },
   wsBinaryType: "arraybuffer",
-  wsCompress: false,
   // The codec already yields standalone ArrayBuffers; no conversion of our own to ship.
   binaryType: "arraybuffer",
   pageHooks(onUnload, onOffline) {

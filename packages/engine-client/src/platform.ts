@@ -18,7 +18,8 @@ export interface PollRequest {
   url: string;
   body: string | undefined;
   opts: ResolvedOptions;
-  jar: CookieJar | undefined;
+  /** Node only (browsers keep cookies themselves). */
+  jar?: CookieJar | undefined;
 }
 
 export type PollCallback = (err: unknown, status: number, body: string) => void;
@@ -52,8 +53,8 @@ export interface Platform {
   binaryType?: BinaryType;
   /** Converts received binary further (Node: to a Buffer view). */
   binary?(data: Uint8Array | ArrayBuffer): Uint8Array | ArrayBuffer;
-  /** Whether a `send` option `{ compress }` is honoured by the WebSocket. */
-  wsCompress: boolean;
+  /** Whether a `send` option `{ compress }` is honoured by the WebSocket (Node's `ws`). */
+  wsCompress?: boolean;
   /** A cookie jar for this socket, when the platform keeps cookies itself. */
   cookieJar?(): CookieJar;
   /** Browser page hooks (`beforeunload`, `offline`); returns a remover. */

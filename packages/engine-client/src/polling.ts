@@ -2,7 +2,8 @@ import { decodeBatch, encodeBatch, type Packet } from "./codec.js";
 import { ErrorCode } from "./errors.js";
 import { debug } from "./log.js";
 import type { PollRequest } from "./platform.js";
-import { Transport, type TransportContext } from "./transport.js";
+import { NODE } from "./runtime.js";
+import { Transport } from "./transport.js";
 
 const log = debug("engine.io-client:polling");
 
@@ -17,12 +18,6 @@ export class Polling extends Transport {
   #abortPoll: (() => void) | undefined;
   #abortPost: (() => void) | undefined;
 
-  constructor(ctx: TransportContext) {
-    super(ctx);
-    this.onPollDone = this.onPollDone.bind(this);
-    this.onPostDone = this.onPostDone.bind(this);
-  }
-
   /** Whether a GET is in flight. */
   get polling(): boolean {
     return this.#polling;
@@ -35,7 +30,8 @@ export class Polling extends Transport {
   override pause(onPause: () => void): void {
     this.readyState = "pausing";
     const gen = ++this.#pauseGen;
-    let waiting = 0;
+    // One wait per request in flight, plus one released right below (so nothing in flight pauses at once).
+    let waiting = 1;
     const done = (): void => {
       if (gen !== this.#pauseGen) return; // resumed meanwhile
       if (--waiting === 0) {
@@ -52,10 +48,7 @@ export class Polling extends Transport {
       waiting++;
       this.once("drain", done);
     }
-    if (waiting === 0) {
-      waiting = 1;
-      done();
-    }
+    done();
   }
 
   /** Back to normal traffic after a failed upgrade. */
@@ -69,7 +62,7 @@ export class Polling extends Transport {
   /** Starts a GET. */
   poll(): void {
     this.#polling = true;
-    this.#abortPoll = this.request("GET", undefined, this.onPollDone);
+    this.#abortPoll = this.request("GET", undefined, "xhr poll error", ErrorCode.POLL, (body) => this.onPayload(body));
     this.emitReserved("poll");
   }
 
@@ -85,33 +78,25 @@ export class Polling extends Transport {
 
   protected write(packets: Packet[]): void {
     this.writable = false;
-    this.#abortPost = this.request("POST", encodeBatch(packets), this.onPostDone);
+    this.#abortPost = this.request("POST", encodeBatch(packets), "xhr post error", ErrorCode.POST, () => {
+      this.writable = true;
+      this.emitReserved("drain");
+    });
   }
 
-  private request(method: "GET" | "POST", body: string | undefined, done: (err: unknown, status: number, body: string) => void): () => void {
-    const req: PollRequest = { method, url: this.uri("http", this.ctx.opts.timestampRequests !== false), body, opts: this.ctx.opts, jar: this.ctx.jar };
-    return this.ctx.platform.request(req, done);
-  }
-
-  private onPollDone(err: unknown, status: number, body: string): void {
-    this.#abortPoll = undefined;
-    if (this.readyState === "closed" || this.readyState === undefined) return;
-    if (err || status !== 200) {
-      this.onError("xhr poll error", ErrorCode.POLL, err ?? status);
-      return;
-    }
-    this.onPayload(body);
-  }
-
-  private onPostDone(err: unknown, status: number): void {
-    this.#abortPost = undefined;
-    if (this.readyState === "closed" || this.readyState === undefined) return;
-    if (err || status !== 200) {
-      this.onError("xhr post error", ErrorCode.POST, err ?? status);
-      return;
-    }
-    this.writable = true;
-    this.emitReserved("drain");
+  /**
+   * Sends one request and returns its abort function. A failure (network error or non-200 status) becomes
+   * `message`/`code`; `onOk` gets the body of a 200 answer. Nothing happens once the transport is closed.
+   */
+  private request(method: "GET" | "POST", body: string | undefined, message: string, code: ErrorCode, onOk: (body: string) => void): () => void {
+    const opts = this.ctx.opts;
+    const req: PollRequest = { method, url: this.uri("http", opts.timestampRequests !== false), body, opts };
+    if (NODE) req.jar = this.ctx.jar;
+    return this.ctx.platform.request(req, (err, status, res) => {
+      if (this.readyState === "closed" || this.readyState === undefined) return;
+      if (err || status !== 200) this.onError(message, code, err ?? status);
+      else onOk(res);
+    });
   }
 
   private onPayload(body: string): void {

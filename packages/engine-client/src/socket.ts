@@ -7,6 +7,7 @@ import { resolveOptions, toQuery, type ResolvedOptions, type SocketOptions } fro
 import type { CookieJar, Platform, RawData } from "./platform.js";
 import { Polling } from "./polling.js";
 import { type CloseDetails, type Transport, type TransportContext } from "./transport.js";
+import { NODE } from "./runtime.js";
 import { probe, type ProbeEmit } from "./upgrade.js";
 import { WebSocketTransport } from "./websocket.js";
 
@@ -57,11 +58,11 @@ const KNOWN = ["polling", "websocket"];
 export class BaseSocket extends Emitter<Record<never, never>, Record<never, never>, SocketEvents> {
   /** Engine.IO protocol revision. */
   static readonly protocol = 4;
-  /** Session id once the handshake is done. */
-  id: string | undefined;
+  /** Session id once the handshake is done (`declare`: no field definition in the bundle, as below). */
+  declare id: string | undefined;
   readyState: SocketState = "opening";
   /** The current transport. */
-  transport!: Transport;
+  declare transport: Transport;
   /** Packets not yet handed to the transport. */
   writeBuffer: Packet[] = [];
   // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
@@ -82,11 +83,6 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   #pingDeadline = 0;
   #removePageHooks: (() => void) | undefined;
   readonly #onPingTimeout = (): void => this.onClose("ping timeout");
-  readonly #onPacketBound = (packet: Packet): void => this.onPacket(packet);
-  readonly #onDrainBound = (): void => this.onDrain();
-  readonly #onErrorBound = (err: TransportError): void => this.onError(err);
-  readonly #onTransportClose = (details?: CloseDetails): void => this.onClose("transport close", details);
-  readonly #emitProbe: ProbeEmit = (ev, arg) => (this.emitReserved as (ev: string, arg: unknown) => boolean)(ev, arg);
 
   constructor(uri: string | SocketOptions | undefined, opts: SocketOptions | undefined, platform: Platform) {
     super();
@@ -97,9 +93,10 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     const o = resolveOptions(uri, opts);
     this.opts = o;
     // The default is engine.io-client's `["polling", "websocket", "webtransport"]` minus what we do not implement.
-    this.transports = o.transports?.filter((t) => KNOWN.includes(t)) ?? ["polling", "websocket"];
+    // Always a new array: `tryAllTransports` consumes it.
+    this.transports = (o.transports ?? KNOWN).filter((t) => KNOWN.includes(t));
     this.platform = platform;
-    this.jar = o.withCredentials ? platform.cookieJar?.() : undefined;
+    if (NODE && o.withCredentials) this.jar = platform.cookieJar?.();
     if (platform.pageHooks) {
       this.#removePageHooks = platform.pageHooks(
         o.closeOnBeforeunload ? () => this.onUnload() : undefined,
@@ -112,20 +109,14 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   /** Creates a transport by name, applying `transportOptions[name]`. @internal */
   createTransport(name: string): Transport {
     const extra = this.opts.transportOptions?.[name];
-    const opts: ResolvedOptions = extra
-      ? {
-          ...this.opts,
-          ...extra,
-          port: String(extra.port ?? this.opts.port),
-          query: extra.query === undefined ? this.opts.query : { ...this.opts.query, ...toQuery(extra.query) },
-        } as ResolvedOptions
-      : this.opts;
-    const ctx: TransportContext = {
-      opts,
-      platform: this.platform,
-      jar: this.jar,
-      sid: this.id,
-    };
+    const opts = {
+      ...this.opts,
+      ...extra,
+      port: String(extra?.port ?? this.opts.port),
+      query: { ...this.opts.query, ...toQuery(extra?.query) },
+    } as ResolvedOptions;
+    const ctx: TransportContext = { opts, platform: this.platform, sid: this.id };
+    if (NODE) ctx.jar = this.jar;
     return name === "websocket" ? new WebSocketTransport(ctx) : new Polling(ctx);
   }
 
@@ -147,10 +138,11 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     log("setting transport %s", transport.name);
     if (this.transport) this.transport.removeAllListeners();
     this.transport = transport;
-    transport.on("drain", this.#onDrainBound);
-    transport.on("packet", this.#onPacketBound);
-    transport.on("error", this.#onErrorBound);
-    transport.on("close", this.#onTransportClose);
+    // At most two transports per session (the first and the upgrade), so closures cost nothing per packet.
+    transport.on("drain", () => this.onDrain());
+    transport.on("packet", (packet) => this.onPacket(packet));
+    transport.on("error", (err) => this.onError(err));
+    transport.on("close", (details) => this.onClose("transport close", details));
   }
 
   private onPacket(packet: Packet): void {
@@ -183,9 +175,10 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     if (this.id !== undefined) return; // a second open packet: ignore it
     let data: HandshakeData | undefined;
     try {
-      data = typeof raw === "string" ? (JSON.parse(raw) as HandshakeData) : undefined;
+      // Anything but a JSON object (binary included) fails the checks below.
+      data = JSON.parse(raw as string) as HandshakeData;
     } catch {
-      data = undefined;
+      // checked below
     }
     if (!data || typeof data.sid !== "string" || !isDelay(data.pingInterval) || !isDelay(data.pingTimeout)) {
       this.onClose("parse error");
@@ -209,7 +202,8 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     this.emitReserved("open");
     this.flush();
     if (this.readyState === "open" && this.opts.upgrade !== false && this.transport.name === "polling") {
-      for (const name of this.upgrades) if (name !== "polling") probe(this, name, this.#emitProbe);
+      const emit: ProbeEmit = (ev, arg) => (this.emitReserved as (ev: string, arg: unknown) => boolean)(ev, arg);
+      for (const name of this.upgrades) if (name !== "polling") probe(this, name, emit);
     }
   }
 
@@ -224,7 +218,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     const delay = Math.min(this.pingInterval + this.pingTimeout, 0x7fffffff);
     this.#pingDeadline = Date.now() + delay;
     this.#pingTimer = setTimeout(this.#onPingTimeout, delay);
-    if (this.opts.autoUnref) unref(this.#pingTimer);
+    if (NODE && this.opts.autoUnref) unref(this.#pingTimer);
   }
 
   /**
@@ -304,13 +298,13 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
       this.off("upgradeError", afterUpgrade);
       close();
     };
-    const waitForUpgrade = (): void => {
-      this.once("upgrade", afterUpgrade);
-      this.once("upgradeError", afterUpgrade);
+    const next = (): void => {
+      if (!this.upgrading) return close();
+      this.on("upgrade", afterUpgrade);
+      this.on("upgradeError", afterUpgrade);
     };
-    if (canFlush && this.writeBuffer.length) this.once("drain", () => (this.upgrading ? waitForUpgrade() : close()));
-    else if (this.upgrading) waitForUpgrade();
-    else close();
+    if (canFlush && this.writeBuffer.length) this.once("drain", next);
+    else next();
     return this;
   }
 
@@ -339,15 +333,14 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     if (this.readyState === "closed") return;
     log('socket close with reason: "%s"', reason);
     clearTimeout(this.#pingTimer);
-    this.#pingTimer = undefined;
     this.#pingDeadline = 0;
     const t = this.transport;
     if (t) {
-      t.removeAllListeners("close");
+      // Unsubscribed first: its `close` must not come back here.
+      t.removeAllListeners();
       // A dead or misbehaving peer gets no graceful goodbye that could keep the process waiting.
       if (reason === "forced close") t.close();
       else t.abort();
-      t.removeAllListeners();
     }
     this.#removePageHooks?.();
     this.#removePageHooks = undefined;
@@ -360,7 +353,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
 }
 
 function isDelay(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+  return Number.isFinite(v) && (v as number) >= 0; // isFinite is false for non-numbers
 }
 
 function unref(timer: unknown): void {

@@ -27,7 +27,8 @@ export type TransportState = "opening" | "open" | "closed" | "pausing" | "paused
 export interface TransportContext {
   opts: ResolvedOptions;
   platform: Platform;
-  jar: CookieJar | undefined;
+  /** Node only (browsers keep cookies themselves). */
+  jar?: CookieJar | undefined;
   /** Set once the handshake gave a session id. */
   sid: string | undefined;
 }
@@ -41,7 +42,8 @@ export abstract class Transport extends Emitter<Record<never, never>, Record<nev
   abstract readonly name: string;
   /** Whether `send` may be called now (no write in flight). */
   writable = false;
-  readyState: TransportState | undefined;
+  /** `undefined` until opened (`declare`: no field definition in the bundle). */
+  declare readyState: TransportState | undefined;
   // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
   /** Query parameters of this transport's requests: the user's, plus `sid` once known. */
   declare readonly query: Record<string, string>;

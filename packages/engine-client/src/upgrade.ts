@@ -1,8 +1,9 @@
+import { on, type Subscribable } from "@switchboard/emitter";
 import type { Packet } from "./codec.js";
 import { ProbeError } from "./errors.js";
 import { debug } from "./log.js";
-import type { BaseSocket } from "./socket.js";
-import type { Transport } from "./transport.js";
+import type { BaseSocket, SocketEvents } from "./socket.js";
+import type { Transport, TransportEvents } from "./transport.js";
 
 const log = debug("engine.io-client:socket");
 
@@ -21,23 +22,15 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
   log('probing transport "%s"', name);
   const transport = socket.createTransport(name);
   let failed = false;
+  let pausing = false;
   socket.setPriorWebsocketSuccess(false);
 
-  const cleanup = (): void => {
-    transport.off("open", onOpen);
-    transport.off("packet", onPacket);
-    transport.off("error", onError);
-    transport.off("close", onTransportClose);
-    socket.off("close", onSocketClose);
-    socket.off("upgrading", onOtherUpgrade);
-  };
   const freeze = (): void => {
     if (failed) return;
     failed = true;
     cleanup();
     transport.close();
   };
-  let pausing = false;
   const fail = (message: string): void => {
     if (failed) return;
     freeze();
@@ -50,18 +43,12 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
     log('probe transport "%s" failed: %s', name, message);
     emit("upgradeError", new ProbeError(message, name));
   };
-  const onOpen = (): void => {
-    if (failed) return;
-    log('probe transport "%s" opened', name);
-    transport.send([{ type: "ping", data: "probe" }]);
-  };
   const onPacket = (packet: Packet): void => {
-    if (failed) return;
+    if (failed || pausing) return;
     if (packet.type !== "pong" || packet.data !== "probe") {
       fail("probe error");
       return;
     }
-    transport.off("packet", onPacket);
     log('probe transport "%s" pong', name);
     socket.upgrading = true;
     pausing = true;
@@ -78,18 +65,25 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
       socket.flush();
     });
   };
-  const onError = (err: Error): void => fail(`probe error: ${err.message}`);
-  const onTransportClose = (): void => fail("transport closed");
-  const onSocketClose = (): void => fail("socket closed");
-  const onOtherUpgrade = (other: Transport): void => {
-    if (other !== transport) freeze();
+  // Views typed with each emitter's events (their own `on` is typed for user code).
+  const events = socket as unknown as Subscribable<SocketEvents>;
+  const probed = transport as unknown as Subscribable<TransportEvents>;
+  const subs = [
+    on(probed, "open", () => {
+      if (failed) return;
+      log('probe transport "%s" opened', name);
+      transport.send([{ type: "ping", data: "probe" }]);
+    }),
+    on(probed, "packet", onPacket),
+    on(probed, "error", (err: Error) => fail(`probe error: ${err.message}`)),
+    on(probed, "close", () => fail("transport closed")),
+    on(events, "close", () => fail("socket closed")),
+    on(events, "upgrading", (other: Transport) => {
+      if (other !== transport) freeze();
+    }),
+  ];
+  const cleanup = (): void => {
+    for (const off of subs) off();
   };
-
-  transport.on("open", onOpen);
-  transport.on("packet", onPacket);
-  transport.on("error", onError);
-  transport.on("close", onTransportClose);
-  socket.on("close", onSocketClose);
-  socket.on("upgrading", onOtherUpgrade);
   transport.open();
 }

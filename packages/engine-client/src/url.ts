@@ -1,11 +1,15 @@
 // URI parsing and query strings, on the WHATWG URL that browsers and Node share (no parser of our own to ship).
 
+/** The parts of the page's `location` the client reads. */
 interface LocationLike {
   protocol: string;
   host: string;
+  hostname: string;
+  port: string;
 }
 
-function currentLocation(): LocationLike | undefined {
+/** The page's location in browsers; `undefined` elsewhere. */
+export function currentLocation(): LocationLike | undefined {
   return typeof location === "undefined" ? undefined : location;
 }
 
@@ -17,34 +21,25 @@ function currentLocation(): LocationLike | undefined {
  */
 export function parseUri(uri?: string): URL {
   const loc = currentLocation();
+  const scheme = loc ? loc.protocol : "https:";
   let s = uri ?? "";
-  if (s.startsWith("//")) {
-    s = (loc ? loc.protocol : "https:") + s;
-  } else if (!/^(https?|wss?):\/\//i.test(s)) {
-    if (s === "" || s.startsWith("/")) s = loc ? `${loc.protocol}//${loc.host}${s}` : `http://localhost${s}`; // Node: engine.io-client's default host
-    else s = (loc ? `${loc.protocol}//` : "https://") + s;
+  if (s.startsWith("//")) s = scheme + s;
+  else if (!/^(https?|wss?):\/\//i.test(s)) {
+    // A path (or nothing) is relative to the page; Node gets engine.io-client's default host.
+    s = !s || s[0] === "/" ? (loc ? `${scheme}//${loc.host}` : "http://localhost") + s : `${scheme}//${s}`;
   }
   return new URL(s);
 }
 
 /** `a=1&b=2` → record; values are decoded. */
 export function decodeQuery(qs: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  new URLSearchParams(qs).forEach((v, k) => {
-    out[k] = v;
-  });
-  return out;
+  return Object.fromEntries(new URLSearchParams(qs));
 }
 
 /** Record → `a=1&b=2` with every key and value percent-encoded. */
-export function encodeQuery(query: Record<string, unknown>): string {
+export function encodeQuery(query: Record<string, string>): string {
   let s = "";
-  for (const k in query) {
-    const v = query[k];
-    if (v === undefined) continue;
-    if (s) s += "&";
-    s += `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
-  }
+  for (const k in query) s += `${s && "&"}${encodeURIComponent(k)}=${encodeURIComponent(query[k] as string)}`;
   return s;
 }
 

@@ -2,24 +2,17 @@ import { encode, type Packet } from "./codec.js";
 import { ErrorCode } from "./errors.js";
 import { debug } from "./log.js";
 import type { WebSocketLike } from "./platform.js";
+import { NODE } from "./runtime.js";
 import { Transport } from "./transport.js";
 
 const log = debug("engine.io-client:websocket");
-const COMPRESS = Object.freeze({ compress: true });
+const COMPRESS = /* @__PURE__ */ Object.freeze({ compress: true });
 
 /** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames (PROTOCOL.md §1.2). */
 export class WebSocketTransport extends Transport {
   readonly name = "websocket";
   #ws: WebSocketLike | undefined;
-  /** Handlers created once per transport, not per frame. */
-  readonly #onOpen = (): void => this.onOpen();
-  readonly #onClose = (ev: { code?: number; reason?: string }): void =>
-    this.onClose({ description: "websocket connection closed", context: ev });
-  readonly #onMessage = (ev: { data: unknown }): void => {
-    const data = ev.data;
-    if (typeof data === "string" || data instanceof ArrayBuffer || data instanceof Uint8Array) this.onData(data);
-  };
-  readonly #onError = (ev: unknown): void => this.onError("websocket error", ErrorCode.WEBSOCKET, ev);
+  /** Created once per transport, not per write. */
   readonly #onWritten = (): void => {
     if (this.readyState !== "open" && this.readyState !== "pausing") return;
     this.writable = true;
@@ -29,18 +22,23 @@ export class WebSocketTransport extends Transport {
   protected doOpen(): void {
     const o = this.ctx.opts;
     let ws: WebSocketLike;
+    const onError = (ev: unknown): void => this.onError("websocket error", ErrorCode.WEBSOCKET, ev);
     try {
-      ws = this.ctx.platform.websocket(this.uri("ws", o.timestampRequests === true), o, this.ctx.jar);
+      ws = this.ctx.platform.websocket(this.uri("ws", o.timestampRequests === true), o, NODE ? this.ctx.jar : undefined);
     } catch (err) {
       // e.g. a SyntaxError for a bad URL: report it like a failed connection, asynchronously.
-      queueMicrotask(() => this.onError("websocket error", ErrorCode.WEBSOCKET, err));
+      queueMicrotask(() => onError(err));
       return;
     }
     ws.binaryType = this.ctx.platform.wsBinaryType;
-    ws.onopen = this.#onOpen;
-    ws.onclose = this.#onClose;
-    ws.onmessage = this.#onMessage;
-    ws.onerror = this.#onError;
+    // Handlers created once per transport (doOpen runs once), not per frame.
+    ws.onopen = () => this.onOpen();
+    ws.onclose = (ev) => this.onClose({ description: "websocket connection closed", context: ev });
+    ws.onmessage = (ev) => {
+      const data = ev.data;
+      if (typeof data === "string" || data instanceof ArrayBuffer || (NODE && data instanceof Uint8Array)) this.onData(data);
+    };
+    ws.onerror = onError;
     this.#ws = ws;
   }
 
@@ -48,7 +46,7 @@ export class WebSocketTransport extends Transport {
     const ws = this.#ws;
     if (!ws) return;
     this.writable = false;
-    const compressOpt = this.ctx.platform.wsCompress;
+    const compressOpt = NODE && this.ctx.platform.wsCompress;
     for (const packet of packets) {
       const data = encode(packet, this.supportsBinary);
       try {
@@ -64,7 +62,7 @@ export class WebSocketTransport extends Transport {
   }
 
   override abort(): void {
-    const ws = this.#ws;
+    const ws = NODE ? this.#ws : undefined;
     if (ws?.terminate && this.readyState === "open") {
       this.#ws = undefined;
       ws.onerror = noop;
@@ -81,9 +79,7 @@ export class WebSocketTransport extends Transport {
     if (!ws) return;
     this.#ws = undefined;
     ws.onerror = noop;
-    ws.onclose = null;
-    ws.onmessage = null;
-    ws.onopen = null;
+    ws.onclose = ws.onmessage = ws.onopen = null;
     try {
       ws.close();
     } catch {

@@ -4,6 +4,8 @@ import { MemoryCookieJar } from "../src/cookie-jar.js";
 import { decodeQuery, encodeQuery } from "../src/url.js";
 import { resolveOptions } from "../src/options.js";
 import { byteLength, takeBatch } from "../src/batch.js";
+import { utf8Length } from "../src/utf8.js";
+import { utf8Length as utf8LengthBrowser } from "../src/utf8.browser.js";
 
 describe("parseUri", () => {
   it("accepts the URI forms Socket.IO clients accept", () => {
@@ -18,7 +20,7 @@ describe("parseUri", () => {
 
 describe("query strings", () => {
   it("round-trips with encoding", () => {
-    const q = { a: "1 2", "b&": "=é", skip: undefined };
+    const q = { a: "1 2", "b&": "=é" };
     expect(encodeQuery(q)).toBe("a=1%202&b%26=%3D%C3%A9");
     expect(decodeQuery(encodeQuery(q))).toEqual({ a: "1 2", "b&": "=é" });
   });
@@ -65,5 +67,22 @@ describe("takeBatch", () => {
     expect(byteLength(new Uint8Array(4))).toBe(1 + 8);
     expect(byteLength("\\ud800")).toBe(6); // a JSON escape stays ASCII
     expect(byteLength("\ud800")).toBe(3); // lone surrogate: replaced by U+FFFD on the wire
+  });
+});
+
+describe("utf8Length (utf8.ts and the browser bundle's utf8.browser.ts)", () => {
+  it("both count what Node's UTF-8 encoder writes, lone surrogates as U+FFFD", () => {
+    const units = ["a", "é", "✓", "\ud83d", "\ude00", "\ud83d\ude00", "\u0000", "\uffff", "\ud800x", "x\udfff"];
+    let seed = 7;
+    for (let n = 0; n < 500; n++) {
+      let text = "";
+      for (let k = 0; k < n % 12; k++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        text += units[seed % units.length];
+      }
+      const expected = Buffer.byteLength(text);
+      expect(utf8Length(text)).toBe(expected);
+      expect(utf8LengthBrowser(text)).toBe(expected);
+    }
   });
 });

@@ -23,12 +23,9 @@ const CODE_B = 98; // "b": base64 binary message in text form (PROTOCOL.md §1.2
  */
 export function encodePacket(packet: Packet, supportsBinary: boolean): string | ArrayBuffer | ArrayBufferView {
   const data = packet.data;
-  if (data !== undefined && typeof data !== "string") {
-    if (!isBinary(data)) return String(PacketTypes[packet.type]);
-    return supportsBinary ? data : "b" + encodeBase64(toBytes(data));
-  }
-  const digit = PacketTypes[packet.type];
-  return data === undefined || data === "" ? String(digit) : digit + data;
+  if (typeof data !== "string" && isBinary(data)) return supportsBinary ? data : "b" + encodeBase64(toBytes(data));
+  // No data (or data that is neither text nor binary): the digit alone.
+  return PacketTypes[packet.type] + (typeof data === "string" ? data : "");
 }
 
 /**

@@ -22,15 +22,7 @@ export type PacketType = keyof typeof PacketTypes;
 export type PacketTypeCode = (typeof PacketTypes)[PacketType];
 
 /** Packet type names indexed by wire digit. */
-export const PacketTypeNames: readonly PacketType[] = [
-  "open",
-  "close",
-  "ping",
-  "pong",
-  "message",
-  "upgrade",
-  "noop",
-];
+export const PacketTypeNames: readonly PacketType[] = Object.keys(PacketTypes) as PacketType[];
 
 /** Binary payload accepted by the encoder. */
 export type BinaryData = ArrayBuffer | ArrayBufferView;

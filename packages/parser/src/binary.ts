@@ -38,25 +38,15 @@ function toJSONOf(value: object): ToJSON | undefined {
 
 /**
  * Whether `value` holds binary data anywhere JSON.stringify would look: arrays, own enumerable properties of
- * objects, and what `toJSON()` returns (called once per value, as JSON.stringify does; Dates are leaves).
- * Bails out at the first binary value, so the common no-binary case is one cheap walk.
+ * objects, and what `toJSON()` returns (Dates are leaves).
+ *
+ * @example
+ * hasBinary(["file", new Uint8Array(2)]); // true
  */
-export function hasBinary(value: unknown, key: string | number = "", afterToJSON = false): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (isBinary(value)) return true;
-  if (!afterToJSON) {
-    const toJSON = toJSONOf(value);
-    if (toJSON !== undefined) return hasBinary(toJSON.call(value, String(key)), key, true);
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasBinary(value[i], i)) return true;
-    return false;
-  }
-  if (value instanceof Date) return false;
-  for (const k in value) {
-    if (Object.hasOwn(value, k) && hasBinary((value as Record<string, unknown>)[k], k)) return true;
-  }
-  return false;
+export function hasBinary(value: unknown): boolean {
+  const out: Attachment[] = [];
+  replaceBinary(value, out);
+  return out.length > 0;
 }
 
 function toAttachment(value: BinaryChunk): Attachment {
@@ -67,9 +57,11 @@ function toAttachment(value: BinaryChunk): Attachment {
 }
 
 /**
- * Copy of `value` in which every binary value is replaced by `{"_placeholder":true,"num":i}` and appended to
- * `out`, in JSON.stringify's traversal order (so `num` follows encounter order). The input is never mutated.
- * Copies of objects have a null prototype, so a `__proto__` key is copied as plain data.
+ * `value` with every binary value replaced by `{"_placeholder":true,"num":i}` and appended to `out`, in
+ * JSON.stringify's traversal order (so `num` follows encounter order), calling `toJSON()` once per value as
+ * JSON.stringify does. One pass that is also the binary detection: containers are copied on write only, so
+ * without binary `value` itself comes back and nothing is allocated. The input is never mutated; copied
+ * objects have a null prototype, so a `__proto__` key is copied as plain data.
  */
 export function replaceBinary(
   value: unknown,
@@ -79,23 +71,32 @@ export function replaceBinary(
 ): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (isBinary(value)) {
-    const placeholder = { _placeholder: true, num: out.length };
     out.push(toAttachment(value));
-    return placeholder;
+    return { _placeholder: true, num: out.length - 1 };
   }
-  if (!afterToJSON) {
-    const toJSON = toJSONOf(value);
-    if (toJSON !== undefined) return replaceBinary(toJSON.call(value, String(key)), out, key, true);
+  const toJSON = afterToJSON ? undefined : toJSONOf(value);
+  if (toJSON !== undefined) {
+    const before = out.length;
+    const replaced = replaceBinary(toJSON.call(value, String(key)), out, key, true);
+    // No binary: JSON.stringify calls toJSON itself, as it would without us.
+    return out.length === before ? value : replaced;
   }
   if (Array.isArray(value)) {
-    const copy: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = replaceBinary(value[i], out, i);
-    return copy;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      const replaced = replaceBinary(child, out, i);
+      if (replaced !== child) (copy ??= value.slice())[i] = replaced;
+    }
+    return copy ?? value;
   }
   if (value instanceof Date) return value;
-  const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
   for (const k in value) {
-    if (Object.hasOwn(value, k)) copy[k] = replaceBinary((value as Record<string, unknown>)[k], out, k);
+    if (!Object.hasOwn(value, k)) continue;
+    const child = (value as Record<string, unknown>)[k];
+    const replaced = replaceBinary(child, out, k);
+    if (replaced !== child) (copy ??= Object.assign(Object.create(null) as Record<string, unknown>, value))[k] = replaced;
   }
-  return copy;
+  return copy ?? value;
 }

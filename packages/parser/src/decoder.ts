@@ -1,8 +1,9 @@
 import { Emitter } from "@switchboard/emitter";
 import { isBinary, type BinaryChunk } from "./binary.js";
-import { DecodeErrorCode } from "./errors.js";
+import { BAD_CHUNK, UNEXPECTED_BINARY, UNEXPECTED_TEXT } from "./errors.js";
 import { PacketType, type Packet } from "./packet.js";
-import { decodeError, parsePacket, type Reviver } from "./parse-packet.js";
+import { decodeError } from "./decode-error.js";
+import { parsePacket, type Reviver } from "./parse-packet.js";
 import { fillPlaceholders } from "./placeholders.js";
 
 /** Options of {@link Decoder}. */
@@ -72,7 +73,7 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
     if (typeof chunk === "string") {
       if (this.#pending !== undefined) {
         this.#reset();
-        throw decodeError(DecodeErrorCode.UNEXPECTED_TEXT);
+        throw decodeError(UNEXPECTED_TEXT);
       }
       const packet = parsePacket(chunk, this.#maxAttachments, this.#reviver);
       if (packet.attachments === undefined) {
@@ -86,9 +87,9 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
       }
       return;
     }
-    if (!isBinary(chunk)) throw decodeError(DecodeErrorCode.BAD_CHUNK);
+    if (!isBinary(chunk)) throw decodeError(BAD_CHUNK);
     const packet = this.#pending;
-    if (packet === undefined) throw decodeError(DecodeErrorCode.UNEXPECTED_BINARY);
+    if (packet === undefined) throw decodeError(UNEXPECTED_BINARY);
     const attachments = this.#attachments;
     attachments.push(chunk);
     if (attachments.length < (packet.attachments as number)) return;
@@ -120,6 +121,6 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
 
   #reset(): void {
     this.#pending = undefined;
-    if (this.#attachments.length > 0) this.#attachments = [];
+    this.#attachments = [];
   }
 }

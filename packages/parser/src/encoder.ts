@@ -1,5 +1,5 @@
-import { hasBinary, replaceBinary, type Attachment } from "./binary.js";
-import { EncodeError, EncodeErrorCode } from "./errors.js";
+import { replaceBinary, type Attachment } from "./binary.js";
+import { ENCODE_BAD_TYPE, EncodeError } from "./errors.js";
 import { PacketType, type Packet } from "./packet.js";
 
 /** A `JSON.stringify` replacer. */
@@ -12,8 +12,6 @@ export type Replacer = (this: any, key: string, value: any) => any;
  * the application (browsers) is passed through untouched, since its bytes can only be read asynchronously.
  */
 export type EncodedPacket = [string, ...Attachment[]];
-
-const TYPE_DIGITS = ["0", "1", "2", "3", "4", "5", "6"] as const;
 
 /**
  * Encodes Socket.IO packets (PROTOCOL.md §2.2, §2.3). Stateless: one instance can serve every connection.
@@ -51,41 +49,37 @@ export class Encoder {
     switch (type) {
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT:
-        // Fast path: no binary means a single JSON.stringify and no copy. The data decides between EVENT
-        // and BINARY_EVENT, whatever the caller said: a 0-attachment binary packet is refused by
-        // socket.io-parser 4.2.7, so it is never produced.
-        if (!hasBinary(packet.data)) return [this.#text(PacketType.EVENT, packet.nsp, packet.id, packet.data, -1)];
-        return this.#binary(PacketType.BINARY_EVENT, packet);
       case PacketType.ACK:
-      case PacketType.BINARY_ACK:
-        if (!hasBinary(packet.data)) return [this.#text(PacketType.ACK, packet.nsp, packet.id, packet.data, -1)];
-        return this.#binary(PacketType.BINARY_ACK, packet);
+      case PacketType.BINARY_ACK: {
+        // The data decides between EVENT and BINARY_EVENT, whatever the caller said: a 0-attachment binary
+        // packet is refused by socket.io-parser 4.2.7, so it is never produced. Without binary,
+        // `replaceBinary` returns the data itself (no copy) and finds nothing: a single JSON.stringify.
+        const attachments: Attachment[] = [];
+        const data = replaceBinary(packet.data, attachments);
+        const ack = type === PacketType.ACK || type === PacketType.BINARY_ACK;
+        if (attachments.length === 0) return [this.#text(ack ? PacketType.ACK : PacketType.EVENT, packet.nsp, packet.id, data, -1)];
+        const text = this.#text(ack ? PacketType.BINARY_ACK : PacketType.BINARY_EVENT, packet.nsp, packet.id, data, attachments.length);
+        return [text, ...attachments];
+      }
       case PacketType.CONNECT:
       case PacketType.DISCONNECT:
       case PacketType.CONNECT_ERROR:
         return [this.#text(type, packet.nsp, packet.id, packet.data, -1)];
       default:
-        throw new EncodeError(EncodeErrorCode.BAD_TYPE, `unknown packet type: ${String(type)}`);
+        throw new EncodeError(ENCODE_BAD_TYPE, `unknown packet type: ${String(type)}`);
     }
-  }
-
-  #binary(type: PacketType, packet: Packet): EncodedPacket {
-    const attachments: Attachment[] = [];
-    const data = replaceBinary(packet.data, attachments);
-    const text = this.#text(type, packet.nsp, packet.id, data, attachments.length);
-    return [text, ...attachments];
   }
 
   /** `<type>[<n>-][<nsp>,][<id>][<json>]`; `attachments < 0` means not a binary packet. */
   #text(type: PacketType, nsp: string, id: number | undefined, data: unknown, attachments: number): string {
-    let str: string = TYPE_DIGITS[type] as string;
+    let str = `${type}`;
     if (attachments >= 0) str += attachments + "-";
     // §2.2: the namespace is written only when it is not the main one.
     if (nsp && nsp !== "/") str += nsp + ",";
     if (id !== undefined && id !== null) str += id;
     if (data !== undefined && data !== null) {
-      const json: string | undefined =
-        this.#replacer === undefined ? JSON.stringify(data) : JSON.stringify(data, this.#replacer);
+      // An undefined replacer is ignored. (`undefined` for data JSON cannot represent, e.g. a function.)
+      const json: string | undefined = JSON.stringify(data, this.#replacer);
       if (json !== undefined) str += json;
     }
     return str;

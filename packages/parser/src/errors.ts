@@ -1,32 +1,48 @@
+// Stable codes of the errors thrown by `Decoder#add()` (PROTOCOL.md §2.7: any of them closes the connection
+// with `parse error`). The codes never change; the messages may. One `const` per code (internal; the public
+// API is `DecodeErrorCode`), so that bundlers inline the strings and drop the table where it is not used.
+
+/** Empty packet, or a first character that is not a packet type digit 0-6. */
+export const BAD_TYPE = "ERR_SIO_DECODE_BAD_TYPE";
+/** Binary packet whose `<n>-` attachment count is missing or not decimal digits. */
+export const BAD_ATTACHMENTS = "ERR_SIO_DECODE_BAD_ATTACHMENTS";
+/** Binary packet announcing more attachments than `maxAttachments` (default 10). */
+export const TOO_MANY_ATTACHMENTS = "ERR_SIO_DECODE_TOO_MANY_ATTACHMENTS";
+/** Namespace not terminated by `,` although the packet type requires a payload. */
+export const BAD_NAMESPACE = "ERR_SIO_DECODE_BAD_NAMESPACE";
+/** Ack id too large, missing on an ACK, or present on a packet type that has none. */
+export const BAD_ACK_ID = "ERR_SIO_DECODE_BAD_ACK_ID";
+/** The payload is not valid JSON (this includes ack ids with non-digits, e.g. `2abc["x"]`). */
+export const INVALID_JSON = "ERR_SIO_DECODE_INVALID_JSON";
+/** The payload does not fit the packet type (PROTOCOL.md §2.1), e.g. `2{}` or `1{}`. */
+export const INVALID_PAYLOAD = "ERR_SIO_DECODE_INVALID_PAYLOAD";
+/** An EVENT named after a reserved event (PROTOCOL.md §2.8), e.g. `2["connect"]`. */
+export const RESERVED_EVENT = "ERR_SIO_DECODE_RESERVED_EVENT";
+/** A binary chunk while no binary packet is waiting for attachments. */
+export const UNEXPECTED_BINARY = "ERR_SIO_DECODE_UNEXPECTED_BINARY";
+/** A text chunk while a binary packet is still waiting for attachments. */
+export const UNEXPECTED_TEXT = "ERR_SIO_DECODE_UNEXPECTED_TEXT";
+/** A placeholder whose `num` is not an integer in `[0, attachments)`. */
+export const BAD_PLACEHOLDER = "ERR_SIO_DECODE_BAD_PLACEHOLDER";
+/** A chunk that is neither a string nor binary data. */
+export const BAD_CHUNK = "ERR_SIO_DECODE_BAD_CHUNK";
+
 /**
- * Stable codes of the errors thrown by `Decoder#add()` (PROTOCOL.md §2.7: any of them closes the connection
- * with `parse error`). The codes never change; the messages may.
+ * Stable codes of the errors thrown by `Decoder#add()`, by name (see above and the README).
  */
 export const DecodeErrorCode = {
-  /** Empty packet, or a first character that is not a packet type digit 0-6. */
-  BAD_TYPE: "ERR_SIO_DECODE_BAD_TYPE",
-  /** Binary packet whose `<n>-` attachment count is missing or not decimal digits. */
-  BAD_ATTACHMENTS: "ERR_SIO_DECODE_BAD_ATTACHMENTS",
-  /** Binary packet announcing more attachments than `maxAttachments` (default 10). */
-  TOO_MANY_ATTACHMENTS: "ERR_SIO_DECODE_TOO_MANY_ATTACHMENTS",
-  /** Namespace not terminated by `,` although the packet type requires a payload. */
-  BAD_NAMESPACE: "ERR_SIO_DECODE_BAD_NAMESPACE",
-  /** Ack id too large, missing on an ACK, or present on a packet type that has none. */
-  BAD_ACK_ID: "ERR_SIO_DECODE_BAD_ACK_ID",
-  /** The payload is not valid JSON (this includes ack ids with non-digits, e.g. `2abc["x"]`). */
-  INVALID_JSON: "ERR_SIO_DECODE_INVALID_JSON",
-  /** The payload does not fit the packet type (PROTOCOL.md §2.1), e.g. `2{}` or `1{}`. */
-  INVALID_PAYLOAD: "ERR_SIO_DECODE_INVALID_PAYLOAD",
-  /** An EVENT named after a reserved event (PROTOCOL.md §2.8), e.g. `2["connect"]`. */
-  RESERVED_EVENT: "ERR_SIO_DECODE_RESERVED_EVENT",
-  /** A binary chunk while no binary packet is waiting for attachments. */
-  UNEXPECTED_BINARY: "ERR_SIO_DECODE_UNEXPECTED_BINARY",
-  /** A text chunk while a binary packet is still waiting for attachments. */
-  UNEXPECTED_TEXT: "ERR_SIO_DECODE_UNEXPECTED_TEXT",
-  /** A placeholder whose `num` is not an integer in `[0, attachments)`. */
-  BAD_PLACEHOLDER: "ERR_SIO_DECODE_BAD_PLACEHOLDER",
-  /** A chunk that is neither a string nor binary data. */
-  BAD_CHUNK: "ERR_SIO_DECODE_BAD_CHUNK",
+  BAD_TYPE,
+  BAD_ATTACHMENTS,
+  TOO_MANY_ATTACHMENTS,
+  BAD_NAMESPACE,
+  BAD_ACK_ID,
+  INVALID_JSON,
+  INVALID_PAYLOAD,
+  RESERVED_EVENT,
+  UNEXPECTED_BINARY,
+  UNEXPECTED_TEXT,
+  BAD_PLACEHOLDER,
+  BAD_CHUNK,
 } as const;
 
 export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode];
@@ -43,7 +59,7 @@ export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorC
  * }
  */
 export class DecodeError extends Error {
-  readonly code: DecodeErrorCode;
+  declare readonly code: DecodeErrorCode;
 
   constructor(code: DecodeErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -52,10 +68,12 @@ export class DecodeError extends Error {
   }
 }
 
+/** `packet.type` is not one of the seven packet types. */
+export const ENCODE_BAD_TYPE = "ERR_SIO_ENCODE_BAD_TYPE";
+
 /** Stable codes of the errors thrown by `Encoder#encode()`. */
 export const EncodeErrorCode = {
-  /** `packet.type` is not one of the seven packet types. */
-  BAD_TYPE: "ERR_SIO_ENCODE_BAD_TYPE",
+  BAD_TYPE: ENCODE_BAD_TYPE,
 } as const;
 
 export type EncodeErrorCode = (typeof EncodeErrorCode)[keyof typeof EncodeErrorCode];
@@ -65,7 +83,7 @@ export type EncodeErrorCode = (typeof EncodeErrorCode)[keyof typeof EncodeErrorC
  * as a circular structure or a BigInt, throws `JSON.stringify`'s own `TypeError`.)
  */
 export class EncodeError extends Error {
-  readonly code: EncodeErrorCode;
+  declare readonly code: EncodeErrorCode;
 
   constructor(code: EncodeErrorCode, message: string) {
     super(message);

@@ -1,4 +1,4 @@
-import { DecodeErrorCode } from "./errors.js";
+import { BAD_ACK_ID, BAD_TYPE, INVALID_PAYLOAD, RESERVED_EVENT, type DecodeErrorCode } from "./errors.js";
 
 /** Socket.IO protocol revision implemented by this codec. */
 export const protocol = 5;
@@ -49,35 +49,35 @@ function isObject(value: unknown): boolean {
 export function payloadError(type: PacketType, data: unknown): DecodeErrorCode | undefined {
   switch (type) {
     case PacketType.CONNECT:
-      return data === undefined || isObject(data) ? undefined : DecodeErrorCode.INVALID_PAYLOAD;
+      return data === undefined || isObject(data) ? undefined : INVALID_PAYLOAD;
     case PacketType.DISCONNECT:
-      return data === undefined ? undefined : DecodeErrorCode.INVALID_PAYLOAD;
+      return data === undefined ? undefined : INVALID_PAYLOAD;
     case PacketType.EVENT:
     case PacketType.BINARY_EVENT: {
-      if (!Array.isArray(data) || data.length === 0) return DecodeErrorCode.INVALID_PAYLOAD;
+      if (!Array.isArray(data) || data.length === 0) return INVALID_PAYLOAD;
       const name: unknown = data[0];
       if (typeof name === "number") return undefined;
-      if (typeof name !== "string") return DecodeErrorCode.INVALID_PAYLOAD;
-      return RESERVED_EVENTS.has(name) ? DecodeErrorCode.RESERVED_EVENT : undefined;
+      if (typeof name !== "string") return INVALID_PAYLOAD;
+      return RESERVED_EVENTS.has(name) ? RESERVED_EVENT : undefined;
     }
     case PacketType.ACK:
     case PacketType.BINARY_ACK:
-      return Array.isArray(data) ? undefined : DecodeErrorCode.INVALID_PAYLOAD;
+      return Array.isArray(data) ? undefined : INVALID_PAYLOAD;
     case PacketType.CONNECT_ERROR:
-      return typeof data === "string" || isObject(data) ? undefined : DecodeErrorCode.INVALID_PAYLOAD;
+      return typeof data === "string" || isObject(data) ? undefined : INVALID_PAYLOAD;
     default:
-      return DecodeErrorCode.BAD_TYPE;
+      return BAD_TYPE;
   }
 }
 
 /** Only EVENTs and ACKs carry an ack id; an ACK must. @internal */
 export function ackIdError(type: PacketType, id: number | undefined): DecodeErrorCode | undefined {
   const isAck = type === PacketType.ACK || type === PacketType.BINARY_ACK;
-  if (id === undefined) return isAck ? DecodeErrorCode.BAD_ACK_ID : undefined;
-  if (!Number.isSafeInteger(id) || id < 0) return DecodeErrorCode.BAD_ACK_ID;
-  return isAck || type === PacketType.EVENT || type === PacketType.BINARY_EVENT
-    ? undefined
-    : DecodeErrorCode.BAD_ACK_ID;
+  const bad =
+    id === undefined
+      ? isAck
+      : !Number.isSafeInteger(id) || id < 0 || !(isAck || type === PacketType.EVENT || type === PacketType.BINARY_EVENT);
+  return bad ? BAD_ACK_ID : undefined;
 }
 
 /**

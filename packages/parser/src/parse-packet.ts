@@ -1,6 +1,8 @@
 // The text grammar of PROTOCOL.md §2.2: <type>[<attachments>-][<nsp>,][<ack id>][<JSON payload>].
 // A single left-to-right char scan; no regex, no intermediate arrays.
-import { DecodeError, DecodeErrorCode } from "./errors.js";
+// The browser bundle swaps in parse-packet.browser.ts (same grammar and errors, smaller, not tuned for servers).
+import { decodeError } from "./decode-error.js";
+import { BAD_ATTACHMENTS, BAD_NAMESPACE, BAD_TYPE, INVALID_JSON, TOO_MANY_ATTACHMENTS } from "./errors.js";
 import { ackIdError, PacketType, payloadError, type Packet } from "./packet.js";
 
 /** A `JSON.parse` reviver. */
@@ -11,26 +13,6 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const DASH = 45;
 const SLASH = 47;
-
-const MESSAGES: Record<DecodeErrorCode, string> = {
-  [DecodeErrorCode.BAD_TYPE]: "unknown packet type",
-  [DecodeErrorCode.BAD_ATTACHMENTS]: "illegal attachment count",
-  [DecodeErrorCode.TOO_MANY_ATTACHMENTS]: "too many attachments",
-  [DecodeErrorCode.BAD_NAMESPACE]: "namespace not terminated by ','",
-  [DecodeErrorCode.BAD_ACK_ID]: "illegal ack id",
-  [DecodeErrorCode.INVALID_JSON]: "invalid payload (not JSON)",
-  [DecodeErrorCode.INVALID_PAYLOAD]: "invalid payload for packet type",
-  [DecodeErrorCode.RESERVED_EVENT]: "reserved event name",
-  [DecodeErrorCode.UNEXPECTED_BINARY]: "got binary data when not reconstructing a packet",
-  [DecodeErrorCode.UNEXPECTED_TEXT]: "got text data while reconstructing a packet",
-  [DecodeErrorCode.BAD_PLACEHOLDER]: "illegal placeholder",
-  [DecodeErrorCode.BAD_CHUNK]: "chunk is neither a string nor binary data",
-};
-
-/** @internal */
-export function decodeError(code: DecodeErrorCode, cause?: unknown): DecodeError {
-  return new DecodeError(code, MESSAGES[code], cause === undefined ? undefined : { cause });
-}
 
 function isDigit(c: number): boolean {
   return c >= DIGIT_0 && c <= DIGIT_9;
@@ -44,16 +26,16 @@ function isDigit(c: number): boolean {
 export function parsePacket(str: string, maxAttachments: number, reviver: Reviver | undefined): Packet {
   const len = str.length;
   const type = str.charCodeAt(0) - DIGIT_0; // NaN for "", which fails the range check
-  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) throw decodeError(DecodeErrorCode.BAD_TYPE);
+  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) throw decodeError(BAD_TYPE);
   let i = 1;
 
   let attachments: number | undefined;
   if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
     let n = 0;
     while (i < len && isDigit(str.charCodeAt(i))) n = n * 10 + (str.charCodeAt(i++) - DIGIT_0);
-    if (i === 1 || str.charCodeAt(i) !== DASH) throw decodeError(DecodeErrorCode.BAD_ATTACHMENTS);
+    if (i === 1 || str.charCodeAt(i) !== DASH) throw decodeError(BAD_ATTACHMENTS);
     // §2.3: socket.io-parser >= 4.2.6 refuses more than maxAttachments (default 10).
-    if (n > maxAttachments) throw decodeError(DecodeErrorCode.TOO_MANY_ATTACHMENTS);
+    if (n > maxAttachments) throw decodeError(TOO_MANY_ATTACHMENTS);
     attachments = n;
     i++;
   }
@@ -61,17 +43,11 @@ export function parsePacket(str: string, maxAttachments: number, reviver: Revive
   let nsp = "/";
   if (str.charCodeAt(i) === SLASH) {
     const comma = str.indexOf(",", i);
-    if (comma === -1) {
-      // §2.2: `40/random` (no comma) is a valid CONNECT; types that need a payload cannot end here.
-      if (type !== PacketType.CONNECT && type !== PacketType.DISCONNECT) {
-        throw decodeError(DecodeErrorCode.BAD_NAMESPACE);
-      }
-      nsp = str.slice(i);
-      i = len;
-    } else {
-      nsp = str.slice(i, comma);
-      i = comma + 1;
-    }
+    // §2.2: `40/random` (no comma) is a valid CONNECT; types that need a payload cannot end here.
+    if (comma === -1 && type > PacketType.DISCONNECT) throw decodeError(BAD_NAMESPACE);
+    const end = comma === -1 ? len : comma;
+    nsp = str.slice(i, end);
+    i = end + 1; // past the comma, or past the end
   }
 
   let id: number | undefined;
@@ -86,9 +62,9 @@ export function parsePacket(str: string, maxAttachments: number, reviver: Revive
   if (i < len) {
     const json = str.slice(i);
     try {
-      data = reviver === undefined ? JSON.parse(json) : JSON.parse(json, reviver);
+      data = JSON.parse(json, reviver); // an undefined reviver is ignored
     } catch (err) {
-      throw decodeError(DecodeErrorCode.INVALID_JSON, err);
+      throw decodeError(INVALID_JSON, err);
     }
   }
   const dataError = payloadError(type, data);

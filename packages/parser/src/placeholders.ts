@@ -1,6 +1,7 @@
 // Decode side of binary support (PROTOCOL.md §2.3): putting the received attachments where the
 // placeholders of the JSON part stand.
-import { DecodeError, DecodeErrorCode } from "./errors.js";
+import { BAD_PLACEHOLDER } from "./errors.js";
+import { decodeError } from "./decode-error.js";
 
 type Node = Record<string, unknown> | unknown[];
 
@@ -22,52 +23,37 @@ function resolve(placeholder: object, attachments: readonly unknown[]): unknown 
   if (typeof num === "number" && Number.isInteger(num) && num >= 0 && num < attachments.length) {
     return attachments[num];
   }
-  throw new DecodeError(
-    DecodeErrorCode.BAD_PLACEHOLDER,
-    `placeholder index must be an integer in [0, ${attachments.length})`,
-  );
-}
-
-function mark(visited: Set<Node> | undefined, node: Node): Node {
-  visited?.add(node);
-  return node;
+  throw decodeError(BAD_PLACEHOLDER);
 }
 
 /**
  * Replaces, in place, every placeholder of `data` (the freshly parsed payload, owned by the decoder) with its
  * attachment and returns the result. Iterative, so hostile nesting depth cannot overflow the stack.
  *
- * No prototype pollution: only own enumerable keys are visited, and a replaced `__proto__` key is written with
- * `defineProperty`, so it stays an own data property and never reaches the `Object.prototype.__proto__` setter.
- * `trackVisited` guards against cycles and shared nodes, which only a user reviver can create.
+ * No prototype pollution: only own enumerable keys are visited, and a placeholder is replaced with
+ * `defineProperty`, so a `__proto__` key stays an own data property and never reaches the
+ * `Object.prototype.__proto__` setter. `trackVisited` guards against cycles and shared nodes, which only a user
+ * reviver can create.
  */
 export function fillPlaceholders(data: unknown, attachments: readonly unknown[], trackVisited: boolean): unknown {
-  if (!isContainer(data)) return data;
-  if (!Array.isArray(data) && isPlaceholder(data)) return resolve(data, attachments);
-  const visited = trackVisited ? new Set<Node>([data]) : undefined;
-  const stack: Node[] = [data];
+  // Walked from a holder, so that a placeholder standing for the whole payload is replaced like any other.
+  const root: unknown[] = [data];
+  const visited = trackVisited ? new Set<Node>() : undefined;
+  const stack: Node[] = [root];
+  const visit = (node: Node, key: string | number): void => {
+    const child = (node as Record<string, unknown>)[key];
+    if (!isContainer(child) || visited?.has(child)) return;
+    if (Array.isArray(child) || !isPlaceholder(child)) {
+      visited?.add(child);
+      stack.push(child);
+    } else {
+      const value = resolve(child, attachments);
+      Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+  };
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const child: unknown = node[i];
-        if (!isContainer(child)) continue;
-        if (!Array.isArray(child) && isPlaceholder(child)) node[i] = resolve(child, attachments);
-        else if (visited === undefined || !visited.has(child)) stack.push(mark(visited, child));
-      }
-      continue;
-    }
-    for (const key of Object.keys(node)) {
-      const child = node[key];
-      if (!isContainer(child)) continue;
-      if (!Array.isArray(child) && isPlaceholder(child)) {
-        const value = resolve(child, attachments);
-        if (key === "__proto__") {
-          Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
-        } else {
-          node[key] = value;
-        }
-      } else if (visited === undefined || !visited.has(child)) stack.push(mark(visited, child));
-    }
+    if (Array.isArray(node)) for (let i = 0; i < node.length; i++) visit(node, i);
+    else for (const key of Object.keys(node)) visit(node, key);
   }
-  return data;
+  return root[0];
 }
