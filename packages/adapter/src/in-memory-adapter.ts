@@ -1,6 +1,7 @@
 import { Emitter } from "@switchboard/emitter";
 import type { Packet } from "@switchboard/parser";
 import debugModule from "debug";
+import { OwnRoomIndex } from "./own-room-index.js";
 import type {
   AdapterEvents,
   AdapterNamespace,
@@ -28,10 +29,14 @@ const debug = debugModule("socket.io-adapter");
  * ```
  */
 export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
+  /** Ids of the sockets in their own room and no other: they have no stored entry in either map. */
+  readonly #solo = new Set<SocketId>();
+  readonly #rooms = new OwnRoomIndex(this.#solo, (id) => this.#materialise(id));
+  readonly #sids = new OwnRoomIndex(this.#solo, (id) => this.#materialise(id));
   /** room → ids of the local sockets in it */
-  readonly rooms: Map<Room, Set<SocketId>> = new Map();
+  readonly rooms: Map<Room, Set<SocketId>> = this.#rooms;
   /** socket id → its rooms (this Set is the server socket's `rooms`) */
-  readonly sids: Map<SocketId, Set<Room>> = new Map();
+  readonly sids: Map<SocketId, Set<Room>> = this.#sids;
   readonly nsp: AdapterNamespace;
 
   constructor(nsp: AdapterNamespace) {
@@ -50,20 +55,62 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
     return Promise.resolve(1);
   }
 
+  // Memory: a socket that is only in its own room (most sockets) is "solo": just its id in `#solo`, no
+  // Set and no map entries (OwnRoomIndex answers for it). Reading its Set, or any change to its rooms,
+  // materialises it: then `sids.get(id)` and `rooms.get(id)` are one shared Set holding its id, split
+  // (copied) before either side changes. "Shared" is exactly `sids.get(id) === rooms.get(id)`.
+
+  /** Stores solo socket `id`'s own room in both maps (one shared Set). */
+  #materialise(id: SocketId): Set<Room> {
+    this.#solo.delete(id);
+    const own = new Set([id]);
+    this.#sids.set(id, own);
+    this.#rooms.set(id, own);
+    return own;
+  }
+
   /** Add a local socket to rooms. */
   addAll(id: SocketId, rooms: Set<Room>): Promise<void> | void {
-    let own = this.sids.get(id);
-    if (own === undefined) {
-      own = new Set();
-      this.sids.set(id, own);
+    let own = this.#sids.peek(id);
+    if (own === undefined && rooms.size === 1 && rooms.has(id)) {
+      // The usual first join, the socket's own room: no storage at all.
+      if (this.#solo.has(id)) return;
+      if (!this.#rooms.has(id)) {
+        this.#solo.add(id);
+        this.emit("create-room", id);
+        this.emit("join-room", id, id);
+        return;
+      }
     }
+    if (own === undefined && this.#solo.has(id)) own = this.#materialise(id);
     for (const room of rooms) {
+      if (own === undefined) {
+        if (room === id && !this.#rooms.has(id)) {
+          // The usual first join, the socket's own room: one Set for both maps.
+          own = new Set([id]);
+          this.sids.set(id, own);
+          this.rooms.set(id, own);
+          this.emit("create-room", room);
+          this.emit("join-room", room, id);
+          continue;
+        }
+        own = new Set();
+        this.sids.set(id, own);
+      } else if (own.has(room)) {
+        continue;
+      } else if (this.#rooms.peek(id) === own) {
+        own = this.#unshare(id);
+      }
       own.add(room);
       let members = this.rooms.get(room);
       if (members === undefined) {
         members = new Set();
         this.rooms.set(room, members);
         this.emit("create-room", room);
+      } else if (room !== id && this.sids.get(room) === members) {
+        // `room` is another socket's own room, shared with that socket's room list.
+        members = new Set(members);
+        this.rooms.set(room, members);
       }
       if (!members.has(id)) {
         members.add(id);
@@ -72,22 +119,44 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
     }
   }
 
+  /** Gives socket `id` a room list of its own (it was shared with its own room's members). */
+  #unshare(id: SocketId): Set<Room> {
+    const own = new Set(this.#sids.peek(id));
+    this.#sids.set(id, own);
+    return own;
+  }
+
   /** Remove a local socket from one room. */
   del(id: SocketId, room: Room): Promise<void> | void {
-    this.sids.get(id)?.delete(room);
+    if (this.#solo.has(id)) {
+      if (room !== id) return;
+      this.#materialise(id);
+    }
+    const own = this.#sids.peek(id);
+    if (own !== undefined && own.has(room)) {
+      if (this.#rooms.peek(id) === own) this.#unshare(id).delete(room);
+      else own.delete(room);
+    }
     this.#leave(room, id);
   }
 
   /** Remove a local socket from every room (on disconnect). */
   delAll(id: SocketId): void {
-    const own = this.sids.get(id);
+    if (this.#solo.delete(id)) {
+      this.emit("leave-room", id, id);
+      this.emit("delete-room", id);
+      return;
+    }
+    const own = this.#sids.peek(id);
     if (own === undefined) return;
-    for (const room of own) this.#leave(room, id);
-    this.sids.delete(id);
+    // A copy when shared: leaving the own room empties that Set while it is iterated.
+    for (const room of this.#rooms.peek(id) === own ? [...own] : own) this.#leave(room, id);
+    this.#sids.delete(id);
   }
 
+  /** Socket `id` leaves `room`; `id` is not solo (callers materialise it first). */
   #leave(room: Room, id: SocketId): void {
-    const members = this.rooms.get(room);
+    const members = this.#rooms.peek(room);
     if (members === undefined) return;
     if (members.delete(id)) this.emit("leave-room", room, id);
     if (members.size === 0 && this.rooms.delete(room)) this.emit("delete-room", room);
@@ -198,7 +267,12 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
     const except = this.#exceptIds(opts.except);
     const sockets = this.nsp.sockets;
     if (rooms.size === 0) {
-      for (const id of this.sids.keys()) {
+      for (const id of this.#solo) {
+        if (except !== undefined && except.has(id)) continue;
+        const socket = sockets.get(id);
+        if (socket !== undefined) callback(socket);
+      }
+      for (const id of this.#sids.storedKeys()) {
         if (except !== undefined && except.has(id)) continue;
         const socket = sockets.get(id);
         if (socket !== undefined) callback(socket);
@@ -208,7 +282,7 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
     // One room needs no de-duplication: a Set holds each id once.
     const seen = rooms.size > 1 ? new Set<SocketId>() : undefined;
     for (const room of rooms) {
-      const members = this.rooms.get(room);
+      const members = this.#members(room);
       if (members === undefined) continue;
       for (const id of members) {
         if (except !== undefined && except.has(id)) continue;
@@ -227,10 +301,15 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
     if (except === undefined || except.size === 0) return undefined;
     const ids = new Set<SocketId>();
     for (const room of except) {
-      const members = this.rooms.get(room);
+      const members = this.#members(room);
       if (members !== undefined) for (const id of members) ids.add(id);
     }
     return ids;
+  }
+
+  /** The ids in `room`, without materialising a solo socket's own room. */
+  #members(room: Room): Iterable<SocketId> | undefined {
+    return this.#rooms.peek(room) ?? (this.#solo.has(room) ? [room] : undefined);
   }
 
   /** Matching sockets collected first, for operations that change room membership while iterating. */

@@ -4,18 +4,37 @@
 // head serves every entry. The server keeps one queue per kind of deadline (next ping, pong
 // deadline, upgrade timeout…) instead of one timer per socket.
 
+/**
+ * The link fields of an entry of a `DeadlineQueue`: a `DeadlineNode`, or an object that is its own
+ * link (a session's heartbeat clock), which saves a node object per session.
+ */
+export interface DeadlineLink<T> {
+  _dlPrev: DeadlineLink<T> | null;
+  _dlNext: DeadlineLink<T> | null;
+  _dlQueue: DeadlineQueue<T> | null;
+  /** Time (queue clock, whole ms) at which the value expires; meaningful while queued. */
+  _dlDeadline: number;
+  /** What `onExpire` receives. */
+  readonly _dlValue: T;
+}
+
 /** Link of one value in a `DeadlineQueue`; owned by the value, reused across pushes. */
+// Not `implements DeadlineLink<T>`: the link fields are internal (stripped from the declarations).
 export class DeadlineNode<T> {
-  /** @internal */ prev: DeadlineNode<T> | null = null;
-  /** @internal */ next: DeadlineNode<T> | null = null;
-  /** @internal */ queue: DeadlineQueue<T> | null = null;
-  /** Time (queue clock, ms) at which the value expires; meaningful while queued. */
-  deadline = 0;
+  /** @internal */ _dlPrev: DeadlineLink<T> | null = null;
+  /** @internal */ _dlNext: DeadlineLink<T> | null = null;
+  /** @internal */ _dlQueue: DeadlineQueue<T> | null = null;
+  /** @internal */ _dlDeadline = 0;
   constructor(readonly value: T) {}
+
+  /** @internal */
+  get _dlValue(): T {
+    return this.value;
+  }
 
   /** Whether the node sits in a queue. */
   get queued(): boolean {
-    return this.queue !== null;
+    return this._dlQueue !== null;
   }
 }
 
@@ -40,8 +59,8 @@ export interface DeadlineQueueOptions {
  */
 export class DeadlineQueue<T> {
   readonly delay: number;
-  #head: DeadlineNode<T> | null = null;
-  #tail: DeadlineNode<T> | null = null;
+  #head: DeadlineLink<T> | null = null;
+  #tail: DeadlineLink<T> | null = null;
   #size = 0;
   #timer: NodeJS.Timeout | null = null;
   readonly #onExpire: (value: T) => void;
@@ -65,27 +84,30 @@ export class DeadlineQueue<T> {
   }
 
   /** (Re)queues a node to expire `delay` ms from now, taking it out of any queue it is in. */
-  push(node: DeadlineNode<T>): void {
-    if (node.queue !== null) node.queue.remove(node);
-    node.deadline = this.#now() + this.delay;
-    node.queue = this;
-    node.prev = this.#tail;
-    node.next = null;
+  push(node: DeadlineLink<T>): void {
+    if (node._dlQueue !== null) node._dlQueue.remove(node);
+    // Whole milliseconds stay small integers (no boxed double per session); rounding up keeps the
+    // FIFO ordered and never expires an entry early.
+    node._dlDeadline = Math.ceil(this.#now() + this.delay);
+    node._dlQueue = this;
+    node._dlPrev = this.#tail;
+    node._dlNext = null;
     if (this.#tail === null) this.#head = node;
-    else this.#tail.next = node;
+    else this.#tail._dlNext = node;
     this.#tail = node;
     this.#size++;
     if (this.#timer === null) this.#arm(this.delay);
   }
 
   /** Takes a node out of this queue; a no-op when it is not queued here. */
-  remove(node: DeadlineNode<T>): void {
-    if (node.queue !== this) return;
-    if (node.prev === null) this.#head = node.next;
-    else node.prev.next = node.next;
-    if (node.next === null) this.#tail = node.prev;
-    else node.next.prev = node.prev;
-    node.prev = node.next = node.queue = null;
+  remove(node: DeadlineLink<T>): void {
+    if (node._dlQueue !== this) return;
+    if (node._dlPrev === null) this.#head = node._dlNext;
+    else node._dlPrev._dlNext = node._dlNext;
+    if (node._dlNext === null) this.#tail = node._dlPrev;
+    else node._dlNext._dlPrev = node._dlPrev;
+    node._dlPrev = node._dlNext = null;
+    node._dlQueue = null;
     // Leave no timer behind an empty queue; a non-empty one keeps its timer and re-arms lazily.
     if (--this.#size === 0) this.#disarm();
   }
@@ -94,8 +116,9 @@ export class DeadlineQueue<T> {
   clear(): void {
     let node = this.#head;
     while (node !== null) {
-      const next = node.next;
-      node.prev = node.next = node.queue = null;
+      const next = node._dlNext;
+      node._dlPrev = node._dlNext = null;
+      node._dlQueue = null;
       node = next;
     }
     this.#head = this.#tail = null;
@@ -120,15 +143,15 @@ export class DeadlineQueue<T> {
     // Entries pushed during this run get deadline >= start + delay > limit, so the loop ends.
     const limit = this.#now() + this.#slack;
     let head = this.#head;
-    while (head !== null && head.deadline <= limit) {
+    while (head !== null && head._dlDeadline <= limit) {
       this.remove(head);
       try {
-        this.#onExpire(head.value);
+        this.#onExpire(head._dlValue);
       } catch (err) {
         this.#onError(err);
       }
       head = this.#head;
     }
-    if (head !== null && this.#timer === null) this.#arm(head.deadline - this.#now());
+    if (head !== null && this.#timer === null) this.#arm(head._dlDeadline - this.#now());
   };
 }

@@ -9,6 +9,7 @@ export type {
   SendOptions,
   SendData,
   PacketInfo,
+  SessionHandler,
 } from "./socket-events.js";
 export type { SendCallback } from "./write-queue.js";
 export { Transport } from "./transports/transport.js";

@@ -1,27 +1,9 @@
-import * as wsModule from "ws";
+import { BINARY, TEXT, frame } from "./transports/ws-frames.js";
 
 // Broadcast fast path: a `message` packet encoded once and written to many sockets. The polling
 // text (`4<text>` or `b<base64>`, PROTOCOL.md §1.2) and the WebSocket frame are built lazily, on
 // first use, and then shared by every recipient, so a broadcast to N sockets costs one encoding,
 // one framing and N writes.
-
-interface FrameOptions {
-  fin: boolean;
-  opcode: number;
-  mask: boolean;
-  readOnly: boolean;
-  rsv1: boolean;
-}
-
-interface SenderStatic {
-  frame(data: Buffer, options: FrameOptions): Buffer[];
-}
-
-// `ws` exports its Sender (the ESM entry does) but @types/ws does not declare it.
-const Sender = (wsModule as unknown as { Sender?: SenderStatic }).Sender;
-
-const TEXT_FRAME: FrameOptions = { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false };
-const BINARY_FRAME: FrameOptions = { fin: true, opcode: 2, mask: false, readOnly: true, rsv1: false };
 
 /**
  * A `message` packet encoded once for many recipients. Create it with `preEncode()` and pass it
@@ -31,7 +13,7 @@ export class PreEncodedPacket {
   /** The message payload: text, or bytes. */
   readonly data: string | Buffer;
   #text: string | undefined;
-  #frame: readonly Buffer[] | null | undefined;
+  #frame: readonly Buffer[] | undefined;
 
   constructor(data: string | Buffer | ArrayBuffer | ArrayBufferView) {
     if (typeof data === "string" || Buffer.isBuffer(data)) this.data = data;
@@ -59,16 +41,14 @@ export class PreEncodedPacket {
     return typeof this.data === "string" ? this.pollingText : this.data;
   }
 
-  /** @internal The complete unmasked WebSocket frame (header + payload), or null when `ws` cannot build it. */
-  get wsFrame(): readonly Buffer[] | null {
+  /**
+   * @internal The complete unmasked WebSocket frame, header and payload in one Buffer (one plain
+   * write per recipient; the payload is copied once per broadcast, not per recipient).
+   */
+  get wsFrame(): readonly Buffer[] {
     if (this.#frame === undefined) {
       const data = this.data;
-      this.#frame =
-        Sender === undefined
-          ? null
-          : typeof data === "string"
-            ? Sender.frame(Buffer.from(this.pollingText, "utf8"), TEXT_FRAME)
-            : Sender.frame(data, BINARY_FRAME);
+      this.#frame = [typeof data === "string" ? frame(TEXT, Buffer.from(this.pollingText, "utf8")) : frame(BINARY, data)];
     }
     return this.#frame;
   }

@@ -56,6 +56,8 @@ export interface ServerEvents {
 const UPGRADE_CHECK_INTERVAL = 100;
 /** How long a server close over polling waits for a GET to carry the `1` packet (§1.7). */
 const CLOSE_TIMEOUT = 30000;
+/** Distinct handshake shapes kept for sharing (real deployments see a handful). */
+const MAX_SHARED_SHAPES = 64;
 
 function ignoreError(): void {}
 
@@ -86,6 +88,8 @@ export class Server extends EventEmitter<ServerEvents> {
   /** Cleanups run by close(): destroy-upgrade timers, http.Servers owned through listen(). */
   readonly #cleanups: Array<() => void> = [];
   readonly #flusher = new FlushScheduler<Socket>((err, socket) => this.#reportError(err, socket));
+  /** Handshake shapes seen, shared by the sessions (bounded: odd clients just keep their own copy). */
+  readonly #shapes = new Map<string, string>();
 
   constructor(opts: ServerOptions = {}) {
     super();
@@ -112,6 +116,12 @@ export class Server extends EventEmitter<ServerEvents> {
       upgradeCheckQueue: new DeadlineQueue<Socket>(UPGRADE_CHECK_INTERVAL, (s) => s.onUpgradeCheck(), { onError }),
       closeQueue: new DeadlineQueue<Socket>(CLOSE_TIMEOUT, (s) => s.onCloseTimeout(), { onError }),
       scheduleFlush: (socket) => this.#flusher.schedule(socket),
+      shareShape: (shape) => {
+        const shared = this.#shapes.get(shape);
+        if (shared !== undefined) return shared;
+        if (this.#shapes.size < MAX_SHARED_SHAPES) this.#shapes.set(shape, shape);
+        return shape;
+      },
       removeSocket: (socket) => {
         if (this.clients[socket.id] === socket) {
           delete this.clients[socket.id];
@@ -318,6 +328,8 @@ export class Server extends EventEmitter<ServerEvents> {
 
   #onWebSocketHandshake(req: EngineRequest, ws: WebSocket, id: string): void {
     this.#pendingIds.delete(req);
+    // `ws` handles the socket's errors from now on; ours would stay as a listener array per session.
+    req.socket.removeListener("error", ignoreError);
     try {
       if (this.clients[id] !== undefined) {
         ws.close();
@@ -331,12 +343,17 @@ export class Server extends EventEmitter<ServerEvents> {
   }
 
   #onProbe(session: Socket, ws: WebSocket): void {
+    (ws as unknown as { _socket?: Duplex })._socket?.removeListener("error", ignoreError);
     const probe = new WebSocketTransport(ws);
     if (this.clients[session.id] !== session || !session.beginUpgrade(probe)) probe.shutdown("abort");
   }
 
   #open(id: string, transport: PollingTransport | WebSocketTransport, req: EngineRequest): Socket {
-    const socket = new Socket(id, this.#ctx, transport, req);
+    // A WebSocket session drops its IncomingMessage (about 1 KB) unless middlewares or allowRequest,
+    // which may have stored things on it, saw it (see `Socket#request`). A polling session keeps it.
+    const keepRequest =
+      transport.name === "polling" || this.#middlewares.length > 0 || this.opts.allowRequest !== undefined;
+    const socket = new Socket(id, this.#ctx, transport, req, keepRequest);
     this.clients[id] = socket;
     this.#clientsCount++;
     socket.open();

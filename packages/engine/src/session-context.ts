@@ -23,6 +23,11 @@ export interface SessionContext {
   readonly closeQueue: DeadlineQueue<Socket>;
   /** Queues a session to flush in this tick's shared microtask. */
   scheduleFlush(socket: Socket): void;
+  /**
+   * The same string for equal handshake shapes (URL and header names, see `packHeaderShape`), so idle
+   * sessions do not each hold a copy.
+   */
+  shareShape(shape: string): string;
   /** Forgets a closed session. */
   removeSocket(socket: Socket): void;
   /** Transports a session may upgrade to from the given one (the `upgrades` of the open packet). */

@@ -23,6 +23,14 @@ export interface PacketInfo {
   data?: string | Buffer;
 }
 
+/** Receives a session's messages and its close, ahead of the listeners (see `socket.setHandler()`). */
+export interface SessionHandler {
+  /** A message from the client: text, or a Buffer for binary. */
+  onMessage(data: string | Buffer): void;
+  /** The session closed; called once, before the `close` event. */
+  onClose(reason: CloseReason, description?: Error): void;
+}
+
 /** Events of an Engine.IO session. */
 export interface SocketEvents {
   open: [];

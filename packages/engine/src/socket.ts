@@ -1,16 +1,24 @@
-import { EventEmitter } from "node:events";
 import createDebug from "debug";
 import { PacketTypeNames } from "@switchboard/engine-parser";
-import { DeadlineNode } from "./deadline-queue.js";
+import { DeadlineNode, type DeadlineLink, type DeadlineQueue } from "./deadline-queue.js";
 import { ParseError } from "./errors.js";
+import { LazyEventEmitter } from "./lazy-emitter.js";
 import { PreEncodedPacket } from "./pre-encoded.js";
-import type { EngineRequest } from "./request.js";
+import { handshakeRequest, joinHeaderShape, packHeaderShape, type EngineRequest } from "./request.js";
 import type { Server } from "./server.js";
 import type { SessionContext } from "./session-context.js";
 import type { OutItem, Transport } from "./transports/transport.js";
 import type { WebSocketTransport } from "./transports/websocket.js";
-import type { CloseReason, PacketInfo, ReadyState, SendData, SendOptions, SocketEvents } from "./socket-events.js";
-import { WriteQueue, type SendCallback } from "./write-queue.js";
+import type {
+  CloseReason,
+  PacketInfo,
+  ReadyState,
+  SendData,
+  SendOptions,
+  SessionHandler,
+  SocketEvents,
+} from "./socket-events.js";
+import type { SendCallback } from "./write-queue.js";
 
 const debug = createDebug("engine:socket");
 
@@ -21,6 +29,36 @@ const NOOP = "6";
 const CODE_0 = 48;
 const CODE_B = 98;
 
+// Bits of Socket#bits: booleans packed into one small integer field.
+const SCHEDULED = 1;
+const FLUSHING = 2;
+const UPGRADED = 4;
+/** close() waits for the queued packets to be written before it queues the `1` (polling). */
+const CLOSE_AFTER_FLUSH = 8;
+
+
+/** The send state of a session that uses compression flags or send callbacks. */
+class SendExtras {
+  /** Per-packet compression flags beside `#items`, tracked only when permessage-deflate is enabled. */
+  compress: boolean[] | null = null;
+  callbacks: SendCallback[] | null = null;
+  /** Callbacks of packets written but not yet drained (polling with compression). */
+  inflight: SendCallback[] | null = null;
+}
+
+/** An upgrade in progress (PROTOCOL.md §1.6): allocated per attempt, not per session. */
+class UpgradeState {
+  probed = false;
+  readonly timeout: DeadlineNode<Socket>;
+  check: DeadlineNode<Socket> | null = null;
+  constructor(
+    readonly probe: WebSocketTransport,
+    owner: Socket,
+  ) {
+    this.timeout = new DeadlineNode<Socket>(owner);
+  }
+}
+
 /**
  * One Engine.IO session (a client connection), over polling or WebSocket.
  * @example
@@ -29,46 +67,95 @@ const CODE_B = 98;
  *   socket.on("close", (reason) => console.log(socket.id, reason));
  * });
  */
-export class Socket extends EventEmitter<SocketEvents> {
+// Memory per session matters (10,000s of idle sessions per process): the fields below are what an
+// open session needs; upgrade state, listener tables and the request stand-in are allocated on use,
+// and the session is its own link in the shared heartbeat queues.
+export class Socket extends LazyEventEmitter<SocketEvents> {
   /** Session id (the `sid` query parameter). Keep it secret: it authenticates polling requests. */
   readonly id: string;
-  readonly server: Server;
-  /** The handshake request (headers, `_query`, remote socket). */
-  readonly request: EngineRequest;
-  /** Engine.IO protocol revision. */
-  readonly protocol = 4;
   /** Client address of the handshake connection. */
   readonly remoteAddress: string;
   #readyState: ReadyState = "opening";
   #transport: Transport;
   readonly #ctx: SessionContext;
-  readonly #queue: WriteQueue;
-  /** Callbacks of packets written but not yet drained (polling with compression). */
-  #inflight: SendCallback[] | null = null;
-  #scheduled = false;
-  #flushing = false;
-  /** In the ping queue, the pong queue or (while closing) the close queue. */
-  readonly #clock: DeadlineNode<Socket>;
-  #upgradeNode: DeadlineNode<Socket> | null = null;
-  #checkNode: DeadlineNode<Socket> | null = null;
-  #probe: WebSocketTransport | null = null;
-  #probed = false;
-  #upgraded = false;
-  /** close() waits for the queued packets to be written before it queues the `1` (polling). */
-  #closeAfterFlush = false;
+  /**
+   * The handshake request, or its stand-in once built (see `request`); until then, when the
+   * request was not kept, its header values (`packHeaderShape`).
+   */
+  #req: EngineRequest | string;
+  /** Until the stand-in is built: the URL and header names, a string shared by like sessions. */
+  #shape: string | undefined;
+  /** Queued packets; null when none (an idle session holds no array). */
+  #items: OutItem[] | null = null;
+  /** Compression flags and send callbacks, which most sessions never use: created on first use. */
+  #send: SendExtras | null = null;
+  #bits = 0;
+  #upgrade: UpgradeState | null = null;
+  #handler: SessionHandler | null = null;
+  // Link of the heartbeat clock: the session sits in the ping queue, the pong queue or (while
+  // closing) the close queue.
+  /** @internal */ _dlPrev: DeadlineLink<Socket> | null = null;
+  /** @internal */ _dlNext: DeadlineLink<Socket> | null = null;
+  /** @internal */ _dlQueue: DeadlineQueue<Socket> | null = null;
+  /** @internal */ _dlDeadline = 0;
 
-  /** @internal */
-  constructor(id: string, ctx: SessionContext, transport: Transport, req: EngineRequest) {
+  /**
+   * @internal With `keepRequest` false the IncomingMessage is dropped after the handshake (it is
+   * about 1 KB per session) and `request` is rebuilt on demand from its headers and URL.
+   */
+  constructor(id: string, ctx: SessionContext, transport: Transport, req: EngineRequest, keepRequest = true) {
     super();
     this.id = id;
-    this.server = ctx.server;
-    this.request = req;
     this.remoteAddress = req.socket?.remoteAddress ?? "";
     this.#ctx = ctx;
     this.#transport = transport;
+    if (keepRequest) {
+      this.#req = req;
+    } else {
+      const { shape, values } = packHeaderShape(req.url ?? "/", req.headers);
+      this.#req = values;
+      this.#shape = ctx.shareShape(shape);
+    }
     transport.owner = this;
-    this.#clock = new DeadlineNode<Socket>(this);
-    this.#queue = new WriteQueue(ctx.opts.perMessageDeflate !== false);
+  }
+
+  /** @internal */
+  get _dlValue(): Socket {
+    return this;
+  }
+
+  /** The engine server. */
+  get server(): Server {
+    return this.#ctx.server;
+  }
+
+  /** Engine.IO protocol revision. */
+  get protocol(): 4 {
+    return 4;
+  }
+
+  /**
+   * The handshake request (headers, `url`, `_query`, remote `socket`). A WebSocket session of a
+   * server without `use()` middlewares or `allowRequest` does not keep the IncomingMessage: this is
+   * then a stand-in with `headers`, `url`, `method`, `httpVersion`, `_query` and `socket`/`connection`,
+   * built on first access and kept (properties set on it stay).
+   */
+  get request(): EngineRequest {
+    const req = this.#req;
+    if (typeof req !== "string") return req;
+    const { url, packed } = joinHeaderShape(this.#shape ?? "/", req);
+    this.#shape = undefined;
+    return (this.#req = handshakeRequest(packed, url, this.#transport.netSocket));
+  }
+
+  /**
+   * Routes this session's messages and its close to `handler`, ahead of the `message`/`data` and
+   * `close` listeners. The Socket.IO layer uses it instead of listeners: no closures and no listener
+   * table per connection. `null` removes it.
+   * @example socket.setHandler({ onMessage: (data) => console.log(data), onClose: (reason) => console.log(reason) });
+   */
+  setHandler(handler: SessionHandler | null): void {
+    this.#handler = handler;
   }
 
   /** `opening`, `open`, `closing` or `closed`. */
@@ -83,12 +170,12 @@ export class Socket extends EventEmitter<SocketEvents> {
 
   /** Whether the session moved from polling to WebSocket. */
   get upgraded(): boolean {
-    return this.#upgraded;
+    return (this.#bits & UPGRADED) !== 0;
   }
 
   /** Whether a WebSocket upgrade is in progress. */
   get upgrading(): boolean {
-    return this.#probe !== null;
+    return this.#upgrade !== null;
   }
 
   /** @internal Sends the open packet (§1.4) and starts the heartbeat (§1.5). */
@@ -102,9 +189,9 @@ export class Socket extends EventEmitter<SocketEvents> {
       pingTimeout: opts.pingTimeout,
       maxPayload: opts.maxHttpBufferSize,
     });
-    this.#enqueue(OPEN + handshake, true, undefined);
+    this._enqueue(OPEN + handshake, true, undefined);
     if (opts.initialPacket !== undefined) this.send(opts.initialPacket);
-    this.#ctx.pingQueue.push(this.#clock);
+    this.#ctx.pingQueue.push(this);
     this.emit("open");
   }
 
@@ -128,7 +215,7 @@ export class Socket extends EventEmitter<SocketEvents> {
     else if (ArrayBuffer.isView(data)) item = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     else throw new TypeError("send() takes a string, binary data or a PreEncodedPacket");
     if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", describe(item));
-    this.#enqueue(item, options?.compress !== false, callback);
+    this._enqueue(item, options?.compress !== false, callback);
     return this;
   }
 
@@ -146,98 +233,126 @@ export class Socket extends EventEmitter<SocketEvents> {
    * @example socket.close();
    */
   close(discard = false): this {
-    if (this.#readyState === "closing" && discard) this.#onClose("forced close");
+    if (this.#readyState === "closing" && discard) this._onClose("forced close");
     if (this.#readyState !== "open" && this.#readyState !== "opening") return this;
     this.#readyState = "closing";
-    const clock = this.#clock;
-    clock.queue?.remove(clock);
+    this._dlQueue?.remove(this);
     // During an upgrade the `1` goes out on polling as usual; if the client completes the upgrade
     // first (`5` on the probe), #completeUpgrade delivers the queue and closes on the WebSocket.
-    if (this.#probe !== null && discard) this.#cancelUpgrade();
-    if (!discard && this.#transport.name === "polling" && this.#queue.length > 0) {
+    if (this.#upgrade !== null && discard) this._cancelUpgrade();
+    if (!discard && this.#transport.name === "polling" && this.#items !== null) {
       // §1.7: the `1` travels in a response of its own, after the packets already queued. A client
       // that handles a payload's packets a tick late (the official one does) would otherwise see
       // the close first and lose them. The close queue bounds the wait for the GETs.
-      this.#closeAfterFlush = true;
-      this.#ctx.closeQueue.push(clock);
+      this.#bits |= CLOSE_AFTER_FLUSH;
+      this.#ctx.closeQueue.push(this);
       this.flush();
       return this;
     }
-    this.#closeTransport(discard);
+    this._closeTransport(discard);
     return this;
   }
 
-  #closeTransport(discard: boolean): void {
+  /** @internal */ private _closeTransport(discard: boolean): void {
     const transport = this.#transport;
     if (transport.name === "websocket") {
       this.flush();
-      this.#onClose("forced close");
+      this._onClose("forced close");
       return;
     }
-    this.#push(CLOSE);
+    this._push(CLOSE);
     if (transport.writable) this.flush();
-    else if (discard) this.#onClose("forced close");
-    else this.#ctx.closeQueue.push(this.#clock);
+    else if (discard) this._onClose("forced close");
+    else this.#ctx.closeQueue.push(this);
   }
 
   /** Writes queued packets now if the transport is writable (normally done at the end of the tick). */
   flush(): void {
-    if (this.#flushing) {
-      this.#schedule();
+    if ((this.#bits & FLUSHING) !== 0) {
+      this._schedule();
       return;
     }
     const transport = this.#transport;
-    const queue = this.#queue;
-    if (this.#readyState === "closed" || queue.length === 0 || !transport.writable) return;
-    if (this.listenerCount("flush") > 0) this.emit("flush", queue.items.map(describe));
-    const callbacks = queue.takeCallbacks();
-    const closing = this.#readyState === "closing" && queue.last === CLOSE;
+    const items = this.#items;
+    if (this.#readyState === "closed" || items === null || !transport.writable) return;
+    if (this.listenerCount("flush") > 0) this.emit("flush", items.map(describe));
+    const extras = this.#send;
+    let callbacks: SendCallback[] | null = null;
+    let flags: boolean[] | null = null;
+    if (extras !== null) {
+      callbacks = extras.callbacks;
+      flags = extras.compress;
+      extras.callbacks = null;
+      extras.compress = null;
+    }
+    const closing = this.#readyState === "closing" && items[items.length - 1] === CLOSE;
+    // Packets queued during the write (by a callback of the transport) go to new arrays.
+    this.#items = null;
     let sync: boolean;
-    this.#flushing = true;
+    this.#bits |= FLUSHING;
     try {
-      sync = queue.writeTo(transport);
+      sync = transport.send(items, flags);
     } finally {
-      this.#flushing = false;
+      this.#bits &= ~FLUSHING;
     }
     // The write may have failed and closed the session (a poll that went away).
     if (this.readyState === "closed") return;
     if (callbacks !== null) {
-      if (this.#inflight === null) this.#inflight = callbacks;
-      else for (const cb of callbacks) this.#inflight.push(cb);
+      const ex = (this.#send ??= new SendExtras());
+      if (ex.inflight === null) ex.inflight = callbacks;
+      else for (const cb of callbacks) ex.inflight.push(cb);
     }
-    if (closing) this.#onClose("forced close");
-    else if (sync) this.#drained();
-    if (this.#closeAfterFlush && this.#readyState === "closing") {
-      this.#closeAfterFlush = false;
-      this.#push(CLOSE); // written by the next GET (this one was just answered)
+    if (closing) this._onClose("forced close");
+    else if (sync) this._drained();
+    if ((this.#bits & CLOSE_AFTER_FLUSH) !== 0 && this.#readyState === "closing") {
+      this.#bits &= ~CLOSE_AFTER_FLUSH;
+      this._push(CLOSE); // written by the next GET (this one was just answered)
     }
   }
 
   /** @internal Runs the flush scheduled by `send()` (called once per tick by the server). */
   runScheduledFlush(): void {
-    this.#scheduled = false;
+    this.#bits &= ~SCHEDULED;
     this.flush();
   }
 
-  #schedule(): void {
-    if (!this.#scheduled) {
-      this.#scheduled = true;
+  /** @internal */ private _schedule(): void {
+    if ((this.#bits & SCHEDULED) === 0) {
+      this.#bits |= SCHEDULED;
       this.#ctx.scheduleFlush(this);
     }
   }
 
-  #push(item: OutItem): void {
-    this.#queue.push(item);
+  /** @internal */ private _push(item: OutItem, compress = true): void {
+    const items = this.#items;
+    if (items !== null) {
+      items.push(item);
+      this.#send?.compress?.push(compress);
+      return;
+    }
+    this.#items = [item];
+    if (this.#ctx.opts.perMessageDeflate !== false) (this.#send ??= new SendExtras()).compress = [compress];
   }
 
-  #enqueue(item: OutItem, compress: boolean, callback: SendCallback | undefined): void {
-    this.#queue.push(item, compress, callback);
-    this.#schedule();
+  /** @internal */ private _enqueue(item: OutItem, compress: boolean, callback: SendCallback | undefined): void {
+    this._push(item, compress);
+    if (callback !== undefined) ((this.#send ??= new SendExtras()).callbacks ??= []).push(callback);
+    this._schedule();
   }
 
-  #drained(): void {
-    const callbacks = this.#inflight;
-    this.#inflight = null;
+  /** @internal */ private _clearQueue(): void {
+    this.#items = null;
+    const extras = this.#send;
+    if (extras !== null) {
+      extras.compress = null;
+      extras.callbacks = null;
+    }
+  }
+
+  /** @internal */ private _drained(): void {
+    const extras = this.#send;
+    const callbacks = extras === null ? null : extras.inflight;
+    if (extras !== null) extras.inflight = null;
     if (callbacks !== null) for (const cb of callbacks) cb();
     if (this.listenerCount("drain") > 0) this.emit("drain");
   }
@@ -247,8 +362,8 @@ export class Socket extends EventEmitter<SocketEvents> {
   /** @internal */
   onText(transport: Transport, text: string): void {
     try {
-      if (transport === this.#probe) this.#onProbeText(text);
-      else this.#onPacket(text);
+      if (this.#upgrade !== null && transport === this.#upgrade.probe) this._onProbeText(text);
+      else this._onPacket(text);
     } catch (err) {
       this.#ctx.reportError(err, this);
     }
@@ -257,10 +372,10 @@ export class Socket extends EventEmitter<SocketEvents> {
   /** @internal */
   onBinary(transport: Transport, data: Buffer): void {
     try {
-      if (transport === this.#probe) this.#cancelUpgrade();
+      if (this.#upgrade !== null && transport === this.#upgrade.probe) this._cancelUpgrade();
       else if (this.#readyState === "open") {
         if (this.listenerCount("packet") > 0) this.emit("packet", { type: "message", data });
-        this.#onMessage(data);
+        this._onMessage(data);
       }
     } catch (err) {
       this.#ctx.reportError(err, this);
@@ -270,11 +385,11 @@ export class Socket extends EventEmitter<SocketEvents> {
   /** @internal */
   onTransportError(transport: Transport, err: Error): void {
     try {
-      if (transport === this.#probe) this.#cancelUpgrade();
+      if (this.#upgrade !== null && transport === this.#upgrade.probe) this._cancelUpgrade();
       else if (transport === this.#transport) {
         // As on the reference server the failure is reported by `close`, not by an `error` event.
         debug("transport error on %s: %s", this.id, err.message);
-        this.#onClose("transport error", err);
+        this._onClose("transport error", err);
       }
     } catch (e) {
       this.#ctx.reportError(e, this);
@@ -284,8 +399,8 @@ export class Socket extends EventEmitter<SocketEvents> {
   /** @internal */
   onTransportClose(transport: Transport): void {
     try {
-      if (transport === this.#probe) this.#cancelUpgrade();
-      else if (transport === this.#transport) this.#onClose("transport close");
+      if (this.#upgrade !== null && transport === this.#upgrade.probe) this._cancelUpgrade();
+      else if (transport === this.#transport) this._onClose("transport close");
     } catch (err) {
       this.#ctx.reportError(err, this);
     }
@@ -303,63 +418,63 @@ export class Socket extends EventEmitter<SocketEvents> {
   /** @internal */
   onDrain(transport: Transport): void {
     try {
-      if (transport === this.#transport && this.#readyState !== "closed") this.#drained();
+      if (transport === this.#transport && this.#readyState !== "closed") this._drained();
     } catch (err) {
       this.#ctx.reportError(err, this);
     }
   }
 
-  #onPacket(text: string): void {
+  /** @internal */ private _onPacket(text: string): void {
     if (this.#readyState !== "open") return;
     const length = text.length;
-    if (length === 0) return this.#protocolError("empty packet");
+    if (length === 0) return this._protocolError("empty packet");
     const code = text.charCodeAt(0);
     if (code === CODE_B) {
       // Binary message in text form (§1.2); base64 decoding of peer input never throws.
       const data = Buffer.from(text.slice(1), "base64");
       if (this.listenerCount("packet") > 0) this.emit("packet", { type: "message", data });
-      this.#onMessage(data);
+      this._onMessage(data);
       return;
     }
     const type = code - CODE_0;
     const name = PacketTypeNames[type];
-    if (name === undefined) return this.#protocolError("unknown packet type");
+    if (name === undefined) return this._protocolError("unknown packet type");
     if (this.listenerCount("packet") > 0) this.emit("packet", length > 1 ? { type: name, data: text.slice(1) } : { type: name });
     switch (type) {
       case 4:
-        this.#onMessage(length > 1 ? text.slice(1) : "");
+        this._onMessage(length > 1 ? text.slice(1) : "");
         return;
       case 3:
-        this.#onPong();
+        this._onPong();
         return;
       case 1:
         // §1.7: a client close over polling answers the pending GET with a noop.
-        this.#onClose("transport close", undefined, NOOP);
+        this._onClose("transport close", undefined, NOOP);
         return;
       case 6:
         return;
       default:
         // open, upgrade, and (in v4) a client ping outside the probe are protocol errors (§1.5).
-        this.#protocolError(`unexpected ${name} packet`);
+        this._protocolError(`unexpected ${name} packet`);
     }
   }
 
-  #onMessage(data: string | Buffer): void {
+  /** @internal */ private _onMessage(data: string | Buffer): void {
+    this.#handler?.onMessage(data);
     this.emit("data", data);
     this.emit("message", data);
   }
 
-  #onPong(): void {
-    const clock = this.#clock;
-    if (clock.queue !== this.#ctx.pongQueue) return;
+  /** @internal */ private _onPong(): void {
+    if (this._dlQueue !== this.#ctx.pongQueue) return;
     // §1.5: the next ping is pingInterval after the pong.
-    this.#ctx.pingQueue.push(clock);
+    this.#ctx.pingQueue.push(this);
     this.emit("heartbeat");
   }
 
-  #protocolError(message: string): void {
+  /** @internal */ private _protocolError(message: string): void {
     debug("parse error on %s: %s", this.id, message);
-    this.#onClose("parse error", new ParseError(message));
+    this._onClose("parse error", new ParseError(message));
   }
 
   // ---- shared clocks (called by the server's deadline queues) ----
@@ -367,120 +482,141 @@ export class Socket extends EventEmitter<SocketEvents> {
   /** @internal pingInterval elapsed: send `2` and wait pingTimeout for `3`. */
   onPingDue(): void {
     if (this.#readyState !== "open") return;
-    this.#push(PING);
+    this._push(PING);
     if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type: "ping" });
-    this.#schedule();
-    this.#ctx.pongQueue.push(this.#clock);
+    this._schedule();
+    this.#ctx.pongQueue.push(this);
   }
 
   /** @internal */
   onPingTimeout(): void {
-    this.#onClose("ping timeout");
+    this._onClose("ping timeout");
   }
 
   /** @internal The `1` packet of a server close waited too long for a GET. */
   onCloseTimeout(): void {
-    this.#onClose("forced close");
+    this._onClose("forced close");
   }
 
   // ---- upgrade (§1.6) ----
 
   /** @internal Takes a new WebSocket as upgrade probe. False when the session cannot upgrade. */
   beginUpgrade(probe: WebSocketTransport): boolean {
-    if (this.#readyState !== "open" || this.#probe !== null || this.#upgraded || this.#transport.name !== "polling") {
+    if (
+      this.#readyState !== "open" ||
+      this.#upgrade !== null ||
+      (this.#bits & UPGRADED) !== 0 ||
+      this.#transport.name !== "polling"
+    ) {
       return false;
     }
-    this.#probe = probe;
+    this.#upgrade = new UpgradeState(probe, this);
     probe.owner = this;
-    this.#upgradeNode ??= new DeadlineNode<Socket>(this);
-    this.#ctx.upgradeQueue.push(this.#upgradeNode);
+    this.#ctx.upgradeQueue.push(this.#upgrade.timeout);
     return true;
   }
 
   /** @internal upgradeTimeout elapsed without `5`. */
   onUpgradeTimeout(): void {
     debug("upgrade timeout on %s", this.id);
-    this.#cancelUpgrade();
+    this._cancelUpgrade();
   }
 
   /** @internal Every 100 ms during an upgrade: release the client's paused GET. */
   onUpgradeCheck(): void {
-    if (this.#probe === null || this.#readyState === "closed") return;
-    this.#releasePoll();
-    this.#ctx.upgradeCheckQueue.push(this.#checkNode!);
+    const upgrade = this.#upgrade;
+    if (upgrade?.check == null || this.#readyState === "closed") return;
+    this._releasePoll();
+    this.#ctx.upgradeCheckQueue.push(upgrade.check);
   }
 
-  #onProbeText(text: string): void {
-    const probe = this.#probe!;
-    if (text === "2probe" && !this.#probed) {
-      this.#probed = true;
+  /** @internal */ private _onProbeText(text: string): void {
+    const upgrade = this.#upgrade!;
+    const probe = upgrade.probe;
+    if (text === "2probe" && !upgrade.probed) {
+      upgrade.probed = true;
       probe.sendText("3probe");
       this.emit("upgrading", probe);
-      if (this.#probe !== probe) return;
-      this.#releasePoll();
-      this.#checkNode ??= new DeadlineNode<Socket>(this);
-      this.#ctx.upgradeCheckQueue.push(this.#checkNode);
-    } else if (text === "5" && this.#probed) {
-      this.#completeUpgrade(probe);
+      if (this.#upgrade !== upgrade) return;
+      this._releasePoll();
+      upgrade.check ??= new DeadlineNode<Socket>(this);
+      this.#ctx.upgradeCheckQueue.push(upgrade.check);
+    } else if (text === "5" && upgrade.probed) {
+      this._completeUpgrade(probe);
     } else {
-      this.#cancelUpgrade();
+      this._cancelUpgrade();
     }
   }
 
-  /** Answers a pending polling GET (with queued packets, or `6`) so the client can pause. */
-  #releasePoll(): void {
+  /** @internal Answers a pending polling GET (with queued packets, or `6`) so the client can pause. */
+  private _releasePoll(): void {
     if (this.#transport.name !== "polling" || !this.#transport.writable) return;
-    if (this.#queue.length === 0) this.#push(NOOP);
+    if (this.#items === null) this._push(NOOP);
     this.flush();
   }
 
-  #completeUpgrade(probe: WebSocketTransport): void {
-    this.#stopUpgradeClocks();
+  /** @internal */ private _completeUpgrade(probe: WebSocketTransport): void {
+    this._stopUpgradeClocks();
     const old = this.#transport;
-    this.#probe = null;
-    this.#probed = false;
+    this.#upgrade = null;
     this.#transport = probe;
-    this.#upgraded = true;
+    this.#bits |= UPGRADED;
     old.shutdown("graceful", NOOP);
     debug("%s upgraded to websocket", this.id);
     if (this.#readyState === "closing") {
       // close() was called mid-upgrade: its `1` was meant for polling; the WebSocket closes instead.
-      this.#closeAfterFlush = false;
-      if (this.#queue.last === CLOSE) this.#queue.pop();
-      this.#ctx.closeQueue.remove(this.#clock);
+      this.#bits &= ~CLOSE_AFTER_FLUSH;
+      const items = this.#items;
+      if (items !== null && items[items.length - 1] === CLOSE) {
+        items.pop();
+        this.#send?.compress?.pop();
+        if (items.length === 0) {
+          this.#items = null;
+          if (this.#send !== null) this.#send.compress = null;
+        }
+      }
+      this.#ctx.closeQueue.remove(this);
     }
     this.emit("upgrade", probe);
     this.flush();
-    if (this.#readyState === "closing") this.#closeTransport(false);
+    if (this.#readyState === "closing") this._closeTransport(false);
   }
 
-  #cancelUpgrade(): void {
-    const probe = this.#probe;
-    if (probe === null) return;
-    this.#stopUpgradeClocks();
-    this.#probe = null;
-    this.#probed = false;
-    probe.shutdown("graceful");
+  /** @internal */ private _cancelUpgrade(): void {
+    const upgrade = this.#upgrade;
+    if (upgrade === null) return;
+    this._stopUpgradeClocks();
+    this.#upgrade = null;
+    upgrade.probe.shutdown("graceful");
   }
 
-  #stopUpgradeClocks(): void {
-    if (this.#upgradeNode !== null) this.#ctx.upgradeQueue.remove(this.#upgradeNode);
-    if (this.#checkNode !== null) this.#ctx.upgradeCheckQueue.remove(this.#checkNode);
+  /** @internal */ private _stopUpgradeClocks(): void {
+    const upgrade = this.#upgrade;
+    if (upgrade === null) return;
+    this.#ctx.upgradeQueue.remove(upgrade.timeout);
+    if (upgrade.check !== null) this.#ctx.upgradeCheckQueue.remove(upgrade.check);
   }
 
   // ---- close ----
 
-  #onClose(reason: CloseReason, description?: Error, finalPacket: "1" | "6" = CLOSE): void {
+  /** @internal */ private _onClose(reason: CloseReason, description?: Error, finalPacket: "1" | "6" = CLOSE): void {
     if (this.#readyState === "closed") return;
     this.#readyState = "closed";
     debug("%s closed: %s", this.id, reason);
-    const clock = this.#clock;
-    clock.queue?.remove(clock);
-    this.#cancelUpgrade();
+    this._dlQueue?.remove(this);
+    this._cancelUpgrade();
     this.#transport.shutdown(reason === "ping timeout" || reason === "transport error" ? "abort" : "graceful", finalPacket);
-    this.#queue.clear();
-    this.#inflight = null;
+    this._clearQueue();
+    if (this.#send !== null) this.#send.inflight = null;
     this.#ctx.removeSocket(this);
+    const handler = this.#handler;
+    if (handler !== null) {
+      try {
+        handler.onClose(reason, description);
+      } catch (err) {
+        this.#ctx.reportError(err, this);
+      }
+    }
     this.emit("close", reason, description);
   }
 }

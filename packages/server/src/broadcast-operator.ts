@@ -12,6 +12,7 @@ import type {
 } from "@switchboard/emitter";
 import { PacketType, type Packet } from "@switchboard/parser";
 import { AckTimeoutError, ReservedEventError } from "./errors.js";
+import { reportAckTimeout } from "./instrumentation.js";
 import { RESERVED_EVENTS } from "./reasons.js";
 import { RemoteSocket } from "./remote-socket.js";
 
@@ -160,7 +161,9 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     };
     // Without timeout() the callback fires on the next timer tick, as in socket.io (verified).
     const timer = setTimeout(() => {
-      if (!done) finish(new AckTimeoutError());
+      if (done) return;
+      reportAckTimeout(this.#adapter.nsp, true);
+      finish(new AckTimeoutError());
     }, this.#flags.timeout ?? 0);
     const check = (): void => {
       if (done || expectedServers !== repliedServers || responses.length !== expectedClients) return;

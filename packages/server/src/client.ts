@@ -1,8 +1,8 @@
-import { PacketType, type Packet } from "@switchboard/parser";
+import { Decoder, PacketType, type Packet } from "@switchboard/parser";
 import debugModule from "debug";
 import type { SendData } from "@switchboard/engine";
 import type { IncomingMessage } from "node:http";
-import type { EngineConnection, EngineWriteOptions, PacketDecoder, PacketEncoder } from "./contracts.js";
+import type { EngineConnection, EngineWriteOptions, PacketDecoder } from "./contracts.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
@@ -22,16 +22,20 @@ type AnyServer = Server<any, any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
- * One Engine.IO connection and the namespace sockets multiplexed over it (PROTOCOL.md §2.4): one
- * decoder per connection and one bound handler per event, shared by every packet.
+ * One Engine.IO connection and the namespace sockets multiplexed over it (PROTOCOL.md §2.4).
+ *
+ * Kept small, since there is one per connection: no closures (the engine calls `onMessage` and
+ * `onClose` through `conn.setHandler`), no Map for the usual single namespace, and with the default
+ * parser no decoder of its own until a binary packet needs one (text packets are decoded by one
+ * decoder shared by every connection).
  */
 export class Client {
   readonly conn: EngineConnection;
   readonly server: AnyServer;
-  readonly #encoder: PacketEncoder;
-  readonly #decoder: PacketDecoder;
-  readonly #sockets = new Map<string, AnySocket>();
-  readonly #nsps = new Map<string, AnySocket>();
+  /** The namespace sockets: none, one, or (several namespaces) an array in connection order. */
+  #sockets: AnySocket | AnySocket[] | undefined;
+  /** Own decoder: a custom parser's, or one holding a binary packet's attachments. */
+  #decoder: PacketDecoder | undefined;
   /** Namespaces whose CONNECT is being processed (middlewares may be async). */
   #connecting: Set<string> | undefined;
   #closed = false;
@@ -40,13 +44,10 @@ export class Client {
   constructor(server: AnyServer, conn: EngineConnection) {
     this.server = server;
     this.conn = conn;
-    this.#encoder = server.encoder;
-    this.#decoder = new server._parser.Decoder();
-    this.#decoder.on("decoded", this.#ondecoded);
-    conn.on("data", this.#ondata);
+    if (!server._defaultParser) this.#decoder = this._newDecoder();
     // Engine errors are not forwarded to the sockets: the engine closes the session itself and
     // the sockets learn why from the disconnect reason (what socket.io users observe).
-    conn.on("close", this.#onclose);
+    conn.setHandler(this);
     server._connectQueue.add(this);
   }
 
@@ -64,7 +65,7 @@ export class Client {
   _packet(packet: Packet, opts: WriteOptions = DEFAULT_WRITE): void {
     if (this.conn.readyState !== "open") return;
     if (opts.volatile === true && !this.conn.transport.writable) return;
-    const parts = this.#encoder.encode(packet);
+    const parts = this.server.encoder.encode(packet);
     for (let i = 0; i < parts.length; i++) this.conn.send(parts[i] as SendData, opts);
   }
 
@@ -77,17 +78,21 @@ export class Client {
 
   /** @internal A socket left its namespace. */
   _remove(socket: AnySocket): void {
-    if (this.#sockets.get(socket.id) === socket) {
-      this.#sockets.delete(socket.id);
-      this.#nsps.delete(socket.nsp.name);
+    const sockets = this.#sockets;
+    if (sockets === socket) {
+      this.#sockets = undefined;
+    } else if (Array.isArray(sockets)) {
+      const i = sockets.indexOf(socket);
+      if (i === -1) return;
+      sockets.splice(i, 1);
+      if (sockets.length === 1) this.#sockets = sockets[0];
     }
   }
 
   /** @internal `socket.disconnect(true)`: leave every namespace, then close the connection. */
   _disconnect(): void {
-    for (const socket of [...this.#sockets.values()]) socket.disconnect();
-    this.#sockets.clear();
-    this.#nsps.clear();
+    for (const socket of this._list()) socket.disconnect();
+    this.#sockets = undefined;
     // The engine writes the queued DISCONNECT packets before its close packet.
     this._close();
   }
@@ -98,33 +103,38 @@ export class Client {
    */
   _close(reason = "forced close"): void {
     // Sockets learn the reason first; the engine's own close event then finds nothing left.
-    this.#onclose(reason);
+    this.onClose(reason);
     if (this.conn.readyState === "open") this.conn.close();
   }
 
-  readonly #ondata = (data: unknown): void => {
+  /** @internal Engine handler: one message of the connection. */
+  onMessage(data: unknown): void {
     try {
-      this.#decoder.add(data);
+      const own = this.#decoder;
+      if (own !== undefined) own.add(data);
+      else if (typeof data === "string" && !startsBinaryPacket(data)) decodeShared(this, data);
+      else (this.#decoder = this._newDecoder()).add(data);
     } catch (err) {
-      this.#onDecodeError(err);
+      this._onDecodeError(err);
     }
-  };
+  }
 
-  readonly #ondecoded = (packet: Packet): void => {
+  /** @internal A decoded packet (from the own or the shared decoder). */
+  _ondecoded(packet: Packet): void {
     const name = packet.nsp || "/";
     if (packet.type === PacketType.CONNECT) {
       // The official client sends CONNECT twice when `connect()` is called on an auto-connecting
       // socket: while the first is being processed (or in the same tick) the second is ignored.
       if (this.#connecting?.has(name) === true) return;
-      if (this.#nsps.has(name)) {
+      if (this._find(name) !== undefined) {
         debug("second CONNECT for %s: closing", name);
         this._close();
         return;
       }
-      this.#connect(name, packet.data);
+      this._connect(name, packet.data);
       return;
     }
-    const socket = this.#nsps.get(name);
+    const socket = this._find(name);
     if (socket !== undefined && packet.type !== PacketType.CONNECT_ERROR) {
       socket._onpacket(packet);
       return;
@@ -132,20 +142,48 @@ export class Client {
     // PROTOCOL.md §2.7: a packet for a namespace the client has not joined closes the connection.
     debug("invalid state (packet type %d for %s): closing", packet.type, name);
     this._close();
-  };
+  }
 
-  #connect(name: string, data: unknown): void {
+  /** @internal */ private _newDecoder(): PacketDecoder {
+    const decoder = new this.server._parser.Decoder();
+    decoder.on("decoded", (packet) => this._ondecoded(packet));
+    return decoder;
+  }
+
+  /** @internal */ private _find(nsp: string): AnySocket | undefined {
+    const sockets = this.#sockets;
+    if (sockets === undefined) return undefined;
+    if (!Array.isArray(sockets)) return sockets.nsp.name === nsp ? sockets : undefined;
+    for (const socket of sockets) if (socket.nsp.name === nsp) return socket;
+    return undefined;
+  }
+
+  /** @internal A copy of the sockets, safe to iterate while they leave. */
+  private _list(): AnySocket[] {
+    const sockets = this.#sockets;
+    if (sockets === undefined) return [];
+    return Array.isArray(sockets) ? sockets.slice() : [sockets];
+  }
+
+  /** @internal */ private _addSocket(socket: AnySocket): void {
+    const sockets = this.#sockets;
+    if (sockets === undefined) this.#sockets = socket;
+    else if (Array.isArray(sockets)) sockets.push(socket);
+    else this.#sockets = [sockets, socket];
+  }
+
+  /** @internal */ private _connect(name: string, data: unknown): void {
     const auth = isPlainObject(data) ? data : {};
     if (this.server._nsps.has(name)) {
-      this.#doConnect(name, auth);
+      this._doConnect(name, auth);
       return;
     }
-    (this.#connecting ??= new Set()).add(name);
+    this._startConnecting(name);
     this.server._checkNamespace(name, auth, (nsp) => {
-      this.#connecting?.delete(name);
+      this._doneConnecting(name);
       if (this.#closed) return;
       if (nsp !== false) {
-        this.#doConnect(name, auth);
+        this._doConnect(name, auth);
         return;
       }
       debug("invalid namespace %s", name);
@@ -153,38 +191,79 @@ export class Client {
     });
   }
 
-  #doConnect(name: string, auth: Record<string, unknown>): void {
-    const nsp: Namespace = this.server.of(name);
+  /** @internal */ private _startConnecting(name: string): void {
     (this.#connecting ??= new Set()).add(name);
+  }
+
+  /** @internal */
+  _doneConnecting(name: string): void {
+    const connecting = this.#connecting;
+    if (connecting === undefined) return;
+    connecting.delete(name);
+    if (connecting.size === 0) this.#connecting = undefined;
+  }
+
+  /** @internal */ private _doConnect(name: string, auth: Record<string, unknown>): void {
+    const nsp: Namespace = this.server.of(name);
+    this._startConnecting(name);
     nsp._add(this, auth, (socket) => {
-      // Duplicates arriving in the same tick (see #ondecoded) are still ignored, as socket.io does.
-      process.nextTick(() => this.#connecting?.delete(name));
+      // Duplicates arriving in the same tick (see _ondecoded) are still ignored, as socket.io does.
+      process.nextTick(doneConnecting, this, name);
       if (socket === undefined || this.#closed) return;
-      this.#sockets.set(socket.id, socket);
-      this.#nsps.set(nsp.name, socket);
+      this._addSocket(socket);
       this.server._connectQueue.delete(this);
     });
   }
 
-  #onDecodeError(err: unknown): void {
+  /** @internal */ private _onDecodeError(err: unknown): void {
     debug("invalid packet: %o", err);
     const error = err instanceof Error ? err : new Error(String(err));
-    for (const socket of this.#sockets.values()) socket._onerror(error);
+    for (const socket of this._list()) socket._onerror(error);
     // Issue 3 / PROTOCOL.md §3: a decoder error is reported as `parse error` (socket.io 4.8 says
     // `forced close`); the client sees its transport closed either way.
     this._close("parse error");
   }
 
-  readonly #onclose = (reason: string, description?: unknown): void => {
+  /** @internal Engine handler: the connection closed (or `_close` was called). */
+  onClose(reason: string, description?: unknown): void {
     if (this.#closed) return;
     this.#closed = true;
     debug("client close with reason %s", reason);
     this.server._connectQueue.delete(this);
-    for (const socket of [...this.#sockets.values()]) socket._onclose(reason, description);
-    this.#sockets.clear();
-    this.#nsps.clear();
-    this.#decoder.destroy();
-  };
+    const sockets = this._list();
+    this.#sockets = undefined;
+    for (const socket of sockets) socket._onclose(reason, description);
+    this.#decoder?.destroy();
+  }
+}
+
+function doneConnecting(client: Client, name: string): void {
+  client._doneConnecting(name);
+}
+
+/** BINARY_EVENT (`5`) and BINARY_ACK (`6`) are followed by attachments: they need an own decoder. */
+function startsBinaryPacket(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 53 || c === 54;
+}
+
+// The shared decoder: a text packet without attachments is decoded synchronously in one call, so
+// one decoder serves every connection; `decoding` says whose packet it is.
+let shared: Decoder | undefined;
+let decoding: Client | undefined;
+
+function decodeShared(client: Client, text: string): void {
+  if (shared === undefined) {
+    shared = new Decoder();
+    shared.on("decoded", (packet) => decoding?._ondecoded(packet));
+  }
+  const previous = decoding;
+  decoding = client;
+  try {
+    shared.add(text);
+  } finally {
+    decoding = previous;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

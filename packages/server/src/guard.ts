@@ -35,6 +35,19 @@ export function guard<T>(listener: T): T {
   return wrapper as unknown as T;
 }
 
+const AsyncFunction = (async () => {}).constructor;
+
+/**
+ * {@link guard} for per-socket listeners: only `async` functions are wrapped. A wrapper costs about
+ * 180 bytes per listener, and per-socket listeners are usually closures created per socket, so
+ * wrapping every one of them would dominate the memory of an idle socket. A plain function that
+ * returns a promise is left as `socket.io` leaves it.
+ * @internal
+ */
+export function guardAsync<T>(listener: T): T {
+  return listener instanceof AsyncFunction ? guard(listener) : listener;
+}
+
 /** The wrapper registered for `listener`, to remove it. @internal */
 export function guarded<T>(listener: T): T {
   if (typeof listener !== "function") return listener;

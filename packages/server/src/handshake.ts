@@ -24,10 +24,15 @@ export interface Handshake {
 }
 
 /** @internal */
-export function buildHandshake(req: IncomingMessage, address: string | undefined, auth: Record<string, unknown>): Handshake {
+export function buildHandshake(
+  req: IncomingMessage,
+  address: string | undefined,
+  auth: Record<string, unknown>,
+  issued: number,
+): Handshake {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
-  const now = new Date();
+  const now = new Date(issued);
   return {
     headers: req.headers,
     time: now.toString(),

@@ -5,6 +5,7 @@ export { Socket } from "./socket.js";
 export { Client } from "./client.js";
 export { BroadcastOperator } from "./broadcast-operator.js";
 export { RemoteSocket } from "./remote-socket.js";
+export { namespacesOf, setServerProbe, type ServerProbe } from "./instrumentation.js";
 export type { Handshake } from "./handshake.js";
 export type { DisconnectReason } from "./reasons.js";
 export type { Event, ExtendedError, SocketReservedEventsMap } from "./typed-events.js";

@@ -105,7 +105,8 @@ export class Server<
   #serveClient: boolean;
   #adapter: AdapterConstructor | undefined;
   #connectTimeout: number;
-  #usesEnginePreEncode = true;
+  /** @internal The built-in parser is in use (custom parsers get no shared decoder or pre-encoding). */
+  readonly _defaultParser: boolean;
 
   constructor(opts?: Partial<ServerOptions>);
   constructor(srv?: AttachTarget, opts?: Partial<ServerOptions>);
@@ -121,7 +122,7 @@ export class Server<
     this.#serveClient = opts.serveClient !== false;
     this._parser = (opts.parser as Parser | undefined) ?? (defaultParser as unknown as Parser);
     this.encoder = new this._parser.Encoder();
-    this.#usesEnginePreEncode = opts.parser === undefined || opts.parser === defaultParser;
+    this._defaultParser = opts.parser === undefined || opts.parser === defaultParser;
     this._recovery = resolveRecovery(opts.connectionStateRecovery);
     this._cleanupEmptyChildNamespaces = opts.cleanupEmptyChildNamespaces === true;
     this.#adapter = opts.adapter;
@@ -357,7 +358,7 @@ export class Server<
   /** @internal Encode a packet once for many recipients: parser, then Engine.IO pre-encoding. */
   _prepare(packet: Packet): unknown[] {
     const parts = this.encoder.encode(packet);
-    if (!this.#usesEnginePreEncode) return parts;
+    if (!this._defaultParser) return parts;
     for (let i = 0; i < parts.length; i++) parts[i] = preEncode(parts[i] as string | Uint8Array);
     return parts;
   }

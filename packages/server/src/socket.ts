@@ -24,8 +24,9 @@ import type { Client } from "./client.js";
 import type { EngineConnection } from "./contracts.js";
 import { AckTimeoutError, ReservedEventError } from "./errors.js";
 import { buildHandshake, type Handshake } from "./handshake.js";
-import { guard, guarded, unguard } from "./guard.js";
+import { guardAsync, guarded, unguard } from "./guard.js";
 import { generateId } from "./ids.js";
+import { reportAckTimeout } from "./instrumentation.js";
 import { runChain, type ChainFn } from "./middleware.js";
 import { settle } from "./settle.js";
 import type { Namespace } from "./namespace.js";
@@ -36,6 +37,30 @@ import type { Event, SocketReservedEventsMap } from "./typed-events.js";
 const debug = debugModule("socket.io:socket");
 
 const NO_FLAGS: BroadcastFlags = Object.freeze({});
+/** Socket#bits */
+const RECOVERED = 1;
+const CLEANED_UP = 2;
+const CONNECTED = 4;
+/** The state of a socket that most sockets never need (one object instead of seven fields each). */
+class SocketExtras<SocketData> {
+  data: SocketData | undefined;
+  handshake: Handshake | undefined;
+  /** The CONNECT auth, when one was sent (until the handshake is built). */
+  auth: Record<string, unknown> | undefined;
+  /** Private session id (connection state recovery). */
+  pid: PrivateSessionId | undefined;
+  fns: ((event: Event, next: (err?: Error) => void) => void)[] | undefined;
+  any: AnyListeners | undefined;
+  anyOutgoing: AnyListeners | undefined;
+  /** Flags for the next emit (`volatile`, `compress`, `timeout()`…); NO_FLAGS when none. */
+  flags: BroadcastFlags = NO_FLAGS;
+  /** Acks awaited from the client, by packet id (server-side `emit` with a callback). */
+  acks: Map<number, Ack> | undefined;
+}
+
+/** Creation times are stored relative to this, so they fit a small integer for 24 days. */
+const HANDSHAKE_EPOCH = Date.now();
+
 const DEFAULT_WRITE: WriteFlags = Object.freeze({ compress: true });
 
 type Ack = (...args: any[]) => void;
@@ -58,25 +83,18 @@ export class Socket<
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = any,
 > extends Emitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
+  // One per connection and namespace, so its fields are kept to what an idle socket needs: the
+  // handshake object, `data`, the ack table and the catch-all lists are created on first use.
+
   /** The socket id, also the name of the room the socket is always in. */
   readonly id: SocketId;
-  /** The request details of the connection. */
-  readonly handshake: Handshake;
-  /** Arbitrary data, synchronised by `fetchSockets()` and kept by connection state recovery. */
-  data: SocketData = {} as SocketData;
-  /** Whether the socket is currently connected to its namespace. */
-  connected = false;
-  /** Whether this connection restored a previous session (connection state recovery). */
-  readonly recovered: boolean = false;
   readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   readonly client: Client;
-  readonly #pid: PrivateSessionId | undefined;
-  readonly #acks = new Map<number, Ack>();
-  #fns: ((event: Event, next: (err?: Error) => void) => void)[] | undefined;
-  #flags: BroadcastFlags = NO_FLAGS;
-  #any: AnyListeners | undefined;
-  #anyOutgoing: AnyListeners | undefined;
-  #cleanedUp = false;
+  /** What most sockets never need, in one object created on first use. */
+  #more: SocketExtras<SocketData> | undefined;
+  /** When the socket was created, in ms since HANDSHAKE_EPOCH (a small integer, not a boxed double). */
+  readonly #issued: number;
+  #bits = 0;
 
   /** @internal */
   constructor(
@@ -88,20 +106,59 @@ export class Socket<
     super();
     this.nsp = nsp;
     this.client = client;
-    const conn = client.conn;
-    this.handshake = buildHandshake(conn.request, conn.remoteAddress, auth);
+    // `| 0` makes it a small integer (a subtraction of two doubles would be boxed: 16 B per socket).
+    const issued = Date.now() - HANDSHAKE_EPOCH;
+    this.#issued = issued < 0x3fffffff ? issued | 0 : issued;
+    // An empty auth (no CONNECT payload) is only materialised if the handshake is read.
+    for (const _ in auth) {
+      this._extras().auth = auth;
+      break;
+    }
     if (previous !== undefined) {
       this.id = previous.sid;
-      this.#pid = previous.pid;
+      this._extras().pid = previous.pid;
       settle(this.adapter.addAll(this.id, new Set(previous.rooms)));
-      this.data = previous.data as SocketData;
+      this._extras().data = previous.data as SocketData;
       // Missed packets go out before the CONNECT reply (PROTOCOL.md §2.9, point 4).
-      for (const data of previous.missedPackets) this.#packet({ type: PacketType.EVENT, nsp: nsp.name, data });
-      this.recovered = true;
+      for (const data of previous.missedPackets) this._writePacket({ type: PacketType.EVENT, nsp: nsp.name, data });
+      this.#bits |= RECOVERED;
     } else {
       this.id = generateId();
-      if (nsp.server._recovery !== undefined) this.#pid = generateId();
+      if (nsp.server._recovery !== undefined) this._extras().pid = generateId();
     }
+  }
+
+  /** The request details of the connection (built on first access). */
+  get handshake(): Handshake {
+    const more = this._extras();
+    if (more.handshake !== undefined) return more.handshake;
+    const conn = this.client.conn;
+    more.handshake = buildHandshake(conn.request, conn.remoteAddress, more.auth ?? {}, this.#issued + HANDSHAKE_EPOCH);
+    more.auth = undefined;
+    return more.handshake;
+  }
+
+  /** Arbitrary data, synchronised by `fetchSockets()` and kept by connection state recovery. */
+  get data(): SocketData {
+    return (this._extras().data ??= {} as SocketData);
+  }
+
+  set data(value: SocketData) {
+    this._extras().data = value;
+  }
+
+  /** Whether the socket is currently connected to its namespace. */
+  get connected(): boolean {
+    return (this.#bits & CONNECTED) !== 0;
+  }
+
+  set connected(value: boolean) {
+    this.#bits = value ? this.#bits | CONNECTED : this.#bits & ~CONNECTED;
+  }
+
+  /** Whether this connection restored a previous session (connection state recovery). */
+  get recovered(): boolean {
+    return (this.#bits & RECOVERED) !== 0;
   }
 
   /** The server this socket belongs to. */
@@ -140,35 +197,35 @@ export class Socket<
     ev: Ev,
     listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
   ): this {
-    return super.on(ev, guard(listener) as never);
+    return super.on(ev, guardAsync(listener) as never);
   }
 
   override addListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
     ev: Ev,
     listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
   ): this {
-    return super.addListener(ev, guard(listener) as never);
+    return super.addListener(ev, guardAsync(listener) as never);
   }
 
   override prependListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
     ev: Ev,
     listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
   ): this {
-    return super.prependListener(ev, guard(listener) as never);
+    return super.prependListener(ev, guardAsync(listener) as never);
   }
 
   override once<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
     ev: Ev,
     listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
   ): this {
-    return super.once(ev, guard(listener) as never);
+    return super.once(ev, guardAsync(listener) as never);
   }
 
   override prependOnceListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
     ev: Ev,
     listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
   ): this {
-    return super.prependOnceListener(ev, guard(listener) as never);
+    return super.prependOnceListener(ev, guardAsync(listener) as never);
   }
 
   override off<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
@@ -203,21 +260,20 @@ export class Socket<
     if (RESERVED_EVENTS.has(ev as string)) throw new ReservedEventError(String(ev));
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
-    const flags = this.#flags;
-    this.#flags = NO_FLAGS;
+    const flags = this._takeFlags();
     const last = data[data.length - 1];
     if (typeof last === "function") {
       data.pop();
       const id = this.nsp.nextAckId();
       packet.id = id;
-      this.#registerAck(id, last as Ack, flags.timeout);
+      this._registerAck(id, last as Ack, flags.timeout);
     } else if (this.nsp.server._recovery !== undefined && flags.volatile !== true) {
       // With recovery on, plain emits go through the adapter so they get an offset (PROTOCOL.md §2.9).
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
       return true;
     }
-    this.#notifyOutgoing(data);
-    this.#packet(packet, flags);
+    this._notifyOutgoing(data);
+    this._writePacket(packet, flags);
     return true;
   }
 
@@ -233,7 +289,7 @@ export class Socket<
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    const withErr = this.#flags.timeout !== undefined;
+    const withErr = (this.#more?.flags ?? NO_FLAGS).timeout !== undefined;
     return new Promise((resolve, reject) => {
       const ack = withErr
         ? (err: unknown, value: unknown) => (err ? reject(err as Error) : resolve(value as never))
@@ -270,7 +326,7 @@ export class Socket<
    */
   join(rooms: Room | Room[]): Promise<void> | void {
     // After cleanup the adapter must not learn about this socket again (it would never be removed).
-    if (this.#cleanedUp) return;
+    if ((this.#bits & CLEANED_UP) !== 0) return;
     return this.adapter.addAll(this.id, new Set(Array.isArray(rooms) ? rooms : [rooms]));
   }
 
@@ -295,12 +351,12 @@ export class Socket<
    * ```
    */
   to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    return this.#operator().to(room);
+    return this._operator().to(room);
   }
 
   /** Alias of {@link Socket.to}. */
   in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    return this.#operator().in(room);
+    return this._operator().in(room);
   }
 
   /**
@@ -312,7 +368,7 @@ export class Socket<
    * ```
    */
   except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    return this.#operator().except(room);
+    return this._operator().except(room);
   }
 
   /**
@@ -324,12 +380,12 @@ export class Socket<
    * ```
    */
   get broadcast(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    return this.#operator();
+    return this._operator();
   }
 
   /** Only this node (cluster adapters do not forward the next broadcast). */
   get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    return this.#operator().local;
+    return this._operator().local;
   }
 
   /**
@@ -384,7 +440,7 @@ export class Socket<
     if (close) {
       this.client._disconnect();
     } else {
-      this.#packet({ type: PacketType.DISCONNECT, nsp: this.nsp.name });
+      this._writePacket({ type: PacketType.DISCONNECT, nsp: this.nsp.name });
       this._onclose("server namespace disconnect");
     }
     return this;
@@ -400,7 +456,7 @@ export class Socket<
    * ```
    */
   use(fn: (event: Event, next: (err?: Error) => void) => void): this {
-    (this.#fns ??= []).push(fn);
+    (this._extras().fns ??= []).push(fn);
     return this;
   }
 
@@ -413,25 +469,25 @@ export class Socket<
    * ```
    */
   onAny(listener: (...args: any[]) => void): this {
-    (this.#any ??= new AnyListeners()).add(listener, false);
+    (this._extras().any ??= new AnyListeners()).add(listener, false);
     return this;
   }
 
   /** Like {@link Socket.onAny}, called before the other catch-all listeners. */
   prependAny(listener: (...args: any[]) => void): this {
-    (this.#any ??= new AnyListeners()).add(listener, true);
+    (this._extras().any ??= new AnyListeners()).add(listener, true);
     return this;
   }
 
   /** Remove a catch-all listener, or all of them. */
   offAny(listener?: (...args: any[]) => void): this {
-    this.#any?.remove(listener);
+    this.#more?.any?.remove(listener);
     return this;
   }
 
   /** The catch-all listeners. */
   listenersAny(): ((...args: any[]) => void)[] {
-    return this.#any?.list() ?? [];
+    return this.#more?.any?.list() ?? [];
   }
 
   /**
@@ -443,59 +499,60 @@ export class Socket<
    * ```
    */
   onAnyOutgoing(listener: (...args: any[]) => void): this {
-    (this.#anyOutgoing ??= new AnyListeners()).add(listener, false);
+    (this._extras().anyOutgoing ??= new AnyListeners()).add(listener, false);
     return this;
   }
 
   /** Like {@link Socket.onAnyOutgoing}, called before the other outgoing catch-all listeners. */
   prependAnyOutgoing(listener: (...args: any[]) => void): this {
-    (this.#anyOutgoing ??= new AnyListeners()).add(listener, true);
+    (this._extras().anyOutgoing ??= new AnyListeners()).add(listener, true);
     return this;
   }
 
   /** Remove an outgoing catch-all listener, or all of them. */
   offAnyOutgoing(listener?: (...args: any[]) => void): this {
-    this.#anyOutgoing?.remove(listener);
+    this.#more?.anyOutgoing?.remove(listener);
     return this;
   }
 
   /** The outgoing catch-all listeners. */
   listenersAnyOutgoing(): ((...args: any[]) => void)[] {
-    return this.#anyOutgoing?.list() ?? [];
+    return this.#more?.anyOutgoing?.list() ?? [];
   }
 
   // ---- host interface of the adapter (AdapterSocket) ----
 
   /** Adapter host interface (AdapterSocket): write a packet the adapter prepared once for many recipients. */
   deliver(packet: Packet, prepared: unknown, flags: WriteFlags): void {
-    if (this.#anyOutgoing !== undefined) this.#notifyOutgoing(packet.data as unknown[]);
+    if (this.#more?.anyOutgoing !== undefined) this._notifyOutgoing(packet.data as unknown[]);
     this.client._writePrepared(prepared as unknown[], flags);
   }
 
   /** Adapter host interface (AdapterSocket): the adapter registers a broadcast's ack for this socket. */
   registerAck(id: number, ack: (...args: unknown[]) => void): void {
-    this.#acks.set(id, ack);
+    (this._extras().acks ??= new Map()).set(id, ack);
   }
 
   // ---- lifecycle, driven by Namespace and Client ----
 
   /** @internal */
   get _pid(): PrivateSessionId | undefined {
-    return this.#pid;
+    return this.#more?.pid;
   }
 
   /** @internal Joined: own room, CONNECT reply. */
   _onconnect(): void {
     this.connected = true;
     settle(this.join(this.id));
-    const data = this.#pid === undefined ? { sid: this.id } : { sid: this.id, pid: this.#pid };
-    this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
+    const pid = this.#more?.pid;
+    const data = pid === undefined ? { sid: this.id } : { sid: this.id, pid };
+    this._writePacket({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
 
   /** @internal Refused by a middleware: CONNECT_ERROR with `{message, data}`. */
   _error(err: { message: string; data?: unknown }): void {
     const data = err.data === undefined ? { message: err.message } : { message: err.message, data: err.data };
-    this.#packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
+    this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 
   /** @internal A packet for this namespace. */
@@ -503,11 +560,11 @@ export class Socket<
     switch (packet.type) {
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT:
-        this.#onevent(packet);
+        this._onevent(packet);
         return;
       case PacketType.ACK:
       case PacketType.BINARY_ACK:
-        this.#onack(packet);
+        this._onack(packet);
         return;
       case PacketType.DISCONNECT:
         this._onclose("client namespace disconnect");
@@ -537,21 +594,22 @@ export class Socket<
   _onclose(reason: DisconnectReason | string, description?: unknown): this {
     if (!this.connected) return this;
     debug("closing socket %s - reason %s", this.id, reason);
-    this.#safeEmit("disconnecting", reason, description);
+    this._safeEmit("disconnecting", reason, description);
     const recovery = this.nsp.server._recovery;
-    if (recovery !== undefined && this.#pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
-      settle(this.adapter.persistSession({ sid: this.id, pid: this.#pid, rooms: [...this.rooms], data: this.data }));
+    const pid = this.#more?.pid;
+    if (recovery !== undefined && pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
+      settle(this.adapter.persistSession({ sid: this.id, pid, rooms: [...this.rooms], data: this.data }));
     }
     this._cleanup();
     this.connected = false;
-    this.#acks.clear();
-    this.#safeEmit("disconnect", reason, description);
+    if (this.#more !== undefined) this.#more.acks = undefined;
+    this._safeEmit("disconnect", reason, description);
     return this;
   }
 
   /** @internal Forget the socket everywhere (also used when a middleware refuses it). */
   _cleanup(): void {
-    this.#cleanedUp = true;
+    this.#bits |= CLEANED_UP;
     this.adapter.delAll(this.id);
     this.nsp._remove(this);
     this.client._remove(this);
@@ -559,23 +617,24 @@ export class Socket<
 
   // ---- private ----
 
-  #packet(packet: Packet, flags: BroadcastFlags = NO_FLAGS): void {
+  /** @internal */ private _writePacket(packet: Packet, flags: BroadcastFlags = NO_FLAGS): void {
     const opts = flags === NO_FLAGS ? DEFAULT_WRITE : { volatile: flags.volatile === true, compress: flags.compress !== false };
     this.client._packet(packet, opts);
   }
 
-  #onevent(packet: Packet): void {
+  /** @internal */ private _onevent(packet: Packet): void {
     const args = packet.data as unknown[];
-    if (packet.id !== undefined) args.push(this.#ack(packet.id));
-    if (this.#any !== undefined) this.#any.call(this, args);
-    if (this.#fns === undefined) {
-      this.#dispatch(args);
+    if (packet.id !== undefined) args.push(this._ack(packet.id));
+    const more = this.#more;
+    if (more?.any !== undefined) more.any.call(this, args);
+    if (more?.fns === undefined) {
+      this._dispatch(args);
       return;
     }
-    this.#runMiddlewares(args as Event);
+    this._runMiddlewares(args as Event);
   }
 
-  #dispatch(args: unknown[]): void {
+  /** @internal */ private _dispatch(args: unknown[]): void {
     if (!this.connected) return;
     try {
       // Decoded args are ours alone: drop the event name in place instead of copying the rest.
@@ -586,29 +645,30 @@ export class Socket<
     }
   }
 
-  #runMiddlewares(event: Event): void {
-    runChain(this.#fns as ChainFn<Event>[], this, event, (err) => {
-      if (err === undefined) this.#dispatch(event);
+  /** @internal */ private _runMiddlewares(event: Event): void {
+    runChain(this.#more!.fns as ChainFn<Event>[], this, event, (err) => {
+      if (err === undefined) this._dispatch(event);
       else this._onerror(err instanceof Error ? err : new Error(String(err)));
     });
   }
 
-  /** The callback handed to a listener whose event asked for an acknowledgement. */
-  #ack(id: number): Ack {
+  /** @internal The callback handed to a listener whose event asked for an acknowledgement. */
+  private _ack(id: number): Ack {
     let sent = false;
     return (...args: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.#packet({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args });
+      this._writePacket({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args });
     };
   }
 
-  #onack(packet: Packet): void {
+  /** @internal */ private _onack(packet: Packet): void {
     const id = packet.id;
     if (id === undefined) return;
-    const ack = this.#acks.get(id);
+    const acks = this.#more?.acks;
+    const ack = acks?.get(id);
     if (ack === undefined) return; // unknown or duplicate ack id: ignored (PROTOCOL.md §2.5)
-    this.#acks.delete(id);
+    acks!.delete(id);
     try {
       ack.apply(this, Array.isArray(packet.data) ? packet.data : []);
     } catch (err) {
@@ -616,37 +676,53 @@ export class Socket<
     }
   }
 
-  #registerAck(id: number, ack: Ack, timeout: number | undefined): void {
+  /** @internal */ private _registerAck(id: number, ack: Ack, timeout: number | undefined): void {
+    const acks = (this._extras().acks ??= new Map());
     if (timeout === undefined) {
-      this.#acks.set(id, ack);
+      acks.set(id, ack);
       return;
     }
     const timer = setTimeout(() => {
-      this.#acks.delete(id);
+      this.#more?.acks?.delete(id);
+      reportAckTimeout(this.nsp, false);
       ack.call(this, new AckTimeoutError());
     }, timeout);
-    this.#acks.set(id, (...args: unknown[]) => {
+    acks.set(id, (...args: unknown[]) => {
       clearTimeout(timer);
       ack.call(this, null, ...args);
     });
   }
 
-  #notifyOutgoing(data: unknown[]): void {
-    if (this.#anyOutgoing !== undefined) this.#anyOutgoing.call(this, data);
+  /** @internal */ private _notifyOutgoing(data: unknown[]): void {
+    const outgoing = this.#more?.anyOutgoing;
+    if (outgoing !== undefined) outgoing.call(this, data);
+  }
+
+  /** @internal The flags set for the next emit (`volatile`, `timeout()`…), cleared. */
+  private _takeFlags(): BroadcastFlags {
+    const more = this.#more;
+    if (more === undefined || more.flags === NO_FLAGS) return NO_FLAGS;
+    const flags = more.flags;
+    more.flags = NO_FLAGS;
+    return flags;
+  }
+
+  /** @internal */ private _extras(): SocketExtras<SocketData> {
+    return (this.#more ??= new SocketExtras());
   }
 
   #setFlag<K extends keyof BroadcastFlags>(key: K, value: BroadcastFlags[K]): void {
-    if (this.#flags === NO_FLAGS) this.#flags = {};
-    this.#flags[key] = value;
+    const more = this._extras();
+    if (more.flags === NO_FLAGS) more.flags = {};
+    more.flags[key] = value;
   }
 
-  #operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
-    const flags = this.#flags;
-    this.#flags = NO_FLAGS;
+  /** @internal */ private _operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    const flags = this._takeFlags();
     return new BroadcastOperator(this.adapter, new Set(), new Set([this.id]), flags === NO_FLAGS ? {} : { ...flags });
   }
 
-  #safeEmit(ev: "disconnecting" | "disconnect", reason: string, description: unknown): void {
+  /** @internal */ private _safeEmit(ev: "disconnecting" | "disconnect", reason: string, description: unknown): void {
     try {
       this.emitReserved(ev, reason as DisconnectReason, description);
     } catch (err) {

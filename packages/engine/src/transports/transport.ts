@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from "node:net";
 import type { TransportName } from "../options.js";
 import type { PreEncodedPacket } from "../pre-encoded.js";
 
@@ -35,6 +36,11 @@ export abstract class Transport {
 
   /** Whether a packet written now reaches the client without waiting (a GET is pending / the socket is open). */
   abstract get writable(): boolean;
+
+  /** @internal The TCP socket the transport lives on for its whole life (WebSocket), if any. */
+  get netSocket(): NetSocket | undefined {
+    return undefined;
+  }
 
   /**
    * @internal Writes every item, in order. `compress[i]` is the per-packet compression flag when
