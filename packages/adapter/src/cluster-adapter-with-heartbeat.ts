@@ -30,7 +30,7 @@ export abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
     this.#timer = setInterval(() => {
       this.publish(MessageType.HEARTBEAT);
       const cutoff = Date.now() - this.#timeout;
-      for (const [uid, seen] of this.#nodes) if (seen < cutoff) this.#nodes.delete(uid);
+      for (const [uid, seen] of this.#nodes) if (seen < cutoff) this.#removeNode(uid);
     }, this.#interval);
     this.#timer.unref?.();
   }
@@ -39,21 +39,38 @@ export abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
     return Promise.resolve(this.#nodes.size + 1);
   }
 
+  protected override knownNodes(): Iterable<string> {
+    return this.#nodes.keys();
+  }
+
+  /** A node is gone (timed out or closed): forget it and stop waiting for its answers. */
+  #removeNode(uid: ServerId): void {
+    if (this.#nodes.delete(uid)) this.requests.nodeGone(uid);
+  }
+
+  override onMessage(message: ClusterMessage): void {
+    // Any message proves its sender alive (as in socket.io-adapter), not only heartbeats.
+    const m = message as Partial<ClusterMessage> | null;
+    const sender = m?.uid;
+    if (typeof sender === "string" && sender !== this.uid && sender !== "emitter" && m?.nsp === this.nsp.name && m.type !== MessageType.ADAPTER_CLOSE) {
+      this.#nodes.set(sender, Date.now());
+    }
+    super.onMessage(message);
+  }
+
   protected override onOtherMessage(message: ClusterMessage): void {
     switch (message.type) {
       case MessageType.INITIAL_HEARTBEAT:
-        this.#nodes.set(message.uid, Date.now());
         // Tell the newcomer we exist without waiting for our next beat.
         this.publish(MessageType.HEARTBEAT);
         return;
       case MessageType.HEARTBEAT:
-        this.#nodes.set(message.uid, Date.now());
         return;
       case MessageType.ADAPTER_CLOSE:
-        this.#nodes.delete(message.uid);
+        this.#removeNode(message.uid);
         return;
       default:
-        return;
+        super.onOtherMessage(message);
     }
   }
 

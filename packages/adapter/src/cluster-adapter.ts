@@ -1,6 +1,7 @@
 import type { Packet } from "@switchboard/parser";
 import debugModule from "debug";
 import { randomBytes } from "node:crypto";
+import { RequestTracker, type RequestDone } from "./cluster-requests.js";
 import { Adapter } from "./in-memory-adapter.js";
 import {
   MessageType,
@@ -15,11 +16,21 @@ import type { AdapterNamespace, AdapterSocket, BroadcastOptions, RemoteSocketDet
 
 const debug = debugModule("socket.io-adapter:cluster");
 
-interface PendingRequest {
-  expected: number;
-  responses: unknown[];
-  timer: ReturnType<typeof setTimeout>;
-  done: (err: Error | null, responses: unknown[]) => void;
+/** Messages a node received and dropped, by reason (never thrown: a bad message must not crash a node). */
+export interface DroppedMessages {
+  /** Bytes that did not decode. */
+  undecodable: number;
+  /** Larger than the transport's size limit. */
+  oversized: number;
+  /** A message type (or protocol version) this node does not know. */
+  unknownType: number;
+  /** Decoded, but the fields are not what the type requires. */
+  malformed: number;
+}
+
+/** A fresh set of {@link DroppedMessages} counters. */
+export function droppedMessages(): DroppedMessages {
+  return { undecodable: 0, oversized: 0, unknownType: 0, malformed: 0 };
 }
 
 interface PendingAck {
@@ -44,8 +55,12 @@ interface PendingAck {
 export abstract class ClusterAdapter extends Adapter {
   readonly uid: ServerId = randomBytes(8).toString("hex");
   protected readonly requestsTimeout: number;
-  readonly #requests = new Map<string, PendingRequest>();
+  /** Pending cross-node requests (shared bookkeeping, see {@link RequestTracker}). */
+  protected readonly requests = new RequestTracker();
+  /** Messages dropped on receipt, by reason; transports add their own (undecodable, oversized). */
+  readonly dropped: DroppedMessages = droppedMessages();
   readonly #acks = new Map<string, PendingAck>();
+  readonly #seen = new Set<ServerId>();
 
   constructor(nsp: AdapterNamespace, opts: ClusterAdapterOptions = {}) {
     super(nsp);
@@ -56,6 +71,22 @@ export abstract class ClusterAdapter extends Adapter {
   protected abstract doPublish(message: ClusterMessage): Promise<string>;
   /** Send a response to one node. */
   protected abstract doPublishResponse(requesterUid: ServerId, response: ClusterResponse): Promise<void>;
+
+  /**
+   * Why cross-node calls cannot be made right now (e.g. the broker is disconnected), or undefined when they can.
+   * Requests then fail at once with this error instead of waiting for `requestsTimeout`; local delivery goes on.
+   */
+  protected unavailable(): Error | undefined {
+    return undefined;
+  }
+
+  /**
+   * The other nodes expected to answer a request, used to name the silent ones at a timeout. By default the nodes this
+   * one has heard from (a best effort); {@link ClusterAdapterWithHeartbeat} knows them exactly.
+   */
+  protected knownNodes(): Iterable<string> | undefined {
+    return this.#seen;
+  }
 
   protected publish(type: MessageType, data?: ClusterMessage["data"]): void {
     const message: ClusterMessage = { uid: this.uid, nsp: this.nsp.name, type, ...(data === undefined ? {} : { data }) };
@@ -109,14 +140,16 @@ export abstract class ClusterAdapter extends Adapter {
   override async fetchSockets(opts: BroadcastOptions): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
     const local = await super.fetchSockets(opts);
     if (opts.flags?.local === true) return local;
+    const down = this.unavailable();
+    if (down !== undefined) throw down;
     const expected = (await this.serverCount()) - 1;
     if (expected <= 0) return local;
     const responses = await new Promise<unknown[]>((resolve, reject) => {
-      this.#request(MessageType.FETCH_SOCKETS, { opts: encodeOptions(opts) }, expected, (err, all) =>
+      this.#request(MessageType.FETCH_SOCKETS, { opts: encodeOptions(opts) }, expected, opts.flags?.timeout, (err, all) =>
         err ? reject(err) : resolve(all),
       );
     });
-    return [...local, ...(responses as SerializedSocket[][]).flat()];
+    return [...local, ...(responses as SerializedSocket[])];
   }
 
   override serverSideEmit(packet: unknown[]): void {
@@ -125,36 +158,59 @@ export abstract class ClusterAdapter extends Adapter {
       this.publish(MessageType.SERVER_SIDE_EMIT, { packet });
       return;
     }
-    const ack = last as (err: Error | null, responses: unknown[]) => void;
+    const ack = last as RequestDone;
     const args = packet.slice(0, -1);
+    const down = this.unavailable();
+    if (down !== undefined) {
+      queueMicrotask(() => ack(down, []));
+      return;
+    }
     this.serverCount().then(
       (count) => {
         if (count <= 1) return ack(null, []);
-        this.#request(MessageType.SERVER_SIDE_EMIT, { packet: args }, count - 1, ack);
+        this.#request(MessageType.SERVER_SIDE_EMIT, { packet: args }, count - 1, undefined, ack);
       },
       (err: unknown) => ack(err instanceof Error ? err : new Error(String(err)), []),
     );
   }
 
-  #request(type: MessageType, data: ClusterMessage["data"], expected: number, done: PendingRequest["done"]): void {
-    const requestId = randomId();
-    const timer = setTimeout(() => {
-      const pending = this.#requests.get(requestId);
-      if (pending === undefined) return;
-      this.#requests.delete(requestId);
-      pending.done(new Error(`timeout reached: missing ${pending.expected - pending.responses.length} responses`), pending.responses);
-    }, this.requestsTimeout);
-    timer.unref?.();
-    this.#requests.set(requestId, { expected, responses: [], timer, done });
-    this.publish(type, { ...data, requestId });
+  #request(
+    type: MessageType,
+    data: ClusterMessage["data"],
+    expected: number,
+    timeout: number | undefined,
+    done: RequestDone,
+  ): void {
+    const nodes = this.knownNodes();
+    const requestId = this.requests.start({
+      expected,
+      ...(nodes === undefined ? {} : { nodes }),
+      timeout: timeout ?? this.requestsTimeout,
+      done,
+    });
+    const message: ClusterMessage = { uid: this.uid, nsp: this.nsp.name, type, data: { ...data, requestId } };
+    this.doPublish(message).catch((err: unknown) => {
+      debug("request publish failed: %o", err);
+      this.requests.fail(requestId, err instanceof Error ? err : new Error(String(err)));
+    });
   }
 
   // ---- incoming ----
 
   /** Handle a message published by another node (the subclass calls it). */
   onMessage(message: ClusterMessage): void {
+    if (!isMessage(message)) {
+      this.dropped.malformed++;
+      return;
+    }
     if (message.uid === this.uid || message.nsp !== this.nsp.name) return;
+    if (message.type === MessageType.ADAPTER_CLOSE) this.#seen.delete(message.uid);
+    else if (message.uid !== "emitter") this.#seen.add(message.uid);
     const data = message.data ?? {};
+    if (typeof data !== "object" || (data.opts !== undefined && !isOptions(data.opts))) {
+      this.dropped.malformed++;
+      return;
+    }
     const opts = data.opts === undefined ? undefined : decodeOptions(data.opts);
     switch (message.type) {
       case MessageType.BROADCAST: {
@@ -216,13 +272,18 @@ export abstract class ClusterAdapter extends Adapter {
     }
   }
 
-  /** Messages the base does not handle (heartbeats); subclasses override. */
+  /** Messages the base does not handle (heartbeats); subclasses override and call super for the rest. */
   protected onOtherMessage(message: ClusterMessage): void {
-    void message;
+    debug("dropping a message of unknown type %s", message.type);
+    this.dropped.unknownType++;
   }
 
   /** Handle a response sent to this node (the subclass calls it). */
   onResponse(response: ClusterResponse): void {
+    if (!isMessage(response) || typeof response.data?.requestId !== "string") {
+      this.dropped.malformed++;
+      return;
+    }
     if (response.nsp !== this.nsp.name) return;
     const requestId = response.data.requestId;
     switch (response.type) {
@@ -232,30 +293,26 @@ export abstract class ClusterAdapter extends Adapter {
       case MessageType.BROADCAST_ACK:
         this.#acks.get(requestId)?.ack(response.data.packet);
         return;
-      case MessageType.FETCH_SOCKETS_RESPONSE:
-        this.#collect(requestId, response.data.sockets ?? []);
+      case MessageType.FETCH_SOCKETS_RESPONSE: {
+        const sockets = response.data.sockets;
+        if (!Array.isArray(sockets)) {
+          this.dropped.malformed++;
+          return;
+        }
+        this.requests.answer(requestId, response.uid, sockets);
         return;
+      }
       case MessageType.SERVER_SIDE_EMIT_RESPONSE:
-        this.#collect(requestId, response.data.packet);
+        this.requests.answer(requestId, response.uid, [response.data.packet]);
         return;
       default:
+        this.dropped.unknownType++;
         return;
     }
   }
 
-  #collect(requestId: string, value: unknown): void {
-    const pending = this.#requests.get(requestId);
-    if (pending === undefined) return;
-    pending.responses.push(value);
-    if (pending.responses.length < pending.expected) return;
-    clearTimeout(pending.timer);
-    this.#requests.delete(requestId);
-    pending.done(null, pending.responses);
-  }
-
   override close(): Promise<void> | void {
-    for (const pending of this.#requests.values()) clearTimeout(pending.timer);
-    this.#requests.clear();
+    this.requests.failAll(new Error("adapter closed"));
     this.#acks.clear();
   }
 }
@@ -268,6 +325,18 @@ function encodeOptions(opts: BroadcastOptions): SerializedOptions {
   return { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags ?? {} };
 }
 
+function isMessage(m: unknown): m is ClusterMessage {
+  if (typeof m !== "object" || m === null) return false;
+  const { uid, nsp, type } = m as Partial<ClusterMessage>;
+  return typeof uid === "string" && typeof nsp === "string" && typeof type === "number";
+}
+
+function isOptions(o: unknown): o is SerializedOptions {
+  if (typeof o !== "object" || o === null) return false;
+  const { rooms, except } = o as Partial<SerializedOptions>;
+  return Array.isArray(rooms) && (except === undefined || except === null || Array.isArray(except));
+}
+
 function decodeOptions(opts: SerializedOptions): BroadcastOptions {
-  return { rooms: new Set(opts.rooms), except: new Set(opts.except), flags: opts.flags };
+  return { rooms: new Set(opts.rooms), except: new Set(opts.except ?? []), flags: opts.flags ?? {} };
 }

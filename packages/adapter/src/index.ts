@@ -1,7 +1,16 @@
 export { Adapter } from "./in-memory-adapter.js";
 export { SessionAwareAdapter, type SessionAwareAdapterOptions } from "./session-aware-adapter.js";
 export { nextOffset } from "./offset.js";
-export { ClusterAdapter } from "./cluster-adapter.js";
+export { ClusterAdapter, droppedMessages, type DroppedMessages } from "./cluster-adapter.js";
+export { RequestTracker, type RequestDone, type RequestSpec } from "./cluster-requests.js";
+export {
+  AdapterError,
+  AdapterErrorCode,
+  MsgpackDecodeError,
+  MsgpackEncodeError,
+  RequestTimeoutError,
+} from "./errors.js";
+export { decode as msgpackDecode, encode as msgpackEncode, type MsgpackDecodeOptions } from "./msgpack.js";
 export { ClusterAdapterWithHeartbeat, type ClusterAdapterWithHeartbeatOptions } from "./cluster-adapter-with-heartbeat.js";
 export {
   MessageType,

@@ -1,0 +1,191 @@
+// msgpack decoding with limits (see msgpack.ts): never trusts a declared length, never assigns `__proto__`.
+import { AdapterErrorCode, MsgpackDecodeError } from "./errors.js";
+
+export interface MsgpackDecodeOptions {
+  /** Refuse input longer than this many bytes (ERR_SB_MSGPACK_TOO_LARGE). Default: no limit. */
+  maxSize?: number;
+  /** Deepest nesting of arrays/maps accepted. Default 100. */
+  maxDepth?: number;
+}
+
+const POW32 = 0x100000000;
+
+class Reader {
+  pos = 0;
+  depth = 0;
+  readonly buf: Buffer;
+  readonly maxDepth: number;
+
+  constructor(buf: Buffer, maxDepth: number) {
+    this.buf = buf;
+    this.maxDepth = maxDepth;
+  }
+
+  fail(message: string): never {
+    throw new MsgpackDecodeError(message, this.pos);
+  }
+
+  /** Advance over `n` bytes, returning where they start; refuses to read past the end. */
+  take(n: number): number {
+    if (this.pos + n > this.buf.length) this.fail("unexpected end of input");
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+}
+
+/**
+ * Decode one msgpack value that must span the whole input.
+ * Throws {@link MsgpackDecodeError} on malformed input; never returns a polluted object.
+ * @example
+ * const [uid, packet, opts] = decode(message, { maxSize: 1e6 }) as [string, unknown, unknown];
+ */
+export function decode(input: Uint8Array, opts: MsgpackDecodeOptions = {}): unknown {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (opts.maxSize !== undefined && buf.length > opts.maxSize) {
+    throw new MsgpackDecodeError(`input of ${buf.length} bytes exceeds ${opts.maxSize}`, 0, AdapterErrorCode.MSGPACK_TOO_LARGE);
+  }
+  if (buf.length === 0) throw new MsgpackDecodeError("empty input", 0);
+  const r = new Reader(buf, opts.maxDepth ?? 100);
+  const value = read(r);
+  if (r.pos !== buf.length) r.fail("trailing bytes");
+  return value;
+}
+
+function read(r: Reader): unknown {
+  const b = r.buf;
+  const prefix = b[r.take(1)] as number;
+  if (prefix < 0x80) return prefix;
+  if (prefix < 0x90) return readMap(r, prefix & 0x0f);
+  if (prefix < 0xa0) return readArray(r, prefix & 0x0f);
+  if (prefix < 0xc0) return readStr(r, prefix & 0x1f);
+  if (prefix > 0xdf) return prefix - 0x100;
+  switch (prefix) {
+    case 0xc0:
+      return null;
+    case 0xc2:
+      return false;
+    case 0xc3:
+      return true;
+    case 0xc4:
+      return readBin(r, b[r.take(1)] as number);
+    case 0xc5:
+      return readBin(r, b.readUInt16BE(r.take(2)));
+    case 0xc6:
+      return readBin(r, b.readUInt32BE(r.take(4)));
+    case 0xc7:
+      return readExt(r, b[r.take(1)] as number);
+    case 0xc8:
+      return readExt(r, b.readUInt16BE(r.take(2)));
+    case 0xc9:
+      return readExt(r, b.readUInt32BE(r.take(4)));
+    case 0xca:
+      return b.readFloatBE(r.take(4));
+    case 0xcb:
+      return b.readDoubleBE(r.take(8));
+    case 0xcc:
+      return b[r.take(1)] as number;
+    case 0xcd:
+      return b.readUInt16BE(r.take(2));
+    case 0xce:
+      return b.readUInt32BE(r.take(4));
+    case 0xcf: {
+      const at = r.take(8);
+      return b.readUInt32BE(at) * POW32 + b.readUInt32BE(at + 4);
+    }
+    case 0xd0:
+      return b.readInt8(r.take(1));
+    case 0xd1:
+      return b.readInt16BE(r.take(2));
+    case 0xd2:
+      return b.readInt32BE(r.take(4));
+    case 0xd3: {
+      const at = r.take(8);
+      return b.readInt32BE(at) * POW32 + b.readUInt32BE(at + 4);
+    }
+    case 0xd4:
+      return readExt(r, 1);
+    case 0xd5:
+      return readExt(r, 2);
+    case 0xd6:
+      return readExt(r, 4);
+    case 0xd7:
+      return readExt(r, 8);
+    case 0xd8:
+      return readExt(r, 16);
+    case 0xd9:
+      return readStr(r, b[r.take(1)] as number);
+    case 0xda:
+      return readStr(r, b.readUInt16BE(r.take(2)));
+    case 0xdb:
+      return readStr(r, b.readUInt32BE(r.take(4)));
+    case 0xdc:
+      return readArray(r, b.readUInt16BE(r.take(2)));
+    case 0xdd:
+      return readArray(r, b.readUInt32BE(r.take(4)));
+    case 0xde:
+      return readMap(r, b.readUInt16BE(r.take(2)));
+    case 0xdf:
+      return readMap(r, b.readUInt32BE(r.take(4)));
+    default:
+      return r.fail(`invalid type byte 0x${prefix.toString(16)}`);
+  }
+}
+
+function readStr(r: Reader, n: number): string {
+  const at = r.take(n);
+  return r.buf.toString("utf8", at, at + n);
+}
+
+function readBin(r: Reader, n: number): Buffer {
+  const at = r.take(n);
+  return r.buf.subarray(at, at + n);
+}
+
+function enter(r: Reader, n: number): void {
+  // Each element takes at least one byte: a count beyond what is left is a lie, not an allocation to make.
+  if (n > r.buf.length - r.pos) r.fail(`declared ${n} elements, only ${r.buf.length - r.pos} bytes left`);
+  if (++r.depth > r.maxDepth) r.fail(`nested deeper than ${r.maxDepth}`);
+}
+
+function readArray(r: Reader, n: number): unknown[] {
+  enter(r, n);
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = read(r);
+  r.depth--;
+  return out;
+}
+
+function readMap(r: Reader, n: number): Record<string, unknown> {
+  enter(r, n);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    const key = read(r);
+    const value = read(r);
+    if (typeof key !== "string" && typeof key !== "number") r.fail("map key is not a string or a number");
+    const k = String(key);
+    if (k === "__proto__") continue;
+    out[k] = value;
+  }
+  r.depth--;
+  return out;
+}
+
+function readExt(r: Reader, n: number): unknown {
+  const b = r.buf;
+  const type = b.readInt8(r.take(1));
+  const at = r.take(n);
+  if (type === 0 && n === 1) return undefined; // notepack's legacy `undefined`
+  if (type === 0) return new Uint8Array(b.subarray(at, at + n)).buffer; // notepack's legacy ArrayBuffer
+  if (type === -1 && n === 4) return new Date(b.readUInt32BE(at) * 1e3);
+  if (type === -1 && n === 8) {
+    const hi = b.readUInt32BE(at);
+    const s = (hi & 0x3) * POW32 + b.readUInt32BE(at + 4);
+    return new Date(s * 1e3 + (hi >>> 2) / 1e6);
+  }
+  if (type === -1 && n === 12) {
+    const ns = b.readUInt32BE(at);
+    return new Date((b.readInt32BE(at + 4) * POW32 + b.readUInt32BE(at + 8)) * 1e3 + ns / 1e6);
+  }
+  return r.fail(`unsupported extension type ${type}`);
+}

@@ -1,0 +1,11 @@
+export { RedisAdapter, createAdapter, type RedisAdapterOptions } from "./redis-adapter.js";
+export { ShardedRedisAdapter, createShardedAdapter, type ShardedRedisAdapterOptions } from "./sharded-adapter.js";
+export { RequestType } from "./classic-protocol.js";
+export type { RedisClient } from "./redis-client.js";
+export {
+  RedisAdapterError,
+  RedisAdapterErrorCode,
+  RedisCommandError,
+  RedisUnavailableError,
+  UnsupportedClientError,
+} from "./errors.js";
