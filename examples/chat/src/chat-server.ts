@@ -3,7 +3,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import express from "express";
-import { Server } from "@switchboard/server";
+import { Server, type AdapterConstructor } from "@switchboard/server";
 import { Presence } from "./presence.js";
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from "./rate-limit.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -12,6 +12,7 @@ import type { ChatStore } from "./store.js";
 import type { ChatServerIO, ChatSocket } from "./types.js";
 import { ChatError, DEFAULT_ROOM, LIMITS, checkName, checkRoom } from "./validate.js";
 import { enterRoom, exitRoom, registerHandlers, type ChatContext } from "./handlers.js";
+import { clusterDirectory, localDirectory } from "./directory.js";
 
 export interface ChatServerOptions {
   /** Port to listen on; `0` picks a free one. Default `PORT` or 3000. */
@@ -25,6 +26,15 @@ export interface ChatServerOptions {
   /** Engine heartbeat (ms); short values let tests notice dropped clients quickly. */
   pingInterval?: number;
   pingTimeout?: number;
+  /** The Socket.IO adapter, e.g. `createAdapter(pub, sub)` from `@switchboard/redis-adapter` when several processes serve the chat. */
+  adapter?: AdapterConstructor;
+  /**
+   * Whether user, room and member lists (and name checks) cover every node, through `fetchSockets()`.
+   * Default: true when `adapter` is given.
+   */
+  clusterPresence?: boolean;
+  /** Whether the HTTP server listens itself. Default true; false for a cluster worker behind `@switchboard/sticky`. */
+  listen?: boolean;
 }
 
 export interface ChatServer {
@@ -32,6 +42,7 @@ export interface ChatServer {
   httpServer: HttpServer;
   io: ChatServerIO;
   store: ChatStore;
+  /** The port listened on (with `listen: false`, the `port` option or 0). */
   port: number;
   /** `http://localhost:<port>` */
   url: string;
@@ -42,7 +53,16 @@ export interface ChatServer {
 /** The default store: PostgreSQL when `DATABASE_URL` is set, else SQLite at `CHAT_DB` or `examples/chat/data/chat.db`. */
 export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): ChatStore {
   if (env["DATABASE_URL"]) return new PgStore({ connectionString: env["DATABASE_URL"] });
-  return new SqliteStore(env["CHAT_DB"] ?? fileURLToPath(new URL("../data/chat.db", import.meta.url)));
+  return new SqliteStore(sqlitePath(env));
+}
+
+/** Where {@link storeFromEnv} keeps history, for start-up logs ("PostgreSQL" or "SQLite <file>"). */
+export function describeStore(env: NodeJS.ProcessEnv = process.env): string {
+  return env["DATABASE_URL"] ? "PostgreSQL (DATABASE_URL)" : `SQLite ${sqlitePath(env)}`;
+}
+
+function sqlitePath(env: NodeJS.ProcessEnv): string {
+  return env["CHAT_DB"] ?? fileURLToPath(new URL("../data/chat.db", import.meta.url));
 }
 
 /**
@@ -71,18 +91,22 @@ export async function createChatServer(opts: ChatServerOptions = {}): Promise<Ch
     maxHttpBufferSize: 64 * 1024,
     ...(opts.pingInterval === undefined ? {} : { pingInterval: opts.pingInterval }),
     ...(opts.pingTimeout === undefined ? {} : { pingTimeout: opts.pingTimeout }),
+    ...(opts.adapter === undefined ? {} : { adapter: opts.adapter }),
   });
-  const ctx: ChatContext = { io, store, presence: new Presence([DEFAULT_ROOM]), pending: new Set() };
+  const presence = new Presence([DEFAULT_ROOM]);
+  const directory = (opts.clusterPresence ?? opts.adapter !== undefined) ? clusterDirectory(io, [DEFAULT_ROOM], localDirectory(presence)) : localDirectory(presence);
+  const ctx: ChatContext = { io, store, presence, directory, pending: new Set() };
   const limits = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
 
   io.use((socket, next) => {
-    try {
-      admit(ctx, socket, limits);
-      next();
-    } catch (err) {
-      const e = err instanceof ChatError ? err : new ChatError("ERR_CHAT_INTERNAL", "Cannot join right now");
-      next(Object.assign(new Error(e.message), { data: { code: e.code } }));
-    }
+    admit(ctx, socket, limits).then(
+      () => next(),
+      (err: unknown) => {
+        if (!(err instanceof ChatError)) console.error("chat: cannot admit a connection", err);
+        const e = err instanceof ChatError ? err : new ChatError("ERR_CHAT_INTERNAL", "Cannot join right now");
+        next(Object.assign(new Error(e.message), { data: { code: e.code } }));
+      },
+    );
   });
   io.on("connection", (socket) => {
     onConnection(ctx, socket).catch((err: unknown) => {
@@ -91,14 +115,17 @@ export async function createChatServer(opts: ChatServerOptions = {}): Promise<Ch
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(opts.port ?? Number(process.env["PORT"] ?? 3000), opts.host, () => {
-      httpServer.off("error", reject);
-      resolve();
+  let port = opts.port ?? Number(process.env["PORT"] ?? 3000);
+  if (opts.listen ?? true) {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(port, opts.host, () => {
+        httpServer.off("error", reject);
+        resolve();
+      });
     });
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+    port = (httpServer.address() as AddressInfo).port;
+  }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -111,13 +138,18 @@ export async function createChatServer(opts: ChatServerOptions = {}): Promise<Ch
 }
 
 /** The join middleware: a valid, free name (or a reconnect of the same tab, proven by its token). */
-function admit(ctx: ChatContext, socket: ChatSocket, limits: RateLimitOptions): void {
+async function admit(ctx: ChatContext, socket: ChatSocket, limits: RateLimitOptions): Promise<void> {
   const auth = socket.handshake.auth as Record<string, unknown> | undefined;
   const name = checkName(auth?.["name"]);
   const token = typeof auth?.["token"] === "string" && auth["token"].length <= 64 ? auth["token"] : undefined;
   const holder = ctx.presence.holder(name);
   const held = holder !== undefined && ctx.io.sockets.sockets.has(holder.socketId);
   if (held && (token === undefined || holder.token !== token)) {
+    throw new ChatError("ERR_CHAT_NAME_TAKEN", `The name "${name}" is already taken`);
+  }
+  // In a cluster the name may be held on another node: the same rule applies there.
+  const remote = !held && ctx.directory.shared ? await ctx.directory.holder(name) : undefined;
+  if (remote !== undefined && (token === undefined || remote.token !== token)) {
     throw new ChatError("ERR_CHAT_NAME_TAKEN", `The name "${name}" is already taken`);
   }
   const wanted = Array.isArray(auth?.["rooms"]) ? (auth["rooms"] as unknown[]).slice(0, LIMITS.rooms).flatMap(safeRoom) : [];
@@ -132,6 +164,7 @@ function admit(ctx: ChatContext, socket: ChatSocket, limits: RateLimitOptions): 
   ctx.presence.claim(name, socket.id, token);
   // Same tab reconnecting while its old connection has not timed out yet: the new one wins.
   if (held) ctx.io.sockets.sockets.get(holder.socketId)?.disconnect(true);
+  else if (remote !== undefined) ctx.io.in(remote.socketId).disconnectSockets(true);
 }
 
 function safeRoom(value: unknown): string[] {
@@ -143,7 +176,7 @@ function safeRoom(value: unknown): string[] {
 }
 
 async function onConnection(ctx: ChatContext, socket: ChatSocket): Promise<void> {
-  const { io, presence } = ctx;
+  const { io, presence, directory } = ctx;
   // Two connects racing for one name: the later middleware won the claim, this one steps aside.
   if (presence.holder(socket.data.name)?.socketId !== socket.id) {
     socket.emit("refused", { code: "ERR_CHAT_NAME_TAKEN", error: `The name "${socket.data.name}" is already taken` });
@@ -153,15 +186,20 @@ async function onConnection(ctx: ChatContext, socket: ChatSocket): Promise<void>
   registerHandlers(ctx, socket);
   // Undecodable packets close this connection only (the server does that); say so in one line, no stack.
   socket.on("error", (err) => console.warn(`chat: closing ${socket.data.name}'s connection: ${err.message}`));
-  socket.on("disconnect", () => onDisconnect(ctx, socket));
-  io.emit("users", presence.users());
+  socket.on("disconnect", () => {
+    onDisconnect(ctx, socket).catch((err: unknown) => console.error("chat: disconnect handling failed", err));
+  });
+  io.emit("users", await directory.users());
   const joined = [];
   for (const room of socket.data.wanted) joined.push(await enterRoom(ctx, socket, room));
-  if (socket.connected) socket.emit("welcome", { name: socket.data.name, users: presence.users(), rooms: presence.rooms(), joined });
+  const [users, rooms] = await Promise.all([directory.users(), directory.rooms()]);
+  if (socket.connected) socket.emit("welcome", { name: socket.data.name, users, rooms, joined });
 }
 
-function onDisconnect(ctx: ChatContext, socket: ChatSocket): void {
-  const released = ctx.presence.release(socket.data.name, socket.id);
+async function onDisconnect(ctx: ChatContext, socket: ChatSocket): Promise<void> {
+  let released = ctx.presence.release(socket.data.name, socket.id);
+  // A takeover from another node: the name lives on there, so nobody "left".
+  if (released && ctx.directory.shared && (await ctx.directory.holder(socket.data.name)) !== undefined) released = false;
   for (const room of [...socket.data.rooms]) exitRoom(ctx, socket, room, released);
-  if (released) ctx.io.emit("users", ctx.presence.users());
+  if (released) ctx.io.emit("users", await ctx.directory.users());
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChatStore, ChatMessage } from "./store.js";
 import type { Presence } from "./presence.js";
+import type { Directory } from "./directory.js";
 import type { AckResult, ChatServerIO, ChatSocket } from "./types.js";
 import { ChatError, LIMITS, checkClientId, checkName, checkObject, checkRoom, checkText } from "./validate.js";
 
@@ -13,7 +14,10 @@ const TYPING_MIN_INTERVAL = 500;
 export interface ChatContext {
   io: ChatServerIO;
   store: ChatStore;
+  /** This process's own users and room members (name claims, takeovers). */
   presence: Presence;
+  /** What users see: this process's Presence, or every node's sockets in a cluster. */
+  directory: Directory;
   /** Writes still on their way to the store; `close()` waits for them. */
   pending: Set<Promise<void>>;
 }
@@ -72,12 +76,13 @@ function persist(ctx: ChatContext, msg: ChatMessage): void {
   void write.finally(() => ctx.pending.delete(write));
 }
 
-function privateMessage(ctx: ChatContext, socket: ChatSocket, payload: unknown): AckResult {
+async function privateMessage(ctx: ChatContext, socket: ChatSocket, payload: unknown): Promise<AckResult> {
   const p = checkObject(payload);
   const to = checkName(p["to"]);
   const text = checkText(p["text"]);
   const cid = checkClientId(p["cid"]);
-  const target = ctx.presence.holder(to);
+  // In a cluster the recipient may be on another node: the adapter carries the emit there.
+  const target = await ctx.directory.holder(to);
   if (!target) throw new ChatError("ERR_CHAT_NO_SUCH_USER", `${to} is not online`);
   if (target.socketId === socket.id) throw new ChatError("ERR_CHAT_SELF", "You cannot send a private message to yourself");
   const msg = { id: randomUUID(), from: socket.data.name, to: target.name, text, ts: Date.now() };
@@ -110,9 +115,9 @@ export async function enterRoom(
     void socket.join(room);
     ctx.presence.join(room, socket.id, socket.data.name);
     socket.to(room).emit("notice", { room, text: `${socket.data.name} joined #${room}`, ts: Date.now() });
-    announceRoom(ctx, room);
+    await announceRoom(ctx, room);
   }
-  return { room, members: ctx.presence.members(room), history };
+  return { room, members: await ctx.directory.members(room), history };
 }
 
 function leave(ctx: ChatContext, socket: ChatSocket, payload: unknown): AckResult {
@@ -128,13 +133,19 @@ export function exitRoom(ctx: ChatContext, socket: ChatSocket, room: string, not
   void socket.leave(room);
   ctx.presence.leave(room, socket.id);
   if (notice) ctx.io.to(room).emit("notice", { room, text: `${socket.data.name} left #${room}`, ts: Date.now() });
-  announceRoom(ctx, room);
+  void announceRoom(ctx, room);
 }
 
-/** Sends the new member list to the room and the room list to everyone. */
-export function announceRoom(ctx: ChatContext, room: string): void {
-  ctx.io.to(room).emit("members", { room, members: ctx.presence.members(room) });
-  ctx.io.emit("rooms", ctx.presence.rooms());
+/** Sends the new member list to the room and the room list to everyone (never rejects: a miss is logged). */
+export async function announceRoom(ctx: ChatContext, room: string): Promise<void> {
+  try {
+    const [members, rooms] = await Promise.all([ctx.directory.members(room), ctx.directory.rooms()]);
+    ctx.io.to(room).emit("members", { room, members });
+    ctx.io.emit("rooms", rooms);
+  } catch (err) {
+    // In a cluster, a node that does not answer in time fails the lookup; the next change sends fresh lists.
+    console.error(`chat: cannot list the members of #${room}: ${(err as Error).message}`);
+  }
 }
 
 // Volatile and throttled: a lost "is typing" is harmless, a flood of them is not.
