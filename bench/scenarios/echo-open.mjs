@@ -1,0 +1,31 @@
+// Scenario 2b, echo with ack, open loop: `rate` requests per second spread over `clients` sockets for `ms`
+// milliseconds, whatever the server's pace. Unit: one round trip. Latency counts from the scheduled send.
+import { closeAll, connectMany, measure, perUnit, waitForCount } from "../lib/harness.mjs";
+import { openLoop } from "../lib/loops.mjs";
+
+export const name = "echo-open";
+export const servers = ["switchboard", "socket.io"];
+
+export async function run({ port, ctl, size }) {
+  const { clients: n, ms, rate, bytes, warm } = size.echoOpen;
+  const clients = await connectMany(port, n);
+  try {
+    await waitForCount(ctl, (c) => c === n);
+    const data = { s: "x".repeat(bytes), n: 7 };
+    // Unmeasured warm-up first, so that the JIT has settled.
+    if (warm > 0) {
+      await openLoop(clients, rate, warm, (c, done) => c.emitCb("echo", [data], done), (args) =>
+        args.length === 1 && args[0]?.n === 7 && args[0]?.s === data.s);
+    }
+    const m = await measure(ctl, () =>
+      openLoop(clients, rate, ms, (c, done) => c.emitCb("echo", [data], done), (args) =>
+        args.length === 1 && args[0]?.n === 7 && args[0]?.s === data.s),
+    );
+    const loop = m.result;
+    const checks = { sent: loop.sent, round_trips: loop.ok, bad_replies: loop.bad, lost: loop.lost };
+    checks.ok = loop.sent > 0 && loop.ok === loop.sent;
+    return { metrics: { ...perUnit(m, loop.ok, loop.lat), rate }, checks };
+  } finally {
+    await closeAll(clients);
+  }
+}
