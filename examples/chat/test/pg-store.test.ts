@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { postgresForTests } from "../../../test/support/postgres.js";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { PgStore } from "../src/pg-store.js";
 import type { ChatStore } from "../src/store.js";
 import { ask, cleanup, join, startChat, stopChat } from "./helpers.js";
@@ -86,8 +86,11 @@ describe.runIf(!problem)("PostgreSQL", () => {
       const chat = await startChat({ store: new PgStore({ connectionString, table, applicationName: appName }) });
       const alice = await join(chat, "alice");
       await ask(alice.socket, "message", { room: "general", text: "before drop" });
-      // Let the insert land, then kill every connection of this store from the database side.
-      expect((await chat.store.recent("general", 50)).map((m) => m.text)).toEqual(["before drop"]);
+      // The ack does not wait for the insert: wait until it lands, then kill every connection of this
+      // store from the database side.
+      await vi.waitFor(async () => expect((await chat.store.recent("general", 50)).map((m) => m.text)).toEqual(["before drop"]), {
+        timeout: 10_000,
+      });
       const admin = new pg.Client({ connectionString });
       await admin.connect();
       const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [appName]);

@@ -70,7 +70,9 @@ describe.each(peers)("engine-client against $name", (peer) => {
   });
 
   it("answers every ping (the server would time us out otherwise)", async () => {
-    const { client, peer: ps } = await connect({ pingInterval: 30, pingTimeout: 30 }, { transports: ["websocket"] });
+    // Pings every 30 ms; a generous pong deadline so a busy machine cannot fail it, while a client
+    // that never answered would still be closed (and stop getting pings).
+    const { client, peer: ps } = await connect({ pingInterval: 30, pingTimeout: 2000 }, { transports: ["websocket"] });
     let pings = 0;
     let serverClosed = false;
     ps.on("close", () => (serverClosed = true));
