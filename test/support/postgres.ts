@@ -5,11 +5,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { freePort, maskPassword, reportMissing } from "./services.js";
 
 export interface ResolvedPostgres {
   /** Connection string of a database the tests may create tables in. */
@@ -50,12 +49,7 @@ export async function postgresForTests(suite: string): Promise<TestDatabase> {
   if (server === null) problem = "none found: no DATABASE_URL, nothing on 127.0.0.1:5432, no private server could be started";
   else if (!(await canConnect(connectionString, 3000))) problem = "it does not answer";
   if (problem !== undefined) {
-    const text = `PostgreSQL at ${connectionString.replace(/:[^:@/]*@/, ":***@")} is unusable (${problem})`;
-    if (process.env["CI"] === "true") {
-      describe(suite, () => it("needs a reachable PostgreSQL under CI", () => expect.fail(text)));
-    } else {
-      console.warn(`\n!!! ${text}: NOT RUNNING ${suite} (it fails under CI=true) !!!\n`);
-    }
+    reportMissing(suite, "a reachable PostgreSQL", `PostgreSQL at ${maskPassword(connectionString)} is unusable (${problem})`);
   }
   return { connectionString, problem, close: () => server?.close() ?? Promise.resolve() };
 }
@@ -102,17 +96,6 @@ function findBinDir(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => (port ? res(port) : rej(new Error("no free port"))));
-    });
-  });
-}
 
 /** PostgreSQL refuses to run as root, so as root every command goes through `runuser -u postgres --`. */
 function command(bin: string, args: string[]): [string, string[]] {

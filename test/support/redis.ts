@@ -4,8 +4,8 @@
 // Returns null when none can be had; callers then skip loudly locally and fail under CI=true (see redisForTests).
 // Tests that kill Redis must use startPrivateRedis(): never the machine's server on 6379.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { connect, createServer } from "node:net";
-import { describe, expect, it } from "vitest";
+import { connect } from "node:net";
+import { freePort, maskPassword, reportMissing } from "./services.js";
 
 export interface ResolvedRedis {
   /** `redis://host:port` the tests connect to. */
@@ -62,14 +62,7 @@ export async function redisForTests(suite: string): Promise<TestRedis> {
   let problem: string | undefined;
   if (server === null) problem = "none found: no REDIS_URL, nothing on 127.0.0.1:6379, no redis-server could be started";
   else if (!(await ping(url, 3000))) problem = "it does not answer PING";
-  if (problem !== undefined) {
-    const text = `Redis at ${url.replace(/:[^:@/]*@/, ":***@")} is unusable (${problem})`;
-    if (process.env["CI"] === "true") {
-      describe(suite, () => it("needs a reachable Redis under CI", () => expect.fail(text)));
-    } else {
-      console.warn(`\n!!! ${text}: NOT RUNNING ${suite} (it fails under CI=true) !!!\n`);
-    }
-  }
+  if (problem !== undefined) reportMissing(suite, "a reachable Redis", `Redis at ${maskPassword(url)} is unusable (${problem})`);
   return { url, problem, close: () => server?.close() ?? Promise.resolve() };
 }
 
@@ -82,8 +75,7 @@ export async function redisForTests(suite: string): Promise<TestRedis> {
 export function canStartPrivateRedis(suite: string): boolean {
   if (spawnSync("redis-server", ["--version"]).status === 0) return true;
   const text = "redis-server is not installed: a private Redis (to kill and restart) cannot be started";
-  if (process.env["CI"] === "true") describe(suite, () => it("needs redis-server under CI", () => expect.fail(text)));
-  else console.warn(`\n!!! ${text}: NOT RUNNING ${suite} (it fails under CI=true) !!!\n`);
+  reportMissing(suite, "redis-server", text);
   return false;
 }
 
@@ -215,14 +207,3 @@ async function resolve(): Promise<ResolvedRedis | null> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => (port ? res(port) : rej(new Error("no free port"))));
-    });
-  });
-}
