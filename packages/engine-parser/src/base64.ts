@@ -15,6 +15,9 @@ const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
 const PAIRS: string[] = new Array<string>(4096);
 for (let i = 0; i < 4096; i++) PAIRS[i] = ALPHABET.charAt(i >> 6) + ALPHABET.charAt(i & 63);
 
+// Any character outside the alphabet (padding is stripped before this is used).
+const NOT_BASE64 = /[^A-Za-z0-9+/]/;
+
 // Character code -> 6-bit value, 255 for characters outside the alphabet.
 const VALUES = new Uint8Array(128).fill(255);
 for (let i = 0; i < 64; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
@@ -58,10 +61,10 @@ export function decodeBase64(text: string, start = 0): Uint8Array | null {
   // With padding the total must be a multiple of 4; a lone trailing sextet can never encode a byte.
   if (chars % 4 === 1 || (padded !== chars && padded % 4 !== 0)) return null;
   if (NodeBuffer !== undefined) {
-    // Buffer stops at or skips what is not base64 (the result comes out short) but also takes the
-    // base64url letters `-` and `_`: refusing those and any short result keeps this as strict as below.
+    // Buffer stops at or skips what is not base64, takes the base64url letters `-` and `_`, and reads a
+    // character above U+00FF by its low byte (U+016A as `j`): check the alphabet first to stay as strict as below.
     const body = text.slice(start, end);
-    if (body.indexOf("-") !== -1 || body.indexOf("_") !== -1) return null;
+    if (NOT_BASE64.test(body)) return null;
     const bytes = NodeBuffer.from(body, "base64");
     if (bytes.length !== (chars * 3) >> 2) return null;
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);

@@ -60,5 +60,9 @@ function shapeBinary(bytes: Uint8Array, binaryType: BinaryType): ArrayBuffer | U
   const { buffer, byteOffset, byteLength } = bytes;
   // A view on a shared or larger buffer must be copied to hand out a standalone ArrayBuffer.
   if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer;
+  // Not `bytes.slice()`: on a Node Buffer (a `ws` frame) slice is a view, and its `.buffer` would be the whole
+  // 8 KiB allocation pool, other connections' bytes included.
+  const copy = new Uint8Array(byteLength);
+  copy.set(bytes);
+  return copy.buffer;
 }

@@ -88,6 +88,9 @@ describe.each([
     test.each([
       ["a character outside the alphabet", "AQ!DBA=="],
       ["a non-ASCII character", "AQIDé==="],
+      // Found by the fuzzer (fuzz/): Buffer reads U+016A as its low byte, `j`.
+      ["a character above U+00FF whose low byte is in the alphabet", "AQIDŪA=="],
+      ["a CJK character", "AQID\u8041BA=="],
       ["url-safe alphabet", "AQ-_BA=="],
       ["a lone trailing character", "AQIDB"],
       ["padding in the middle", "AQ==BA=="],

@@ -88,6 +88,15 @@ describe("decodePacket", () => {
     expect(bytesOf(decodePacket(frame.subarray(1), "arraybuffer").data)).toEqual([8, 7]);
   });
 
+  // Found by the fuzzer (fuzz/): Buffer#slice is a view, so the whole 8 KiB pool came back as the message.
+  test("copies exactly the frame's bytes out of a pooled Node Buffer for binaryType arraybuffer", () => {
+    const frame = Buffer.from([1, 2, 3]); // small Buffers live in a shared allocation pool
+    expect(frame.buffer.byteLength).toBeGreaterThan(3);
+    const data = decodePacket(frame, "arraybuffer").data;
+    expect(data).toBeInstanceOf(ArrayBuffer);
+    expect(bytesOf(data)).toEqual([1, 2, 3]);
+  });
+
   test.each(["", "7", "9hello", "xyz", "/", "b!!!", "bA"])("returns the error packet for %j, never throws", (input) => {
     expect(decodePacket(input)).toEqual({ type: "error", data: "parser error" });
   });

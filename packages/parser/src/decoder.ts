@@ -76,18 +76,15 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
         throw decodeError(UNEXPECTED_TEXT);
       }
       const packet = parsePacket(chunk, this.#maxAttachments, this.#reviver);
-      if (packet.attachments === undefined) {
-        this.emitReserved("decoded", packet);
-      } else if (packet.attachments === 0) {
-        // §2.3 calls a binary packet with 0 attachments legal (socket.io-parser 4.2.7 refuses it); accept
-        // it, but it may not reference any attachment.
-        this.#complete(packet, []);
-      } else {
-        this.#pending = packet;
-      }
+      // A binary packet announces at least one attachment (parsePacket refuses 0).
+      if (packet.attachments === undefined) this.emitReserved("decoded", packet);
+      else this.#pending = packet;
       return;
     }
-    if (!isBinary(chunk)) throw decodeError(BAD_CHUNK);
+    if (!isBinary(chunk)) {
+      this.#reset(); // like every other error: the decoder is ready for a fresh packet
+      throw decodeError(BAD_CHUNK);
+    }
     const packet = this.#pending;
     if (packet === undefined) throw decodeError(UNEXPECTED_BINARY);
     const attachments = this.#attachments;

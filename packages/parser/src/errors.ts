@@ -4,7 +4,7 @@
 
 /** Empty packet, or a first character that is not a packet type digit 0-6. */
 export const BAD_TYPE = "ERR_SIO_DECODE_BAD_TYPE";
-/** Binary packet whose `<n>-` attachment count is missing or not decimal digits. */
+/** Binary packet whose `<n>-` attachment count is missing, not decimal digits, or 0 (socket.io-parser 4.2.7). */
 export const BAD_ATTACHMENTS = "ERR_SIO_DECODE_BAD_ATTACHMENTS";
 /** Binary packet announcing more attachments than `maxAttachments` (default 10). */
 export const TOO_MANY_ATTACHMENTS = "ERR_SIO_DECODE_TOO_MANY_ATTACHMENTS";

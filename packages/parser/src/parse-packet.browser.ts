@@ -28,8 +28,8 @@ export function parsePacket(str: string, maxAttachments: number, reviver: Revive
   let attachments: number | undefined;
   if (type > PacketType.CONNECT_ERROR) {
     const count = /^(\d+)-/.exec(rest);
-    if (!count) throw decodeError(BAD_ATTACHMENTS);
-    attachments = +(count[1] as string);
+    // A count of 0 is refused too (socket.io-parser 4.2.7).
+    if (!count || !(attachments = +(count[1] as string))) throw decodeError(BAD_ATTACHMENTS);
     if (attachments > maxAttachments) throw decodeError(TOO_MANY_ATTACHMENTS);
     rest = rest.slice(count[0].length);
   }

@@ -33,7 +33,8 @@ export function parsePacket(str: string, maxAttachments: number, reviver: Revive
   if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
     let n = 0;
     while (i < len && isDigit(str.charCodeAt(i))) n = n * 10 + (str.charCodeAt(i++) - DIGIT_0);
-    if (i === 1 || str.charCodeAt(i) !== DASH) throw decodeError(BAD_ATTACHMENTS);
+    // No digits leaves n at 0: "5-" and "50-" alike. §2.3: socket.io-parser >= 4.2.7 refuses 0 attachments.
+    if (n === 0 || str.charCodeAt(i) !== DASH) throw decodeError(BAD_ATTACHMENTS);
     // §2.3: socket.io-parser >= 4.2.6 refuses more than maxAttachments (default 10).
     if (n > maxAttachments) throw decodeError(TOO_MANY_ATTACHMENTS);
     attachments = n;

@@ -1,7 +1,7 @@
 // Binary attachments (PROTOCOL.md §2.3): detection, placeholders in encounter order, round trips.
 import { describe, expect, it } from "vitest";
-import { Encoder, PacketType, hasBinary, isBinary, type Packet } from "../src/index.js";
-import { bytes, decodeAll, normalize, ph } from "./helpers.js";
+import { DecodeErrorCode, Encoder, PacketType, hasBinary, isBinary, type Packet } from "../src/index.js";
+import { bytes, decodeAll, expectDecodeError, normalize, ph } from "./helpers.js";
 
 const encoder = new Encoder();
 
@@ -99,9 +99,11 @@ describe("encoding binary packets", () => {
     expect(encoder.encode({ type: PacketType.BINARY_ACK, nsp: "/", id: 1, data: [b] })).toEqual([`61-1[${ph(0)}]`, b]);
   });
 
-  it("still accepts a 0-attachment binary packet on decode (§2.3), as an EVENT/ACK", () => {
-    expect(decodeAll(['50-["a"]'])[0]).toEqual({ type: PacketType.EVENT, nsp: "/", data: ["a"], id: undefined });
-    expect(decodeAll(["60-3[]"])[0]).toMatchObject({ type: PacketType.ACK, id: 3, data: [] });
+  it("refuses a 0-attachment binary packet on decode, as socket.io-parser 4.2.7 does", () => {
+    for (const text of ['50-["a"]', "60-3[]", '500-/x,["a"]']) expectDecodeError(() => decodeAll([text]), DecodeErrorCode.BAD_ATTACHMENTS);
+    // ...while the encoder never produces one (above), so our own peers are unaffected.
+    const parts = encoder.encode({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["a"] });
+    expect(decodeAll(parts as string[])[0]).toEqual({ type: PacketType.EVENT, nsp: "/", data: ["a"], id: undefined });
   });
 
   it("does not look for binary in CONNECT / CONNECT_ERROR payloads (they are JSON only)", () => {

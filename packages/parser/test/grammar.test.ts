@@ -102,7 +102,7 @@ describe("§2.2 examples", () => {
   });
 
   it("gives every decoded packet the same four keys (one object shape for consumers)", () => {
-    const packets = decodeAll(["0", '2["a"]', "31[]", `51-[1,${ph(0)}]`, b1, `61-2[${ph(0)}]`, b2, '50-["z"]']);
+    const packets = decodeAll(["0", '2["a"]', "31[]", `51-[1,${ph(0)}]`, b1, `61-2[${ph(0)}]`, b2, '4"z"']);
     expect(packets).toHaveLength(6);
     expect([...new Set(packets.map((p) => Object.keys(p).join()))]).toEqual(["type,nsp,data,id"]);
   });
