@@ -45,16 +45,20 @@ export function interceptHttpServer(httpServer: HttpServer, settings: AttachSett
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (matchesPath(req.url, path)) {
-      engine.handleUpgrade(req, socket, head);
+      engine.handleUpgrade(req, socket, head); // guards the socket itself
       return;
     }
+    // Node took its own 'error' listener off before emitting 'upgrade', and our listener keeps Node
+    // from destroying an upgrade nobody handles: a reset before anyone answers must not become an
+    // uncaught ECONNRESET (CVE-2022-41940). A no-op listener takes nothing from other listeners.
+    socket.on("error", ignoreError);
     if (!destroyUpgrade) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       // Another listener answered (wrote the 101) or closed it: not ours to touch.
       if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
-        socket.on("error", ignoreError);
-        socket.end();
+        // Destroyed once our FIN is out: a peer that never closes its side keeps nothing alive.
+        socket.end(() => socket.destroy());
       }
     }, destroyUpgradeTimeout);
     timer.unref();

@@ -30,6 +30,10 @@ export interface ServerOptions {
   upgradeTimeout?: number;
   /** Largest polling POST body and WebSocket message, in bytes. Default 1e6. */
   maxHttpBufferSize?: number;
+  /** Milliseconds a polling POST body may take to arrive before `408` and `transport error`. Default 30000. */
+  httpRequestBodyTimeout?: number;
+  /** Most `data` chunks a polling POST body may arrive in before `413` and `transport error`. Default 10000. */
+  maxBufferedChunks?: number;
   /** Decides whether a handshake is accepted (code 4 / 403 when refused). */
   allowRequest?: AllowRequestFunction;
   /** Transports accepted for new sessions and upgrades. Default `["polling", "websocket"]` (`webtransport` is ignored). */
@@ -88,6 +92,8 @@ export function resolveOptions(opts: ServerOptions = {}): ResolvedOptions {
     pingTimeout: positive("pingTimeout", opts.pingTimeout, 20000),
     upgradeTimeout: positive("upgradeTimeout", opts.upgradeTimeout, 10000),
     maxHttpBufferSize: positive("maxHttpBufferSize", opts.maxHttpBufferSize, 1e6),
+    httpRequestBodyTimeout: positive("httpRequestBodyTimeout", opts.httpRequestBodyTimeout, 30000),
+    maxBufferedChunks: positive("maxBufferedChunks", opts.maxBufferedChunks, 10000),
     allowRequest: opts.allowRequest,
     transports,
     allowUpgrades: opts.allowUpgrades ?? true,

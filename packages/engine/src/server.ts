@@ -1,10 +1,5 @@
 import { EventEmitter } from "node:events";
-import {
-  ServerResponse,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type Server as HttpServer,
-} from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import createDebug from "debug";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -31,6 +26,7 @@ import type { SessionContext } from "./session-context.js";
 import { Socket } from "./socket.js";
 import { PollingTransport, type PollingContext } from "./transports/polling.js";
 import { WebSocketTransport } from "./transports/websocket.js";
+import { UpgradeResponse } from "./upgrade-response.js";
 
 const debug = createDebug("engine");
 
@@ -135,6 +131,8 @@ export class Server extends EventEmitter<ServerEvents> {
     };
     this.#pollingCtx = {
       maxHttpBufferSize: o.maxHttpBufferSize,
+      maxBufferedChunks: o.maxBufferedChunks,
+      bodyQueue: new DeadlineQueue<PollingTransport>(o.httpRequestBodyTimeout, (t) => t.onBodyTimeout(), { onError }),
       httpCompression: o.httpCompression,
       decorateHeaders: this.#ctx.decorateHeaders,
     };
@@ -190,7 +188,7 @@ export class Server extends EventEmitter<ServerEvents> {
     try {
       if (this.#middlewares.length === 0) this.#onUpgradeRequest(r, socket, head);
       else {
-        this.#applyMiddlewares(r, new ServerResponse(r), false, (err) => {
+        this.#applyMiddlewares(r, new UpgradeResponse(r, socket), false, (err) => {
           if (err === undefined) this.#onUpgradeRequest(r, socket, head);
           else this.#refuseUpgrade(r, socket, new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }));
         });
@@ -236,6 +234,7 @@ export class Server extends EventEmitter<ServerEvents> {
     for (const queue of [ctx.pingQueue, ctx.pongQueue, ctx.upgradeQueue, ctx.upgradeCheckQueue, ctx.closeQueue]) {
       queue.clear();
     }
+    this.#pollingCtx.bodyQueue.clear();
     this.#wss?.close();
     for (const release of this.#cleanups.splice(0)) release();
     return this;

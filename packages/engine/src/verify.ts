@@ -4,8 +4,8 @@ import type { AllowRequestFunction, TransportName } from "./options.js";
 import { hasInvalidOrigin, type EngineRequest } from "./request.js";
 
 // Request verification, in the reference order (PROTOCOL.md §1.8): transport known and enabled,
-// Origin characters, then sid known and transport matching (or, for a handshake: GET, a real
-// upgrade for websocket), then allowRequest, then the EIO version, then the id.
+// Origin characters, then sid known, transport matching and EIO 4 (or, for a handshake: GET, a
+// real upgrade for websocket), then allowRequest, then the EIO version, then the id.
 
 /** @internal What verification needs to know about a session. */
 export interface KnownSession {
@@ -34,6 +34,11 @@ export function verifyRequest(
     const previousTransport = socket.transport.name;
     if (!upgrade && previousTransport !== transport) {
       return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH", transport, previousTransport });
+    }
+    // Every session here speaks v4; a request for it in another version (or none, which means v3)
+    // is refused at once, as the reference does, instead of being served as if it were v4.
+    if (q.EIO !== "4") {
+      return new RequestError(ErrorCodes.BAD_REQUEST, { name: "PROTOCOL_MISMATCH", protocol: 3, previousProtocol: 4 });
     }
   } else {
     if (req.method !== "GET") return new RequestError(ErrorCodes.BAD_HANDSHAKE_METHOD, { method: req.method });

@@ -55,20 +55,20 @@ describe("bad input", () => {
     expect(messages).toEqual(["a", Buffer.from([1, 2, 3])]);
   });
 
-  test("an oversize POST gets 413 and is dropped; the session and the process carry on", async () => {
+  test("an oversize POST gets 413 and closes that session (`transport error`); the process carries on", async () => {
     const server = await startServer({ maxHttpBufferSize: 1000 });
     const connection = server.nextConnection();
     const sid = await rawHandshake(server);
     const socket = await connection;
     const messages: unknown[] = [];
     socket.on("message", (m) => messages.push(m));
+    const closed = once<[CloseReason, Error]>(socket, "close");
     const res = await raw(server, "POST", `EIO=4&transport=polling&sid=${sid}`, "4" + "x".repeat(5000));
     expect(res.status).toBe(413);
+    const [reason, description] = await closed;
+    expect(reason).toBe("transport error");
+    expect(description).toMatchObject({ code: "ERR_EIO_PAYLOAD_TOO_LARGE" });
     expect(messages).toEqual([]);
-    expect(socket.readyState).toBe("open");
-    const ok = await raw(server, "POST", `EIO=4&transport=polling&sid=${sid}`, "4small");
-    expect(ok.body).toBe("ok");
-    expect(messages).toEqual(["small"]);
     const client = await connect(server, { transports: ["polling"] });
     expect(client.readyState).toBe("open");
   });
@@ -118,17 +118,16 @@ describe("bad input", () => {
     expect(socket.readyState).toBe("open");
   });
 
-  test("a POST cut off mid-body does not block the next one", async () => {
+  test("a POST cut off mid-body closes its session at once with `transport error`, nothing delivered", async () => {
     const server = await startServer();
     const connection = server.nextConnection();
     const sid = await rawHandshake(server);
     const socket = await connection;
+    const messages: unknown[] = [];
+    socket.on("message", (m) => messages.push(m));
+    const closed = once<[CloseReason, Error]>(socket, "close");
     let arrived = false;
-    let aborted = false;
-    server.http.once("request", (req) => {
-      arrived = true;
-      req.once("close", () => (aborted = true));
-    });
+    server.http.once("request", () => (arrived = true));
     const tcp = tcpConnect(server.port, "127.0.0.1");
     tcp.on("error", () => {});
     await once(tcp, "connect");
@@ -137,10 +136,14 @@ describe("bad input", () => {
     );
     await waitFor(() => arrived, "the truncated POST reached the server");
     tcp.destroy();
-    await waitFor(() => aborted, "the server saw the truncated POST end");
-    const got = once<[string]>(socket, "message");
-    const res = await raw(server, "POST", `EIO=4&transport=polling&sid=${sid}`, "4complete");
-    expect(res.body).toBe("ok");
-    expect((await got)[0]).toBe("complete");
+    const [reason, description] = await closed;
+    expect(reason).toBe("transport error");
+    expect(description.message).toBe("data request connection closed prematurely");
+    expect(messages).toEqual([]);
+    // The session is gone (its payload was lost); others are not affected.
+    const res = await raw(server, "POST", `EIO=4&transport=polling&sid=${sid}`, "4late");
+    expect(res.status).toBe(400);
+    const client = await connect(server, { transports: ["polling"] });
+    expect(client.readyState).toBe("open");
   });
 });

@@ -10,6 +10,8 @@ describe("options", () => {
       pingTimeout: 20000,
       upgradeTimeout: 10000,
       maxHttpBufferSize: 1e6,
+      httpRequestBodyTimeout: 30000,
+      maxBufferedChunks: 10000,
       transports: ["polling", "websocket"],
       allowUpgrades: true,
       perMessageDeflate: false,
@@ -20,7 +22,15 @@ describe("options", () => {
   });
 
   test("refuse bad values with ERR_EIO_INVALID_OPTION", () => {
-    for (const bad of [{ pingInterval: 0 }, { pingTimeout: -1 }, { maxHttpBufferSize: Number.NaN }, { transports: ["carrier-pigeon"] }]) {
+    const bads = [
+      { pingInterval: 0 },
+      { pingTimeout: -1 },
+      { maxHttpBufferSize: Number.NaN },
+      { httpRequestBodyTimeout: 0 },
+      { maxBufferedChunks: -5 },
+      { transports: ["carrier-pigeon"] },
+    ];
+    for (const bad of bads) {
       expect(() => resolveOptions(bad as never)).toThrow(InvalidOptionError);
     }
     expect(() => resolveOptions({ upgradeTimeout: Infinity })).toThrow(expect.objectContaining({ code: "ERR_EIO_INVALID_OPTION" }));

@@ -1,7 +1,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import createDebug from "debug";
 import { chooseCoding, compress } from "../compression.js";
-import { TransportError } from "../errors.js";
+import { DeadlineNode, type DeadlineQueue } from "../deadline-queue.js";
+import { PayloadTooLargeError, TransportError } from "../errors.js";
 import { writeStatus } from "../http-responses.js";
 import type { HttpCompressionOptions } from "../options.js";
 import { PreEncodedPacket } from "../pre-encoded.js";
@@ -14,6 +15,10 @@ const SEPARATOR = "\x1e";
 /** @internal What the polling transport needs from the server. */
 export interface PollingContext {
   readonly maxHttpBufferSize: number;
+  /** Most `data` chunks a POST body may arrive in. */
+  readonly maxBufferedChunks: number;
+  /** Deadlines of POST bodies (`httpRequestBodyTimeout`); expiry calls `onBodyTimeout`. */
+  readonly bodyQueue: DeadlineQueue<PollingTransport>;
   readonly httpCompression: false | HttpCompressionOptions;
   /** Adds cookie / CORS-independent headers and emits `initial_headers` / `headers`. */
   decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
@@ -36,6 +41,8 @@ export class PollingTransport extends Transport {
   #postRes: ServerResponse | null = null;
   readonly #chunks: Buffer[] = [];
   #bytes = 0;
+  /** Deadline of the POST body in flight (made on the first POST). */
+  #bodyDeadline: DeadlineNode<PollingTransport> | null = null;
 
   /** @internal */
   constructor(ctx: PollingContext, sid: string) {
@@ -90,36 +97,45 @@ export class PollingTransport extends Transport {
       this.owner?.onTransportError(this, new TransportError("binary POST body is not allowed"));
       return;
     }
+    // A late socket error of this request must never become an uncaught exception; the listener stays.
+    req.on("error", ignore);
     const declared = Number(req.headers["content-length"]);
     if (declared > this.#ctx.maxHttpBufferSize) {
-      this.#refuseBody(req, res);
+      this.#refusePost(req, res, 413, new PayloadTooLargeError("payload too large"));
       return;
     }
     this.#postReq = req;
     this.#postRes = res;
     req.on("data", this.#onPostData);
     req.on("end", this.#onPostEnd);
-    req.on("error", ignore);
     req.on("close", this.#onPostClose);
+    // §1.3: the whole body must arrive within httpRequestBodyTimeout (a slowloris holds nothing for long).
+    this.#ctx.bodyQueue.push((this.#bodyDeadline ??= new DeadlineNode<PollingTransport>(this)));
   }
 
   readonly #onPostData = (chunk: Buffer): void => {
     this.#bytes += chunk.length;
     if (this.#bytes > this.#ctx.maxHttpBufferSize) {
-      const req = this.#postReq!;
-      const res = this.#postRes!;
-      this.#endPost();
-      this.#refuseBody(req, res);
+      this.#abortPost(413, new PayloadTooLargeError("payload too large"));
       return;
     }
     this.#chunks.push(chunk);
+    // Many tiny chunks cost far more than their bytes (one Buffer each): bounded too.
+    if (this.#chunks.length > this.#ctx.maxBufferedChunks) this.#abortPost(413, new TransportError("too many chunks"));
   };
 
   readonly #onPostClose = (): void => {
-    const req = this.#postReq;
-    // The client went away mid-body: drop what we have so the next POST is not an "overlap".
-    if (req !== null && req.destroyed && !req.complete) this.#endPost();
+    // Only the POST in flight has this listener: the client went away before the end of its body.
+    // Its payload is lost, so the session cannot go on (as on the reference server).
+    if (this.#postReq === null) return;
+    this.#endPost();
+    this.owner?.onTransportError(this, new TransportError("data request connection closed prematurely"));
   };
+
+  /** @internal httpRequestBodyTimeout elapsed with the POST body still incomplete. */
+  onBodyTimeout(): void {
+    if (this.#postReq !== null) this.#abortPost(408, new TransportError("http request timeout"));
+  }
 
   readonly #onPostEnd = (): void => {
     const res = this.#postRes!;
@@ -145,24 +161,35 @@ export class PollingTransport extends Transport {
       req.off("data", this.#onPostData);
       req.off("end", this.#onPostEnd);
       req.off("close", this.#onPostClose);
-      // The `ignore` error listener stays: a late socket error must not become an uncaught exception.
     }
+    if (this.#bodyDeadline !== null) this.#ctx.bodyQueue.remove(this.#bodyDeadline);
     this.#postReq = this.#postRes = null;
     this.#chunks.length = 0;
     this.#bytes = 0;
   }
 
+  /** Stops reading the POST in flight and refuses it (see `#refusePost`). */
+  #abortPost(status: 408 | 413, err: Error): void {
+    const req = this.#postReq!;
+    const res = this.#postRes!;
+    this.#endPost();
+    this.#refusePost(req, res, status, err);
+  }
+
   /**
-   * 413 for a body over maxHttpBufferSize (§1.3); the connection is dropped so the rest is never
-   * read. Like the reference server, the session itself stays: the client reacts to the 413.
+   * Refuses a POST body (§1.3): 413 over maxHttpBufferSize or maxBufferedChunks, 408 past
+   * httpRequestBodyTimeout, with an empty body; the connection is dropped so the rest is never
+   * read, and the session closes with `transport error`, as on the reference server (≥ 6.6.13).
    */
-  #refuseBody(req: IncomingMessage, res: ServerResponse): void {
-    debug("POST body over %d bytes for %s", this.#ctx.maxHttpBufferSize, this.#sid);
-    req.on("error", ignore);
-    if (!res.headersSent) {
-      res.writeHead(413, { Connection: "close", "Content-Length": "0" });
+  #refusePost(req: IncomingMessage, res: ServerResponse, status: 408 | 413, err: Error): void {
+    debug("refusing POST of %s with %d: %s", this.#sid, status, err.message);
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(status, { Connection: "close", "Content-Length": "0" });
       res.end(() => req.destroy());
+    } else {
+      req.destroy();
     }
+    this.owner?.onTransportError(this, err);
   }
 
   /** Splits a payload on 0x1e and hands each packet to the session, stopping once it closes. */
