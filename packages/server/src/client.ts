@@ -3,6 +3,7 @@ import debugModule from "debug";
 import type { SendData } from "@switchboard/engine";
 import type { IncomingMessage } from "node:http";
 import type { EngineConnection, EngineWriteOptions, PacketDecoder } from "./contracts.js";
+import { ErrorCode } from "./errors.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
@@ -15,6 +16,12 @@ export interface WriteOptions extends EngineWriteOptions {
 }
 
 const DEFAULT_WRITE: WriteOptions = Object.freeze({ compress: true });
+
+/** The `connect_error` payload of a CONNECT past `maxNamespacesPerConnection`. */
+const TOO_MANY_NAMESPACES = Object.freeze({
+  message: "Too many namespaces on this connection",
+  data: Object.freeze({ code: ErrorCode.TOO_MANY_NAMESPACES }),
+});
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- a client serves sockets of every event map */
 type AnySocket = Socket<any, any, any, any>;
@@ -36,8 +43,11 @@ export class Client {
   #sockets: AnySocket | AnySocket[] | undefined;
   /** Own decoder: a custom parser's, or one holding a binary packet's attachments. */
   #decoder: PacketDecoder | undefined;
-  /** Namespaces whose CONNECT is being processed (middlewares may be async). */
-  #connecting: Set<string> | undefined;
+  /**
+   * Namespaces whose CONNECT is being processed (middlewares may be async): `false`; `true` once settled, for
+   * the rest of that tick (see _doConnect).
+   */
+  #connecting: Map<string, boolean> | undefined;
   #closed = false;
 
   /** @internal */
@@ -131,6 +141,12 @@ export class Client {
         this._close();
         return;
       }
+      // Refused before any namespace lookup, so a flood of CONNECTs creates nothing (issue #12).
+      if (this._namespaceCount() >= this.server._limits.namespaces) {
+        debug("maxNamespacesPerConnection reached: refusing %s", name);
+        this._packet({ type: PacketType.CONNECT_ERROR, nsp: name, data: TOO_MANY_NAMESPACES });
+        return;
+      }
       this._connect(name, packet.data);
       return;
     }
@@ -145,7 +161,9 @@ export class Client {
   }
 
   /** @internal */ private _newDecoder(): PacketDecoder {
-    const decoder = new this.server._parser.Decoder();
+    // Without the `maxAttachments` option a custom parser's Decoder is built as socket.io builds it: no arguments.
+    const opts = this.server._limits.decoder;
+    const decoder = opts === undefined ? new this.server._parser.Decoder() : new this.server._parser.Decoder(opts);
     decoder.on("decoded", (packet) => this._ondecoded(packet));
     return decoder;
   }
@@ -156,6 +174,14 @@ export class Client {
     if (!Array.isArray(sockets)) return sockets.nsp.name === nsp ? sockets : undefined;
     for (const socket of sockets) if (socket.nsp.name === nsp) return socket;
     return undefined;
+  }
+
+  /** @internal Namespaces joined or being joined. */
+  private _namespaceCount(): number {
+    const sockets = this.#sockets;
+    let n = sockets === undefined ? 0 : Array.isArray(sockets) ? sockets.length : 1;
+    if (this.#connecting !== undefined) for (const settled of this.#connecting.values()) if (!settled) n++;
+    return n;
   }
 
   /** @internal A copy of the sockets, safe to iterate while they leave. */
@@ -192,7 +218,7 @@ export class Client {
   }
 
   /** @internal */ private _startConnecting(name: string): void {
-    (this.#connecting ??= new Set()).add(name);
+    (this.#connecting ??= new Map()).set(name, false);
   }
 
   /** @internal */
@@ -208,6 +234,7 @@ export class Client {
     this._startConnecting(name);
     nsp._add(this, auth, (socket) => {
       // Duplicates arriving in the same tick (see _ondecoded) are still ignored, as socket.io does.
+      this.#connecting?.set(name, true);
       process.nextTick(doneConnecting, this, name);
       if (socket === undefined || this.#closed) return;
       this._addSocket(socket);

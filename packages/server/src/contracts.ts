@@ -18,7 +18,8 @@ export interface PacketDecoder {
 /** The `parser` server option: a module with `Encoder` and `Decoder` classes. */
 export interface Parser {
   Encoder: new () => PacketEncoder;
-  Decoder: new () => PacketDecoder;
+  /** Called with `{ maxAttachments }` when the server option is set (socket.io-parser's `DecoderOptions`). */
+  Decoder: new (opts?: { maxAttachments?: number }) => PacketDecoder;
 }
 
 /** Options of one write to an Engine.IO connection. */

@@ -6,6 +6,10 @@ export const ErrorCode = {
   ACK_TIMEOUT: "ERR_SIO_ACK_TIMEOUT",
   /** A socket.io feature this server does not implement (`attachApp` for uWebSockets.js). */
   NOT_SUPPORTED: "ERR_SIO_NOT_SUPPORTED",
+  /** A CONNECT past `maxNamespacesPerConnection`: the `data.code` of that namespace's `connect_error`. */
+  TOO_MANY_NAMESPACES: "ERR_SB_TOO_MANY_NAMESPACES",
+  /** A limit option (`maxPendingAcks`, …) that is not an integer in range, thrown by `new Server()`. */
+  INVALID_OPTION: "ERR_SB_INVALID_OPTION",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

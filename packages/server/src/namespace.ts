@@ -82,8 +82,12 @@ export class Namespace<
   adapter!: Adapter;
   /** @internal connect middlewares */
   _fns: Middleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
-  /** @internal called when the last socket left (cleanupEmptyChildNamespaces) */
+  /** @internal called when the last socket left, or a CONNECT failed, and no other CONNECT is under way */
   _onEmpty: (() => void) | undefined;
+  /** @internal a socket joined at least once (child namespaces no socket joined are not kept) */
+  _joinedOnce = false;
+  /** CONNECTs being processed (middlewares may be async): the namespace is not empty meanwhile. */
+  #admitting = 0;
   #ids = 0;
   #defaultOperator: BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> | undefined;
   #operatorAdapter: Adapter | undefined;
@@ -402,7 +406,13 @@ export class Namespace<
   // ---- connection flow ----
 
   /** @internal A CONNECT for this namespace: recover or create the socket, run middlewares, admit. */
-  _add(client: Client, auth: Record<string, unknown>, done: (socket?: Socket<any, any, any, any>) => void): void {
+  _add(client: Client, auth: Record<string, unknown>, onDone: (socket?: Socket<any, any, any, any>) => void): void {
+    this.#admitting++;
+    const done = (socket?: Socket<any, any, any, any>): void => {
+      this.#admitting--;
+      onDone(socket);
+      if (socket === undefined) this.#checkEmpty();
+    };
     const recovery = this.server._recovery;
     const { pid, offset } = auth;
     if (recovery !== undefined && typeof pid === "string" && typeof offset === "string") {
@@ -449,6 +459,7 @@ export class Namespace<
 
   #doConnect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (socket?: Socket<any, any, any, any>) => void): void {
     this.sockets.set(socket.id, socket);
+    this._joinedOnce = true;
     socket._onconnect();
     done(socket);
     try {
@@ -463,7 +474,11 @@ export class Namespace<
   _remove(socket: Socket<any, any, any, any>): void {
     if (this.sockets.get(socket.id) !== socket) return;
     this.sockets.delete(socket.id);
-    if (this.sockets.size === 0) this._onEmpty?.();
+    this.#checkEmpty();
+  }
+
+  #checkEmpty(): void {
+    if (this.sockets.size === 0 && this.#admitting === 0) this._onEmpty?.();
   }
 
   /** @internal For ParentNamespace and the server's `new_namespace`. */

@@ -29,6 +29,21 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
   connectionStateRecovery?: ConnectionStateRecoveryOptions;
   /** Whether a child namespace of a dynamic parent is deleted when its last socket leaves. Default false. */
   cleanupEmptyChildNamespaces?: boolean;
+  /**
+   * Namespaces one connection may join (or be joining) at once; a CONNECT past it gets a `connect_error` with
+   * `data.code` `ERR_SB_TOO_MANY_NAMESPACES`, the other namespaces stay. Default 100; `Infinity` disables it.
+   */
+  maxNamespacesPerConnection?: number;
+  /**
+   * Acks one socket may await from its client (`emit(..., cb)`, `emitWithAck`, broadcasts with an ack). Past it
+   * the oldest fails now with the timeout error if it has a `timeout()`, else it is dropped. Default 1000.
+   */
+  maxPendingAcks?: number;
+  /**
+   * Binary attachments one incoming packet may announce; more closes that connection (`parse error`). Passed as
+   * `{ maxAttachments }` to every connection's decoder, a custom `parser`'s too. Default: the parser's own (10).
+   */
+  maxAttachments?: number;
 }
 
 /** @internal recovery options after defaults */

@@ -42,15 +42,23 @@ export class ParentNamespace<
     this.adapter = new ParentBroadcastAdapter(this);
   }
 
-  /** @internal Create the child namespace `name`. */
-  _createChild(name: string): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+  /**
+   * @internal Create the child namespace `name`; `byConnect` when a client's CONNECT asked for it (not `io.of()`).
+   * With `cleanupEmptyChildNamespaces` a child goes when its last socket leaves (or its CONNECT is refused, as
+   * in socket.io). Without it, a child made by a CONNECT that no socket ever joined goes too: otherwise every
+   * name a middleware refused would stay in memory for good (issue #12).
+   */
+  _createChild(name: string, byConnect = false): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
     const child = new Namespace(this.server, name);
     child._fns = this._fns.slice();
     for (const listener of this.listeners("connect")) child.on("connect", listener);
     for (const listener of this.listeners("connection")) child.on("connection", listener);
     this.children.add(child);
-    if (this.server._cleanupEmptyChildNamespaces) {
+    const cleanup = this.server._cleanupEmptyChildNamespaces;
+    if (cleanup || byConnect) {
       child._onEmpty = () => {
+        if (!cleanup && child._joinedOnce) return;
+        if (this.server._nsps.get(name) !== child) return;
         this.children.delete(child);
         this.server._nsps.delete(name);
         void Promise.resolve(child.adapter.close()).catch(() => {});

@@ -30,6 +30,7 @@ import { attachClientServing } from "./client-serving.js";
 import type { EngineConnection, PacketEncoder, Parser } from "./contracts.js";
 import { DeadlineQueue } from "./deadline-queue.js";
 import { ErrorCode, SocketIOError } from "./errors.js";
+import { resolveLimits, type Limits } from "./limits.js";
 import { Namespace, type Middleware, type NamespaceReservedEventsMap } from "./namespace.js";
 import { resolveRecovery, type AdapterConstructor, type ResolvedRecovery, type ServerOptions } from "./options.js";
 import { ParentNamespace } from "./parent-namespace.js";
@@ -97,6 +98,8 @@ export class Server<
   readonly _recovery: ResolvedRecovery | undefined;
   /** @internal */
   readonly _cleanupEmptyChildNamespaces: boolean;
+  /** @internal `maxNamespacesPerConnection`, `maxPendingAcks`, `maxAttachments` */
+  readonly _limits: Limits;
   /** @internal one shared timer for every connection's `connectTimeout` */
   _connectQueue: DeadlineQueue<Client>;
   readonly #parentNsps = new Map<ParentNspNameMatchFn, ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
@@ -118,6 +121,7 @@ export class Server<
       srv = undefined;
     }
     this._opts = { ...opts };
+    this._limits = resolveLimits(opts);
     this.#path = trimPath(opts.path ?? "/socket.io");
     this.#serveClient = opts.serveClient !== false;
     this._parser = (opts.parser as Parser | undefined) ?? (defaultParser as unknown as Parser);
@@ -331,7 +335,7 @@ export class Server<
         if (err || !allow) return tryAt(i + 1);
         const existing = this._nsps.get(name);
         if (existing !== undefined) return done(existing);
-        const child = parent._createChild(name);
+        const child = parent._createChild(name, true);
         debug("dynamic namespace %s created", name);
         this.sockets._emitUntyped("new_namespace", child);
         done(child);

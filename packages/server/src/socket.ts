@@ -28,6 +28,7 @@ import { guardAsync, guarded, unguard } from "./guard.js";
 import { generateId } from "./ids.js";
 import { reportAckTimeout } from "./instrumentation.js";
 import { runChain, type ChainFn } from "./middleware.js";
+import { addAck, EXPIRE, type Ack } from "./pending-acks.js";
 import { settle } from "./settle.js";
 import type { Namespace } from "./namespace.js";
 import { RECOVERABLE_DISCONNECT_REASONS, RESERVED_EVENTS, type DisconnectReason } from "./reasons.js";
@@ -62,8 +63,6 @@ class SocketExtras<SocketData> {
 const HANDSHAKE_EPOCH = Date.now();
 
 const DEFAULT_WRITE: WriteFlags = Object.freeze({ compress: true });
-
-type Ack = (...args: any[]) => void;
 
 /**
  * One client connected to one namespace. Its `id` is random and distinct from the Engine.IO id,
@@ -530,7 +529,7 @@ export class Socket<
 
   /** Adapter host interface (AdapterSocket): the adapter registers a broadcast's ack for this socket. */
   registerAck(id: number, ack: (...args: unknown[]) => void): void {
-    (this._extras().acks ??= new Map()).set(id, ack);
+    addAck((this._extras().acks ??= new Map()), id, ack, this.nsp.server._limits.pendingAcks);
   }
 
   // ---- lifecycle, driven by Namespace and Client ----
@@ -678,19 +677,29 @@ export class Socket<
 
   /** @internal */ private _registerAck(id: number, ack: Ack, timeout: number | undefined): void {
     const acks = (this._extras().acks ??= new Map());
+    const max = this.nsp.server._limits.pendingAcks;
     if (timeout === undefined) {
-      acks.set(id, ack);
+      addAck(acks, id, ack, max);
       return;
     }
-    const timer = setTimeout(() => {
+    // Fired by the timer, or at once when maxPendingAcks evicts this ack: the same error either way.
+    const expire = (): void => {
+      clearTimeout(timer);
       this.#more?.acks?.delete(id);
       reportAckTimeout(this.nsp, false);
-      ack.call(this, new AckTimeoutError());
-    }, timeout);
-    acks.set(id, (...args: unknown[]) => {
+      try {
+        ack.call(this, new AckTimeoutError());
+      } catch (err) {
+        this._onerror(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    const timer = setTimeout(expire, timeout);
+    const pending: Ack = (...args: unknown[]) => {
       clearTimeout(timer);
       ack.call(this, null, ...args);
-    });
+    };
+    pending[EXPIRE] = expire;
+    addAck(acks, id, pending, max);
   }
 
   /** @internal */ private _notifyOutgoing(data: unknown[]): void {
