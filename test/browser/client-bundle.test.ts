@@ -1,6 +1,6 @@
 // The browser bundle of @switchboard/client, served by @switchboard/server, in headless Chromium: polling →
 // websocket upgrade, events/binary/acks both ways, reconnection after a server restart, the ESM build, and
-// the HTTP contract of the served file (PROTOCOL.md §3 `serveClient`). Page-side code runs through
+// the HTTP contract of the served file (docs/protocol.md §3 `serveClient`). Page-side code runs through
 // `page.evaluate`; every wait is on an event or a page-side condition, never a fixed sleep.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,6 @@
 // Plumbing for the headless-Chromium tests of the client bundle: launching Debian's Chromium through
 // playwright-core (never a downloaded browser), and an app = http.Server + @switchboard/server that also
-// serves two tiny pages loading the bundle from `/socket.io/…` (PROTOCOL.md §3 `serveClient`).
+// serves two tiny pages loading the bundle from `/socket.io/…` (docs/protocol.md §3 `serveClient`).
 import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

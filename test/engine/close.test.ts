@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.7: closing from either side, over both transports, with the close reasons of §1.7.
+// docs/protocol.md §1.7: closing from either side, over both transports, with the close reasons of §1.7.
 import { expect, it } from "vitest";
 import { describeEngines, expectErrorBody, handshake, packets, poll, pollUntilClose, post, startServer, waitFor, within, wsHandshake } from "./helpers.js";
 
@@ -33,7 +33,7 @@ describeEngines("close (§1.7)", (impl) => {
     await srv.socket(sid);
     client.send("1");
     if (impl.reference) {
-      // The reference ignores `1` over websocket (PROTOCOL.md §1.7/§7) and ends the session when the socket closes.
+      // The reference ignores `1` over websocket (docs/protocol.md §1.7/§7) and ends the session when the socket closes.
       // Switchboard closes at once, which §1.7 calls better.
       client.ws.close();
     }

@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.3/§1.10: `httpCompression` of polling GET responses.
+// docs/protocol.md §1.3/§1.10: `httpCompression` of polling GET responses.
 import { gunzipSync, inflateSync } from "node:zlib";
 import { expect, it } from "vitest";
 import { describeEngines, handshake, poll, startServer } from "./helpers.js";

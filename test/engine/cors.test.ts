@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.9: CORS is off by default; with `cors` set, every Engine.IO response carries the headers.
+// docs/protocol.md §1.9: CORS is off by default; with `cors` set, every Engine.IO response carries the headers.
 import type { IncomingHttpHeaders } from "node:http";
 import { expect, it } from "vitest";
 import { describeEngines, expectErrorBody, handshake, post, request, startServer } from "./helpers.js";

@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.8: every handshake/verification error, over HTTP (JSON body) and over the WebSocket upgrade
+// docs/protocol.md §1.8: every handshake/verification error, over HTTP (JSON body) and over the WebSocket upgrade
 // (raw `HTTP/1.1 400` then the TCP socket destroyed), each with the matching `connection_error` event.
 import { expect, it } from "vitest";
 import {
@@ -127,7 +127,7 @@ describeEngines("errors (§1.8)", (impl) => {
     expect(result.closedByServer).toBe(true);
     if (impl.reference && c.code === 5) {
       // Reference quirk: it checks EIO only after completing the upgrade, so it sends `101` and then writes
-      // the 400 onto the upgraded socket. PROTOCOL.md §1.8 asks for a plain refusal; switchboard must not send 101.
+      // the 400 onto the upgraded socket. docs/protocol.md §1.8 asks for a plain refusal; switchboard must not send 101.
       expect(result.text).toContain("HTTP/1.1 400 Bad Request\r\n");
     } else {
       expect(result.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
@@ -161,7 +161,7 @@ describeEngines("errors (§1.8)", (impl) => {
 
   it("a websocket upgrade with the sid of a websocket session is refused; the session is undisturbed", async () => {
     // The reference treats this as a fresh upgrade attempt (101, then waits for a probe until upgradeTimeout);
-    // PROTOCOL.md §1.6.1 says refuse, which switchboard must do.
+    // docs/protocol.md §1.6.1 says refuse, which switchboard must do.
     const srv = await startServer(impl, { upgradeTimeout: 200 });
     const { sid, client } = await wsHandshake(srv);
     // The reference never closes that connection, so for it stop reading after the response head.

@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.4: the handshake over polling and over WebSocket, and the options that shape it.
+// docs/protocol.md §1.4: the handshake over polling and over WebSocket, and the options that shape it.
 import { expect, it } from "vitest";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { describeEngines, handshake, openWs, packets, poll, startServer, wsHandshake } from "./helpers.js";

@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.5: the server pings, the client pongs; no pong → `ping timeout`.
+// docs/protocol.md §1.5: the server pings, the client pongs; no pong → `ping timeout`.
 import { expect, it } from "vitest";
 import { describeEngines, expectErrorBody, handshake, packets, poll, post, startServer, wsHandshake } from "./helpers.js";
 

@@ -52,7 +52,7 @@ export function parseOpen(packet: string | undefined): OpenPacket {
   return JSON.parse(packet!.slice(1)) as OpenPacket;
 }
 
-/** Splits a polling payload into its packets (PROTOCOL.md §1.3). */
+/** Splits a polling payload into its packets (docs/protocol.md §1.3). */
 export function packets(payload: string): string[] {
   return payload.split(SEP);
 }
@@ -65,7 +65,7 @@ export interface PollingSession {
   res: HttpResponse;
 }
 
-/** Polling handshake (PROTOCOL.md §1.4); asserts 200 + open packet. */
+/** Polling handshake (docs/protocol.md §1.4); asserts 200 + open packet. */
 export async function handshake(srv: TestServer, extraQuery = "", headers?: OutgoingHttpHeaders): Promise<PollingSession> {
   const res = await request(srv.url(`EIO=4&transport=polling${extraQuery}`), { headers });
   expect(res.status, res.text).toBe(200);

@@ -16,7 +16,7 @@ export interface EngineSocket extends EventEmitter {
   close(): unknown;
 }
 
-/** Payload of the `connection_error` event (PROTOCOL.md §1.8). */
+/** Payload of the `connection_error` event (docs/protocol.md §1.8). */
 export interface ConnectionError {
   req: IncomingMessage;
   code: number;
@@ -30,12 +30,12 @@ export interface EngineServer extends EventEmitter {
   close(): unknown;
 }
 
-/** Options understood by both servers (engine.io 6.6 names, PROTOCOL.md §1.10). */
+/** Options understood by both servers (engine.io 6.6 names, docs/protocol.md §1.10). */
 export type EngineOptions = Record<string, unknown>;
 
 export interface Impl {
   readonly name: string;
-  /** True for the npm `engine.io` package. Used only where PROTOCOL.md asks more of us than of it. */
+  /** True for the npm `engine.io` package. Used only where docs/protocol.md asks more of us than of it. */
   readonly reference: boolean;
   /** False only when `@switchboard/engine` is not built (its cases then fail, loudly). */
   readonly available: boolean;

@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.3: HTTP long-polling request/response details.
+// docs/protocol.md §1.3: HTTP long-polling request/response details.
 import { connect, type Socket } from "node:net";
 import { expect, it } from "vitest";
 import {

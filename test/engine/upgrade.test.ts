@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.6: upgrade from polling to WebSocket.
+// docs/protocol.md §1.6: upgrade from polling to WebSocket.
 import { expect, it } from "vitest";
 import {
   describeEngines,

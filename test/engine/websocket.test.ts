@@ -1,4 +1,4 @@
-// PROTOCOL.md §1.2/§1.4: the WebSocket transport with a raw `ws` client.
+// docs/protocol.md §1.2/§1.4: the WebSocket transport with a raw `ws` client.
 import { expect, it } from "vitest";
 import { describeEngines, startServer, waitFor, wsHandshake } from "./helpers.js";
 

@@ -104,7 +104,7 @@ export interface WsSession {
   open: OpenPacket;
 }
 
-/** WebSocket-only handshake (PROTOCOL.md §1.4): first frame must be the open packet. */
+/** WebSocket-only handshake (docs/protocol.md §1.4): first frame must be the open packet. */
 export async function wsHandshake(srv: TestServer, extraQuery = ""): Promise<WsSession> {
   const client = openWs(srv.wsUrl(`EIO=4&transport=websocket${extraQuery}`));
   await client.opened;

@@ -1,4 +1,4 @@
-// Bad input from a raw client (PROTOCOL.md §2.7): each case closes only the offending connection while a
+// Bad input from a raw client (docs/protocol.md §2.7): each case closes only the offending connection while a
 // witness client on the same server keeps working.
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";
@@ -20,7 +20,7 @@ interface BadCase {
 
 // Server disconnect reasons. socket.io 4.8 closes the Engine.IO connection itself, so its sockets see
 // "forced close" for everything. Switchboard names a decoder error for what it is, "parse error"
-// (issue 3, PROTOCOL.md §3), and keeps "forced close" for packets that are valid but out of place.
+// (issue 3, docs/protocol.md §3), and keeps "forced close" for packets that are valid but out of place.
 function reasonFor(impl: { name: string }, decodeError: boolean): string {
   return decodeError && impl.name === "switchboard" ? "parse error" : "forced close";
 }

@@ -1,4 +1,4 @@
-// Disconnection on both sides with Socket.IO's exact reason strings (PROTOCOL.md §2.6, §3).
+// Disconnection on both sides with Socket.IO's exact reason strings (docs/protocol.md §2.6, §3).
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
 import { cleanup, clientOptions, connectPair, manager, once, startServer, waitConnect } from "./helpers.js";

@@ -55,7 +55,7 @@ describe.each(impls)("$name", (impl) => {
   if (!runnable(impl)) return;
   const { Server } = impl;
   // socket.io closes the Engine.IO connection itself (its sockets see `forced close`); Switchboard names a
-  // decoder error for what it is (PROTOCOL.md §3).
+  // decoder error for what it is (docs/protocol.md §3).
   const decodeReason = impl.name === "switchboard" ? "parse error" : "forced close";
 
   describe("before the first CONNECT, anything but a CONNECT closes the connection", () => {

@@ -1,5 +1,5 @@
 // A deliberately dumb client speaking Engine.IO v4 + Socket.IO v5 text over a raw `ws` connection, so the
-// bad-input tests can send exactly the frames they want (PROTOCOL.md §1.2, §2.2).
+// bad-input tests can send exactly the frames they want (docs/protocol.md §1.2, §2.2).
 import WebSocket from "ws";
 import { cleanup, withTimeout } from "./helpers.js";
 

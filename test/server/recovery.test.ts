@@ -1,4 +1,4 @@
-// Connection state recovery with the default in-memory adapter (PROTOCOL.md §2.9).
+// Connection state recovery with the default in-memory adapter (docs/protocol.md §2.9).
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
 import type { ClientSocket, ServerSocket, Started } from "./helpers.js";

@@ -1,4 +1,4 @@
-// Serving the browser client from the Socket.IO path (PROTOCOL.md §3 `serveClient`): the files, their
+// Serving the browser client from the Socket.IO path (docs/protocol.md §3 `serveClient`): the files, their
 // caching headers (ETag = the package version, 304 on If-None-Match) and compression. The bundle's
 // contents differ by implementation, so only the HTTP contract is compared.
 import { afterEach, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Traffic while the transport upgrades from polling to websocket (PROTOCOL.md §1.6): nothing lost, nothing
+// Traffic while the transport upgrades from polling to websocket (docs/protocol.md §1.6): nothing lost, nothing
 // reordered, in either direction, acks included.
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";

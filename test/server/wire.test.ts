@@ -1,4 +1,4 @@
-// The exact Socket.IO v5 frames the server writes and accepts, seen from a raw ws client (PROTOCOL.md §2.2–2.6).
+// The exact Socket.IO v5 frames the server writes and accepts, seen from a raw ws client (docs/protocol.md §2.2–2.6).
 // Drop-in compatibility lives here: other clients (Java, Swift, Python…) parse these bytes.
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";

@@ -1,6 +1,6 @@
 // Engine.IO packet and payload decoding (@switchboard/engine-parser). The parser promises never to throw: bad
 // input decodes to the error packet. So any throw is a failure, and every result is compared with a small
-// model of PROTOCOL.md §1.2–1.3 (digit + text, `b` + strict base64, binary frames are messages, payloads
+// model of docs/protocol.md §1.2–1.3 (digit + text, `b` + strict base64, binary frames are messages, payloads
 // split on 0x1e and stop at the first bad packet). Unmutated inputs must round-trip to the packets encoded.
 import {
   decodePacket,

@@ -1,6 +1,6 @@
 // The Socket.IO packet decoder (@switchboard/parser `Decoder`): sequences of Engine.IO messages (text packets,
 // binary attachments, in order or not) fed to a fresh decoder. `add()` may only return or throw a DecodeError
-// with a catalogued code; every emitted packet has the protocol's shape (PROTOCOL.md §2.1), attachments are the
+// with a catalogued code; every emitted packet has the protocol's shape (docs/protocol.md §2.1), attachments are the
 // chunks that were fed, and decoded objects keep Object.prototype. Unmutated sequences must round-trip.
 import { DecodeError, DecodeErrorCode, Decoder, Encoder, PacketType, type DecoderOptions, type Packet } from "@switchboard/parser";
 import { bytesOf, checkPlainData, deepEqual, FuzzFailure, isBinaryValue, typedOrOk } from "../invariants.js";

@@ -1,9 +1,9 @@
 import type { BroadcastFlags, RemoteSocketDetails, Room } from "./types.js";
 
-/** A node of the cluster: 16 hex characters (PROTOCOL.md §5.1). */
+/** A node of the cluster: 16 hex characters (docs/protocol.md §5.1). */
 export type ServerId = string;
 
-/** Message types exchanged between nodes (PROTOCOL.md §5.1). */
+/** Message types exchanged between nodes (docs/protocol.md §5.1). */
 export enum MessageType {
   INITIAL_HEARTBEAT = 1,
   HEARTBEAT = 2,

@@ -20,7 +20,7 @@ const debug = debugModule("socket.io-adapter");
 
 /**
  * The adapter of one namespace: room membership of its local sockets and delivery of broadcasts
- * (PROTOCOL.md §5.1). This base class is the in-memory (single node) adapter; cluster adapters
+ * (docs/protocol.md §5.1). This base class is the in-memory (single node) adapter; cluster adapters
  * extend it and forward what is not `local` to the other nodes.
  *
  * @example

@@ -33,7 +33,7 @@ interface StoredPacket {
 const SWEEP_INTERVAL = 60_000;
 
 /**
- * The in-memory adapter with connection state recovery (PROTOCOL.md §2.9): every broadcast EVENT
+ * The in-memory adapter with connection state recovery (docs/protocol.md §2.9): every broadcast EVENT
  * without ack and not volatile gets an offset appended to its arguments and is kept for
  * `maxDisconnectionDuration`; a session persisted at disconnection can be restored with the packets
  * it missed after its last offset.
@@ -100,7 +100,7 @@ export class SessionAwareAdapter extends Adapter {
       Array.isArray(packet.data)
     ) {
       const offset = nextOffset();
-      // The offset travels as the last argument (PROTOCOL.md §2.9, point 2).
+      // The offset travels as the last argument (docs/protocol.md §2.9, point 2).
       packet.data.push(offset);
       this.#packets.push({
         offset,

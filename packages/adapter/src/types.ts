@@ -2,12 +2,12 @@ import type { Packet } from "@switchboard/parser";
 
 /** A Socket.IO socket id (public, never the Engine.IO session id). */
 export type SocketId = string;
-/** The private session id used by connection state recovery (PROTOCOL.md §2.9). */
+/** The private session id used by connection state recovery (docs/protocol.md §2.9). */
 export type PrivateSessionId = string;
 /** A room name. Every socket is in the room named after its own id. */
 export type Room = string;
 
-/** Flags carried by a broadcast (PROTOCOL.md §5.1). */
+/** Flags carried by a broadcast (docs/protocol.md §5.1). */
 export interface BroadcastFlags {
   /** Drop the packet for recipients whose transport is not writable right now. */
   volatile?: boolean;
@@ -88,7 +88,7 @@ export interface AdapterNamespace {
    * result is opaque to the adapter and handed unchanged to each {@link AdapterSocket.deliver}.
    */
   prepare(packet: Packet): unknown;
-  /** Allocate an ack id from the namespace's counter (PROTOCOL.md §2.5). */
+  /** Allocate an ack id from the namespace's counter (docs/protocol.md §2.5). */
   nextAckId(): number;
   /**
    * Deliver an event another node sent with `serverSideEmit` to this namespace's listeners

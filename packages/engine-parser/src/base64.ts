@@ -1,5 +1,5 @@
 // Standard base64 (RFC 4648 §4, with `=` padding) over Uint8Array, for the `b`-prefixed binary
-// packets of polling payloads (PROTOCOL.md §1.2). Isomorphic: uses Node's Buffer for encoding when
+// packets of polling payloads (docs/protocol.md §1.2). Isomorphic: uses Node's Buffer for encoding when
 // there is one (several times faster on the server's polling path), else the tables below. Browser
 // bundles take base64.browser.ts (atob/btoa) instead.
 

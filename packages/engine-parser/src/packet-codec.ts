@@ -11,7 +11,7 @@ import {
 } from "./packet.js";
 
 const CODE_0 = 48; // "0"
-const CODE_B = 98; // "b": base64 binary message in text form (PROTOCOL.md §1.2)
+const CODE_B = 98; // "b": base64 binary message in text form (docs/protocol.md §1.2)
 
 /**
  * Encodes one packet. Text packets become `<digit><data>`; a binary `message` is returned as is

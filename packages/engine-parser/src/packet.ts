@@ -1,8 +1,8 @@
-/** Engine.IO protocol revision spoken by this codec (PROTOCOL.md §1). */
+/** Engine.IO protocol revision spoken by this codec (docs/protocol.md §1). */
 export const protocol = 4;
 
 /**
- * Packet type names and their wire digits (PROTOCOL.md §1.2).
+ * Packet type names and their wire digits (docs/protocol.md §1.2).
  * The digit is written as the first character of every text packet.
  */
 export const PacketTypes = {
@@ -54,7 +54,7 @@ export type BinaryType = "arraybuffer" | "uint8array";
 /** The single error value shared by every decoding failure. */
 export const ERROR_PACKET: ErrorPacket = Object.freeze({ type: "error", data: "parser error" }) as ErrorPacket;
 
-/** Record separator joining packets of a polling payload (PROTOCOL.md §1.3). */
+/** Record separator joining packets of a polling payload (docs/protocol.md §1.3). */
 export const SEPARATOR = "\x1e";
 
 /** True for ArrayBuffer, typed arrays, DataView (and Node's Buffer, a Uint8Array). */

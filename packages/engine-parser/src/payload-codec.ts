@@ -3,7 +3,7 @@ import { SEPARATOR, type BinaryType, type DecodedPacket, type Packet } from "./p
 
 /**
  * Encodes packets as one polling payload: each packet in text form (binary as `b` + base64),
- * joined by the record separator `\x1e` (PROTOCOL.md §1.3).
+ * joined by the record separator `\x1e` (docs/protocol.md §1.3).
  * @example
  * encodePayload([{ type: "message", data: "hello" }, { type: "ping" }]) // "4hello\x1e2"
  */

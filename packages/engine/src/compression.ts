@@ -1,6 +1,6 @@
 import { deflate, gzip, type ZlibOptions } from "node:zlib";
 
-/** Content codings used for polling responses (PROTOCOL.md §1.3, `httpCompression`). */
+/** Content codings used for polling responses (docs/protocol.md §1.3, `httpCompression`). */
 export type ContentCoding = "gzip" | "deflate";
 
 /**

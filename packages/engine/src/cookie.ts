@@ -1,4 +1,4 @@
-// Serialises the session cookie set on handshake responses (PROTOCOL.md §1.4, `cookie` option).
+// Serialises the session cookie set on handshake responses (docs/protocol.md §1.4, `cookie` option).
 
 /** Options of the `cookie` option; defaults give `io=<sid>; Path=/; HttpOnly; SameSite=Lax`. */
 export interface CookieOptions {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-// CORS for Engine.IO requests (PROTOCOL.md §1.9). Off unless the `cors` option is set; then every
+// CORS for Engine.IO requests (docs/protocol.md §1.9). Off unless the `cors` option is set; then every
 // polling request gets the headers below and a preflight OPTIONS is answered 204. Semantics follow
 // the documented behaviour of the `cors` middleware that Socket.IO users configure.
 

@@ -1,5 +1,5 @@
 // Error codes and classes of the Engine.IO server. The numeric codes 0..5 and their messages are
-// wire data (PROTOCOL.md §1.8) and match the reference server exactly; the string `code` of each
+// wire data (docs/protocol.md §1.8) and match the reference server exactly; the string `code` of each
 // class is this package's stable identifier.
 
 /** Numeric Engine.IO error codes sent in JSON error bodies and `connection_error` events (§1.8). */

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { RequestError } from "./errors.js";
 
-// Refusals of HTTP requests and WebSocket upgrades (PROTOCOL.md §1.8).
+// Refusals of HTTP requests and WebSocket upgrades (docs/protocol.md §1.8).
 
 /** Answers a refused polling request: status 400/403, JSON body `{code, message}`. */
 export function writeRequestError(res: ServerResponse, err: RequestError): void {

@@ -8,7 +8,7 @@ let offset = pool.length;
 
 /**
  * Default session id: 15 bytes (120 bits) from the CSPRNG as base64url, 20 characters like the
- * reference ids (PROTOCOL.md §1.4). Unguessable, so a sid is also a bearer credential for polling.
+ * reference ids (docs/protocol.md §1.4). Unguessable, so a sid is also a bearer credential for polling.
  */
 export function defaultGenerateId(): string {
   if (offset === pool.length) {

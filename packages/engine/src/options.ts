@@ -20,7 +20,7 @@ export interface HttpCompressionOptions extends ZlibOptions {
   threshold?: number;
 }
 
-/** Engine options; every default matches the reference `engine.io` server (PROTOCOL.md §1.10). */
+/** Engine options; every default matches the reference `engine.io` server (docs/protocol.md §1.10). */
 export interface ServerOptions {
   /** Milliseconds between server pings. Default 25000. */
   pingInterval?: number;

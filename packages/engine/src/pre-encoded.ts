@@ -1,7 +1,7 @@
 import { BINARY, TEXT, frame } from "./transports/ws-frames.js";
 
 // Broadcast fast path: a `message` packet encoded once and written to many sockets. The polling
-// text (`4<text>` or `b<base64>`, PROTOCOL.md §1.2) and the WebSocket frame are built lazily, on
+// text (`4<text>` or `b<base64>`, docs/protocol.md §1.2) and the WebSocket frame are built lazily, on
 // first use, and then shared by every recipient, so a broadcast to N sockets costs one encoding,
 // one framing and N writes.
 

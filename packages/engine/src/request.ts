@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Socket as NetSocket } from "node:net";
 import { parse as parseQueryString } from "node:querystring";
 
-/** Query parameters of an Engine.IO request (PROTOCOL.md §1.1); repeated keys keep the first value. */
+/** Query parameters of an Engine.IO request (docs/protocol.md §1.1); repeated keys keep the first value. */
 export type EngineQuery = Record<string, string>;
 
 /**

@@ -30,7 +30,7 @@ import { UpgradeResponse } from "./upgrade-response.js";
 
 const debug = createDebug("engine");
 
-/** Payload of the `connection_error` event (PROTOCOL.md §1.8). */
+/** Payload of the `connection_error` event (docs/protocol.md §1.8). */
 export interface ConnectionErrorEvent {
   req: IncomingMessage;
   code: number;
@@ -48,7 +48,7 @@ export interface ServerEvents {
   initial_headers: [headers: OutgoingHttpHeaders, req: IncomingMessage];
 }
 
-/** During an upgrade the client's paused GET is released with `6` this often (PROTOCOL.md §1.6). */
+/** During an upgrade the client's paused GET is released with `6` this often (docs/protocol.md §1.6). */
 const UPGRADE_CHECK_INTERVAL = 100;
 /** How long a server close over polling waits for a GET to carry the `1` packet (§1.7). */
 const CLOSE_TIMEOUT = 30000;

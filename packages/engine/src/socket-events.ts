@@ -5,7 +5,7 @@ import type { Transport } from "./transports/transport.js";
 /** Lifecycle of a session. */
 export type ReadyState = "opening" | "open" | "closing" | "closed";
 
-/** Why a session closed (PROTOCOL.md §1.7); the strings match the reference server. */
+/** Why a session closed (docs/protocol.md §1.7); the strings match the reference server. */
 export type CloseReason = "transport error" | "transport close" | "forced close" | "ping timeout" | "parse error";
 
 /** Options of `socket.send()`. */

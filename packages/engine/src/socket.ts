@@ -46,7 +46,7 @@ class SendExtras {
   inflight: SendCallback[] | null = null;
 }
 
-/** An upgrade in progress (PROTOCOL.md §1.6): allocated per attempt, not per session. */
+/** An upgrade in progress (docs/protocol.md §1.6): allocated per attempt, not per session. */
 class UpgradeState {
   probed = false;
   readonly timeout: DeadlineNode<Socket>;

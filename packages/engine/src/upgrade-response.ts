@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 
 /**
- * @internal The response middlewares see during a WebSocket upgrade (PROTOCOL.md §1.9). There is no
+ * @internal The response middlewares see during a WebSocket upgrade (docs/protocol.md §1.9). There is no
  * HTTP response to write there: a middleware that ends it instead of calling `next` refuses the
  * upgrade, so the connection is dropped (as on the reference server) rather than left open with
  * nobody to answer or close it.

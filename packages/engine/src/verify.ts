@@ -3,7 +3,7 @@ import { ErrorCodes, ErrorMessages, RequestError } from "./errors.js";
 import type { AllowRequestFunction, TransportName } from "./options.js";
 import { hasInvalidOrigin, type EngineRequest } from "./request.js";
 
-// Request verification, in the reference order (PROTOCOL.md §1.8): transport known and enabled,
+// Request verification, in the reference order (docs/protocol.md §1.8): transport known and enabled,
 // Origin characters, then sid known, transport matching and EIO 4 (or, for a handshake: GET, a
 // real upgrade for websocket), then allowRequest, then the EIO version, then the id.
 

@@ -1,4 +1,4 @@
-// Heartbeat (PROTOCOL.md §1.5): the server pings every pingInterval and drops a session whose
+// Heartbeat (docs/protocol.md §1.5): the server pings every pingInterval and drops a session whose
 // client does not answer within pingTimeout. Raw clients play the silent peer.
 import { afterEach, describe, expect, test } from "vitest";
 import type { CloseReason } from "../src/index.js";

@@ -1,4 +1,4 @@
-// Upgrade details with a raw peer (PROTOCOL.md §1.6).
+// Upgrade details with a raw peer (docs/protocol.md §1.6).
 import { afterEach, describe, expect, test } from "vitest";
 import type { CloseReason } from "../src/index.js";
 import { WebSocket } from "ws";

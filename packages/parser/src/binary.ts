@@ -1,4 +1,4 @@
-// Encode side of binary support (PROTOCOL.md §2.3): finding binary values in a payload and replacing them
+// Encode side of binary support (docs/protocol.md §2.3): finding binary values in a payload and replacing them
 // with placeholders. Isomorphic: Node Buffers are Uint8Arrays; Blob is looked up on globalThis, not typed
 // through the DOM lib.
 

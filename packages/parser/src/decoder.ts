@@ -11,7 +11,7 @@ export interface DecoderOptions {
   /** Reviver passed to `JSON.parse` for every payload. */
   reviver?: Reviver;
   /**
-   * Most binary attachments one packet may announce; more is a decode error (PROTOCOL.md §2.3).
+   * Most binary attachments one packet may announce; more is a decode error (docs/protocol.md §2.3).
    * @defaultValue 10
    */
   maxAttachments?: number;
@@ -29,7 +29,7 @@ const DEFAULT_MAX_ATTACHMENTS = 10;
 type NoEvents = Record<never, never>;
 
 /**
- * Decodes Socket.IO packets from the Engine.IO messages of one connection, strictly (PROTOCOL.md §2.7):
+ * Decodes Socket.IO packets from the Engine.IO messages of one connection, strictly (docs/protocol.md §2.7):
  * anything off-protocol throws a {@link DecodeError} from `add()`, and the caller closes the connection.
  * A binary packet is emitted once its text part and all its announced attachments have arrived, as an EVENT
  * or ACK with the binary values in place of the placeholders. Every emitted packet has the same four keys

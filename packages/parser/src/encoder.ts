@@ -14,7 +14,7 @@ export type Replacer = (this: any, key: string, value: any) => any;
 export type EncodedPacket = [string, ...Attachment[]];
 
 /**
- * Encodes Socket.IO packets (PROTOCOL.md §2.2, §2.3). Stateless: one instance can serve every connection.
+ * Encodes Socket.IO packets (docs/protocol.md §2.2, §2.3). Stateless: one instance can serve every connection.
  *
  * @example
  * const encoder = new Encoder();

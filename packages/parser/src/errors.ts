@@ -1,4 +1,4 @@
-// Stable codes of the errors thrown by `Decoder#add()` (PROTOCOL.md §2.7: any of them closes the connection
+// Stable codes of the errors thrown by `Decoder#add()` (docs/protocol.md §2.7: any of them closes the connection
 // with `parse error`). The codes never change; the messages may. One `const` per code (internal; the public
 // API is `DecodeErrorCode`), so that bundlers inline the strings and drop the table where it is not used.
 
@@ -14,9 +14,9 @@ export const BAD_NAMESPACE = "ERR_SIO_DECODE_BAD_NAMESPACE";
 export const BAD_ACK_ID = "ERR_SIO_DECODE_BAD_ACK_ID";
 /** The payload is not valid JSON (this includes ack ids with non-digits, e.g. `2abc["x"]`). */
 export const INVALID_JSON = "ERR_SIO_DECODE_INVALID_JSON";
-/** The payload does not fit the packet type (PROTOCOL.md §2.1), e.g. `2{}` or `1{}`. */
+/** The payload does not fit the packet type (docs/protocol.md §2.1), e.g. `2{}` or `1{}`. */
 export const INVALID_PAYLOAD = "ERR_SIO_DECODE_INVALID_PAYLOAD";
-/** An EVENT named after a reserved event (PROTOCOL.md §2.8), e.g. `2["connect"]`. */
+/** An EVENT named after a reserved event (docs/protocol.md §2.8), e.g. `2["connect"]`. */
 export const RESERVED_EVENT = "ERR_SIO_DECODE_RESERVED_EVENT";
 /** A binary chunk while no binary packet is waiting for attachments. */
 export const UNEXPECTED_BINARY = "ERR_SIO_DECODE_UNEXPECTED_BINARY";

@@ -3,7 +3,7 @@ import { BAD_ACK_ID, BAD_TYPE, INVALID_PAYLOAD, RESERVED_EVENT, type DecodeError
 /** Socket.IO protocol revision implemented by this codec. */
 export const protocol = 5;
 
-/** Socket.IO packet types (PROTOCOL.md §2.1); the value is the digit that starts each packet on the wire. */
+/** Socket.IO packet types (docs/protocol.md §2.1); the value is the digit that starts each packet on the wire. */
 export enum PacketType {
   CONNECT = 0,
   DISCONNECT = 1,
@@ -27,7 +27,7 @@ export interface Packet {
   attachments?: number | undefined;
 }
 
-/** Event names an EVENT may not carry (PROTOCOL.md §2.8): they are the sockets' own lifecycle events. */
+/** Event names an EVENT may not carry (docs/protocol.md §2.8): they are the sockets' own lifecycle events. */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   "connect",
   "connect_error",
@@ -42,7 +42,7 @@ function isObject(value: unknown): boolean {
 }
 
 /**
- * Checks a payload against the rule of its packet type (PROTOCOL.md §2.1).
+ * Checks a payload against the rule of its packet type (docs/protocol.md §2.1).
  * Returns `undefined` when it fits, else the code of the decode error it deserves.
  * @internal
  */

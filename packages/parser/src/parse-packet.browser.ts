@@ -60,7 +60,7 @@ export function parsePacket(str: string, maxAttachments: number, reviver: Revive
       throw decodeError(INVALID_JSON, err);
     }
   }
-  // The payload rules of PROTOCOL.md §2.1 (payloadError in packet.ts).
+  // The payload rules of docs/protocol.md §2.1 (payloadError in packet.ts).
   const name = (data as unknown[] | undefined)?.[0];
   const fits =
     type === PacketType.CONNECT

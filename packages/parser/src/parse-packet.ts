@@ -1,4 +1,4 @@
-// The text grammar of PROTOCOL.md §2.2: <type>[<attachments>-][<nsp>,][<ack id>][<JSON payload>].
+// The text grammar of docs/protocol.md §2.2: <type>[<attachments>-][<nsp>,][<ack id>][<JSON payload>].
 // A single left-to-right char scan; no regex, no intermediate arrays.
 // The browser bundle swaps in parse-packet.browser.ts (same grammar and errors, smaller, not tuned for servers).
 import { decodeError } from "./decode-error.js";

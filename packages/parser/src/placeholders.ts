@@ -1,4 +1,4 @@
-// Decode side of binary support (PROTOCOL.md §2.3): putting the received attachments where the
+// Decode side of binary support (docs/protocol.md §2.3): putting the received attachments where the
 // placeholders of the JSON part stand.
 import { BAD_PLACEHOLDER } from "./errors.js";
 import { decodeError } from "./decode-error.js";

@@ -1,4 +1,4 @@
-// Binary attachments (PROTOCOL.md §2.3): detection, placeholders in encounter order, round trips.
+// Binary attachments (docs/protocol.md §2.3): detection, placeholders in encounter order, round trips.
 import { describe, expect, it } from "vitest";
 import { DecodeErrorCode, Encoder, PacketType, hasBinary, isBinary, type Packet } from "../src/index.js";
 import { bytes, decodeAll, expectDecodeError, normalize, ph } from "./helpers.js";

@@ -1,4 +1,4 @@
-// Every decode error of PROTOCOL.md §2.7, each with its stable code, and the decoder's state after one.
+// Every decode error of docs/protocol.md §2.7, each with its stable code, and the decoder's state after one.
 import { describe, expect, it } from "vitest";
 import { DecodeError, DecodeErrorCode, Decoder, type Packet } from "../src/index.js";
 import { decodeAll, expectDecodeError, ph } from "./helpers.js";

@@ -1,4 +1,4 @@
-// Every example of PROTOCOL.md §2.2 (and the §2.3 conformance echo), encoded and decoded.
+// Every example of docs/protocol.md §2.2 (and the §2.3 conformance echo), encoded and decoded.
 import { describe, expect, it } from "vitest";
 import { Encoder, PacketType, type Packet } from "../src/index.js";
 import { decodeAll, normalize, ph } from "./helpers.js";

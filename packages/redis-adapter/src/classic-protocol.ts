@@ -1,4 +1,4 @@
-// The wire format of @socket.io/redis-adapter 8.x's classic `createAdapter` (PROTOCOL.md §5.2), as facts:
+// The wire format of @socket.io/redis-adapter 8.x's classic `createAdapter` (docs/protocol.md §5.2), as facts:
 // broadcasts are msgpack arrays `[uid, packet, {rooms, except, flags}]` on `<key>#<nsp>#` (or `<key>#<nsp>#<room>#`
 // when exactly one room is targeted); requests and responses are JSON objects `{type, requestId, uid, …}` on
 // `<key>-request#<nsp>#` / `<key>-response#<nsp>#[<uid>#]`, except BROADCAST (with ack) and BROADCAST_ACK, in msgpack.

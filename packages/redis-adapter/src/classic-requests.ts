@@ -1,4 +1,4 @@
-// Answering the classic protocol's requests from other nodes (PROTOCOL.md §5.2): the node acts on its own sockets
+// Answering the classic protocol's requests from other nodes (docs/protocol.md §5.2): the node acts on its own sockets
 // only, through `host.local`, and answers on the response channel.
 import type { AdapterNamespace, AdapterSocket, BroadcastOptions, RemoteSocketDetails, Room, SocketId } from "@switchboard/adapter";
 import type { Packet } from "@switchboard/parser";

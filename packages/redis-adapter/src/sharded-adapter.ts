@@ -1,5 +1,5 @@
 // The sharded variant (Redis 7 SPUBLISH/SSUBSCRIBE), wire-compatible with @socket.io/redis-adapter's
-// `createShardedAdapter`: ClusterAdapter messages (PROTOCOL.md §5.1) in JSON, or msgpack when they carry binary,
+// `createShardedAdapter`: ClusterAdapter messages (docs/protocol.md §5.1) in JSON, or msgpack when they carry binary,
 // on `<prefix>#<nsp>#` (every node), `<prefix>#<nsp>#<uid>#` (responses to one node) and, in the dynamic modes,
 // `<prefix>#<nsp>#<room>#` for single-room broadcasts so a node only receives rooms it holds.
 import {

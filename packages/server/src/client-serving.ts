@@ -7,7 +7,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 
 const debug = debugModule("socket.io:server");
 
-/** Files served under `<path>/` (PROTOCOL.md §3, `serveClient`). */
+/** Files served under `<path>/` (docs/protocol.md §3, `serveClient`). */
 const FILES = [
   "socket.io.js",
   "socket.io.js.map",

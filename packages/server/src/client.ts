@@ -29,7 +29,7 @@ type AnyServer = Server<any, any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
- * One Engine.IO connection and the namespace sockets multiplexed over it (PROTOCOL.md §2.4).
+ * One Engine.IO connection and the namespace sockets multiplexed over it (docs/protocol.md §2.4).
  *
  * Kept small, since there is one per connection: no closures (the engine calls `onMessage` and
  * `onClose` through `conn.setHandler`), no Map for the usual single namespace, and with the default
@@ -109,7 +109,7 @@ export class Client {
 
   /**
    * @internal Close the Engine.IO connection (invalid state on the client's side). The default
-   * reason is what socket.io 4.8 reports in that case (verified), not PROTOCOL.md's `forced server close`.
+   * reason is what socket.io 4.8 reports in that case (verified), not docs/protocol.md's `forced server close`.
    */
   _close(reason = "forced close"): void {
     // Sockets learn the reason first; the engine's own close event then finds nothing left.
@@ -155,7 +155,7 @@ export class Client {
       socket._onpacket(packet);
       return;
     }
-    // PROTOCOL.md §2.7: a packet for a namespace the client has not joined closes the connection.
+    // docs/protocol.md §2.7: a packet for a namespace the client has not joined closes the connection.
     debug("invalid state (packet type %d for %s): closing", packet.type, name);
     this._close();
   }
@@ -246,7 +246,7 @@ export class Client {
     debug("invalid packet: %o", err);
     const error = err instanceof Error ? err : new Error(String(err));
     for (const socket of this._list()) socket._onerror(error);
-    // Issue 3 / PROTOCOL.md §3: a decoder error is reported as `parse error` (socket.io 4.8 says
+    // Issue 3 / docs/protocol.md §3: a decoder error is reported as `parse error` (socket.io 4.8 says
     // `forced close`); the client sees its transport closed either way.
     this._close("parse error");
   }

@@ -1,8 +1,8 @@
 /** Stable error codes of `@switchboard/server` (documented in the README). */
 export const ErrorCode = {
-  /** `emit()` of a reserved event name (PROTOCOL.md §2.8). */
+  /** `emit()` of a reserved event name (docs/protocol.md §2.8). */
   RESERVED_EVENT: "ERR_SIO_RESERVED_EVENT",
-  /** An acknowledgement did not arrive within `timeout(ms)` (PROTOCOL.md §2.5). */
+  /** An acknowledgement did not arrive within `timeout(ms)` (docs/protocol.md §2.5). */
   ACK_TIMEOUT: "ERR_SIO_ACK_TIMEOUT",
   /** A socket.io feature this server does not implement (`attachApp` for uWebSockets.js). */
   NOT_SUPPORTED: "ERR_SIO_NOT_SUPPORTED",

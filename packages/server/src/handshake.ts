@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { parse as parseQuery, type ParsedUrlQuery } from "node:querystring";
 
-/** What a socket knows about the request that opened its connection (PROTOCOL.md §2.4). */
+/** What a socket knows about the request that opened its connection (docs/protocol.md §2.4). */
 export interface Handshake {
   /** The headers sent as part of the handshake. */
   headers: IncomingHttpHeaders;

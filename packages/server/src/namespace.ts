@@ -48,7 +48,7 @@ export type Middleware<L extends EventsMap, E extends EventsMap, S extends Event
   next: (err?: ExtendedError) => void,
 ) => void;
 
-/** Names `serverSideEmit` refuses on top of the reserved ones (PROTOCOL.md §2.8). */
+/** Names `serverSideEmit` refuses on top of the reserved ones (docs/protocol.md §2.8). */
 const SERVER_SIDE_RESERVED = new Set(["connect", "connection", "new_namespace"]);
 
 /**
@@ -172,7 +172,7 @@ export class Namespace<
     return this.server._prepare(packet);
   }
 
-  /** Adapter host interface (AdapterNamespace): ack ids come from one counter per namespace (PROTOCOL.md §2.5). */
+  /** Adapter host interface (AdapterNamespace): ack ids come from one counter per namespace (docs/protocol.md §2.5). */
   nextAckId(): number {
     return this.#ids++;
   }

@@ -5,7 +5,7 @@ import type { AttachOptions, ServerOptions as EngineOptions } from "@switchboard
 /** The `adapter` option: an adapter class, or a function building one for a namespace. */
 export type AdapterConstructor = (new (nsp: AdapterNamespace) => Adapter) | ((nsp: AdapterNamespace) => Adapter);
 
-/** Options of connection state recovery (PROTOCOL.md §2.9). */
+/** Options of connection state recovery (docs/protocol.md §2.9). */
 export interface ConnectionStateRecoveryOptions {
   /** How long a disconnected session can be restored, in ms. Default 120000 (2 minutes). */
   maxDisconnectionDuration?: number;

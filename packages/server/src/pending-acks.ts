@@ -1,4 +1,4 @@
-// The acknowledgements a socket awaits from its client (PROTOCOL.md §2.5), bounded by `maxPendingAcks`: a peer
+// The acknowledgements a socket awaits from its client (docs/protocol.md §2.5), bounded by `maxPendingAcks`: a peer
 // that never answers must not grow the table for as long as it stays connected.
 import debugModule from "debug";
 

@@ -1,4 +1,4 @@
-/** Why a server socket was disconnected: Socket.IO's exact strings (PROTOCOL.md §3). */
+/** Why a server socket was disconnected: Socket.IO's exact strings (docs/protocol.md §3). */
 export type DisconnectReason =
   | "transport error"
   | "transport close"
@@ -10,7 +10,7 @@ export type DisconnectReason =
   | "client namespace disconnect"
   | "server namespace disconnect";
 
-/** Reasons after which the session is kept for connection state recovery (PROTOCOL.md §2.9, point 4). */
+/** Reasons after which the session is kept for connection state recovery (docs/protocol.md §2.9, point 4). */
 export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([
   "transport error",
   "transport close",
@@ -20,5 +20,5 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([
   "forced server close",
 ]);
 
-/** Event names an application can neither emit nor receive (PROTOCOL.md §2.8): the parser's list. */
+/** Event names an application can neither emit nor receive (docs/protocol.md §2.8): the parser's list. */
 export { RESERVED_EVENTS } from "@switchboard/parser";

@@ -66,7 +66,7 @@ const DEFAULT_WRITE: WriteFlags = Object.freeze({ compress: true });
 
 /**
  * One client connected to one namespace. Its `id` is random and distinct from the Engine.IO id,
- * which stays private (PROTOCOL.md §2.4).
+ * which stays private (docs/protocol.md §2.4).
  *
  * @example
  * ```ts
@@ -118,7 +118,7 @@ export class Socket<
       this._extras().pid = previous.pid;
       settle(this.adapter.addAll(this.id, new Set(previous.rooms)));
       this._extras().data = previous.data as SocketData;
-      // Missed packets go out before the CONNECT reply (PROTOCOL.md §2.9, point 4).
+      // Missed packets go out before the CONNECT reply (docs/protocol.md §2.9, point 4).
       for (const data of previous.missedPackets) this._writePacket({ type: PacketType.EVENT, nsp: nsp.name, data });
       this.#bits |= RECOVERED;
     } else {
@@ -267,7 +267,7 @@ export class Socket<
       packet.id = id;
       this._registerAck(id, last as Ack, flags.timeout);
     } else if (this.nsp.server._recovery !== undefined && flags.volatile !== true) {
-      // With recovery on, plain emits go through the adapter so they get an offset (PROTOCOL.md §2.9).
+      // With recovery on, plain emits go through the adapter so they get an offset (docs/protocol.md §2.9).
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
       return true;
     }
@@ -666,7 +666,7 @@ export class Socket<
     if (id === undefined) return;
     const acks = this.#more?.acks;
     const ack = acks?.get(id);
-    if (ack === undefined) return; // unknown or duplicate ack id: ignored (PROTOCOL.md §2.5)
+    if (ack === undefined) return; // unknown or duplicate ack id: ignored (docs/protocol.md §2.5)
     acks!.delete(id);
     try {
       ack.apply(this, Array.isArray(packet.data) ? packet.data : []);

@@ -4,7 +4,7 @@ import type { Socket } from "@switchboard/server";
 import { connected, nextConnection, once, setup, type TestContext } from "./helpers.js";
 
 /**
- * A raw client speaking Engine.IO + Socket.IO text over WebSocket (PROTOCOL.md §2.7): it joins
+ * A raw client speaking Engine.IO + Socket.IO text over WebSocket (docs/protocol.md §2.7): it joins
  * `/` and then sends whatever the test wants.
  */
 async function rawClient(port: number): Promise<{ ws: WebSocket; closed: Promise<unknown> }> {

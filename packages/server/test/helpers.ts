@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { io as ioc, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
 import { Server, type ServerOptions } from "@switchboard/server";
 
-/** The three ways the official client can reach us (PROTOCOL.md §1.6). */
+/** The three ways the official client can reach us (docs/protocol.md §1.6). */
 export const TRANSPORTS = [
   { name: "websocket", transports: ["websocket"] },
   { name: "polling", transports: ["polling"] },

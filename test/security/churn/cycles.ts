@@ -28,7 +28,7 @@ export const KINDS = [
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** EVENT "join" with ack id 1, and the ACK the server answers it with (PROTOCOL.md §2.2). */
+/** EVENT "join" with ack id 1, and the ACK the server answers it with (docs/protocol.md §2.2). */
 const join = (room: string): string => `421["join","${room}"]`;
 const ackOf = (room: string): string => `431["${room}"]`;
 const isOpen = (p: string): boolean => p.startsWith("0{");

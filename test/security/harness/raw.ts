@@ -135,7 +135,7 @@ export function http(port: number, path: string, opts: { method?: string; header
   return withTimeout(p, 5000, `${opts.method ?? "GET"} ${path}`);
 }
 
-// ---- Engine.IO long-polling (PROTOCOL.md §1.3–1.4) --------------------------------------------------------------
+// ---- Engine.IO long-polling (docs/protocol.md §1.3–1.4) --------------------------------------------------------------
 
 export const EIO_PATH = "/socket.io/";
 

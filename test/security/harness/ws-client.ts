@@ -1,5 +1,5 @@
 // A deliberately dumb Engine.IO v4 / Socket.IO v5 peer over the `ws` client: sends exactly the frames a test
-// wants (PROTOCOL.md §1.2, §2.2), answers pings, and records what the server sent and how it closed.
+// wants (docs/protocol.md §1.2, §2.2), answers pings, and records what the server sent and how it closed.
 import WebSocket from "ws";
 import { opened } from "./raw.js";
 import { withTimeout } from "./wait.js";

@@ -25,7 +25,7 @@ export interface PollingContext {
 }
 
 /**
- * HTTP long-polling (PROTOCOL.md §1.3): a GET is held until packets are queued and answered with
+ * HTTP long-polling (docs/protocol.md §1.3): a GET is held until packets are queued and answered with
  * them joined by 0x1e; a POST carries the client's payload and is answered `ok`. At most one of
  * each is in flight. All request handlers are bound once per transport, not per request.
  */

@@ -50,7 +50,7 @@ export abstract class Transport {
 
   /**
    * @internal Detaches the transport from its session and ends it. `finalPacket` answers a
-   * pending polling GET (`1` close or `6` noop, PROTOCOL.md §1.3/§1.7).
+   * pending polling GET (`1` close or `6` noop, docs/protocol.md §1.3/§1.7).
    */
   abstract shutdown(mode: ShutdownMode, finalPacket?: "1" | "6"): void;
 }

@@ -43,7 +43,7 @@ const COPY_LIMIT = 16 * 1024;
 const lengths: number[] = [];
 
 /**
- * Writes a flush's packets as WebSocket frames (PROTOCOL.md §1.2: text packets as text frames,
+ * Writes a flush's packets as WebSocket frames (docs/protocol.md §1.2: text packets as text frames,
  * binary raw): the small ones built into one Buffer, a large binary message as its own header and
  * payload, in order. Pre-encoded packets bring their frame, built once for every recipient.
  */
@@ -123,7 +123,7 @@ const DEFLATE = 1;
 /** WebSocketTransport#bits: closed or shut down. */
 const SHUT = 2;
 
-/** WebSocket transport framed by `ws` (PROTOCOL.md §1.2: text packets as text frames, binary raw). */
+/** WebSocket transport framed by `ws` (docs/protocol.md §1.2: text packets as text frames, binary raw). */
 export class WebSocketTransport extends Transport {
   readonly #ws: WebSocket;
   /** DEFLATE | SHUT (one field for both: one per session). */
