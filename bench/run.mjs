@@ -8,6 +8,7 @@
 // Run `npm run build` first (the root `npm run bench` does).
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runOne } from "./lib/run-one.mjs";
 import { canPin } from "./lib/procs.mjs";
@@ -15,7 +16,8 @@ import { headline, summarise, table } from "./lib/report.mjs";
 import { SIZES } from "./lib/sizes.mjs";
 
 export const SCENARIOS = ["broadcast", "echo", "echo-open", "idle", "connect", "rooms", "binary", "polling"];
-const ALL_SERVERS = ["switchboard", "socket.io", "raw-ws"];
+// "switchboard-base" (with --base DIR) is the same app on another checkout's build: before/after in one run.
+const ALL_SERVERS = ["switchboard", "switchboard-base", "socket.io", "raw-ws"];
 
 const { values: opts } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values: opts } = parseArgs({
     rate: { type: "string" },
     "no-pin": { type: "boolean", default: false },
     "no-raw": { type: "boolean", default: false },
+    base: { type: "string" },
     from: { type: "string", multiple: true },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -37,6 +40,7 @@ const { values: opts } = parseArgs({
 if (opts.help) {
   console.log(`usage: node bench/run.mjs [--scenario a,b] [--servers s1,s2] [--rounds N] [--quick|--smoke]
                          [--json out.jsonl] [--md out.md] [--rate N] [--no-pin] [--no-raw]
+                         [--base DIR]   (adds switchboard-base: DIR's packages/server build, e.g. a worktree of main)
        node bench/run.mjs --from a.jsonl [--from b.jsonl] [--md out.md]   (summarise earlier runs only)
 scenarios: ${SCENARIOS.join(", ")}
 servers:   ${ALL_SERVERS.join(", ")} (raw-ws only where it speaks the scenario)`);
@@ -50,7 +54,16 @@ for (const s of scenarios) {
     process.exit(2);
   }
 }
-const wanted = opts.servers ? opts.servers.split(",") : ALL_SERVERS.filter((s) => !(opts["no-raw"] && s === "raw-ws"));
+const wanted = opts.servers
+  ? opts.servers.split(",")
+  : ALL_SERVERS.filter((s) => !(opts["no-raw"] && s === "raw-ws") && (s !== "switchboard-base" || opts.base));
+if (wanted.includes("switchboard-base")) {
+  if (!opts.base) {
+    console.error("switchboard-base needs --base DIR (a checkout with a built packages/server)");
+    process.exit(2);
+  }
+  process.env.SB_BASE_SERVER = resolve(opts.base, "packages/server/dist/index.js");
+}
 const rounds = Math.max(1, Number(opts.rounds) || 1);
 const profile = opts.smoke ? "smoke" : opts.quick ? "quick" : "full";
 const size = JSON.parse(JSON.stringify(SIZES[profile]));
@@ -77,7 +90,7 @@ async function measureAll() {
     for (const scenario of scenarios) {
       const mod = await import(`./scenarios/${scenario}.mjs`);
       // A B A B …: the same order every round, so that each pair shares a round.
-      for (const impl of wanted.filter((s) => mod.servers.includes(s))) {
+      for (const impl of wanted.filter((s) => mod.servers.includes(s === "switchboard-base" ? "switchboard" : s))) {
         const t0 = Date.now();
         const out = await runOne({ impl, scenario, size, timeoutMs, pin });
         const record = {

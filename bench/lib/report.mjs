@@ -4,6 +4,8 @@ import { median } from "./stats.mjs";
 
 export const BASE = "socket.io";
 export const OURS = "switchboard";
+/** With --base: the same app on an earlier build, for before/after ratios in one run. */
+export const EARLIER = "switchboard-base";
 
 /** The issue's targets (ratio Switchboard / socket.io, paired, one run). */
 export const TARGETS = [
@@ -79,6 +81,12 @@ export function summarise(records, scenarios, servers) {
         if (typeof a === "number" && typeof b === "number" && b !== 0) ratios.push(a / b);
       }
       const ratio = median(ratios);
+      const baseRatios = [];
+      for (const key of new Set(recs.map(pairKey))) {
+        const a = recs.find((r) => pairKey(r) === key && r.impl === OURS)?.metrics[metric];
+        const b = recs.find((r) => pairKey(r) === key && r.impl === EARLIER)?.metrics[metric];
+        if (typeof a === "number" && typeof b === "number" && b !== 0) baseRatios.push(a / b);
+      }
       const target = targetFor(scenario, metric);
       let verdict = "";
       if (target && ratio !== null) {
@@ -89,6 +97,7 @@ export function summarise(records, scenarios, servers) {
       }
       rows.push({
         scenario, metric, medians: med, ratio, ratios, verdict,
+        baseRatio: median(baseRatios), baseRatios,
         target: target ? (target.max !== undefined ? `≤ ${target.max.toFixed(2)}` : `≥ ${target.min.toFixed(2)}`) : "",
       });
     }
@@ -97,23 +106,23 @@ export function summarise(records, scenarios, servers) {
 }
 
 /** The median ratio, with the per-round range when there were several rounds: "0.37 (0.36–0.40)". */
-function ratioCell(r) {
-  if (r.ratio === null) return "–";
-  const rs = r.ratios ?? [];
-  if (rs.length < 2) return r.ratio.toFixed(2);
-  return `${r.ratio.toFixed(2)} (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
+function ratioCell(ratio, rs = []) {
+  if (ratio === null || ratio === undefined) return "–";
+  if (rs.length < 2) return ratio.toFixed(2);
+  return `${ratio.toFixed(2)} (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
 }
 
 /** A Markdown table of the summary (readable in a terminal too). */
 export function table({ rows }, servers) {
-  const head = ["scenario", "metric", ...servers, "SB / SIO (range)", "target", ""];
+  const withBase = servers.includes(EARLIER);
+  const head = ["scenario", "metric", ...servers, "SB / SIO (range)", ...(withBase ? ["SB / base (range)"] : []), "target", ""];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
   let last = "";
   for (const r of rows) {
     const name = r.scenario === last ? "" : `${r.scenario} (per ${UNITS[r.scenario] ?? "unit"})`;
     last = r.scenario;
     const cells = [name, LABELS[r.metric] ?? r.metric, ...servers.map((s) => fmt(r.medians[s])),
-      ratioCell(r), r.target, r.verdict];
+      ratioCell(r.ratio, r.ratios), ...(withBase ? [ratioCell(r.baseRatio, r.baseRatios)] : []), r.target, r.verdict];
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n");

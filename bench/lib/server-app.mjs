@@ -2,8 +2,9 @@
 // run the same app (./app.mjs); `raw-ws` imitates it over plain `ws`. The parent drives it over IPC: `usage` (cpu + memory), `gc` (forced GC, then
 // memory), `count` (connected sockets), `close`.
 //
-// argv[2] = "switchboard" | "socket.io" | "raw-ws"
+// argv[2] = "switchboard" | "switchboard-base" (SB_BASE_SERVER: another build's server entry) | "socket.io" | "raw-ws"
 import { createServer } from "node:http";
+import { pathToFileURL } from "node:url";
 import { installApp, SERVER_OPTIONS } from "./app.mjs";
 
 const impl = process.argv[2] ?? "switchboard";
@@ -93,6 +94,7 @@ function gcAll() {
 const server =
   impl === "raw-ws" ? await startRawWs()
   : impl === "socket.io" ? await startSocketIoLike("socket.io")
+  : impl === "switchboard-base" ? await startSocketIoLike(pathToFileURL(process.env.SB_BASE_SERVER ?? "").href)
   : await startSocketIoLike("@switchboard/server");
 
 process.on("message", async (msg) => {
