@@ -31,7 +31,6 @@ function defaultMaxAttachments(): number {
       data: ["e", ...Array.from({ length: n }, () => new Uint8Array(1))],
     });
     const decoder = new Decoder();
-    decoder.on("error", () => {});
     try {
       for (const chunk of chunks) decoder.add(chunk);
     } catch {
