@@ -1,4 +1,4 @@
-// Prints the gzipped size of our bundles beside socket.io-client's (gzip -9, as PROTOCOL.md §6 measures).
+// Prints the gzipped size of our bundles beside socket.io-client's (gzip -9, as docs/protocol.md §6 measures).
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";

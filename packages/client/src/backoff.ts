@@ -11,7 +11,7 @@ export interface BackoffOptions {
 }
 
 /**
- * Exponential backoff with jitter (PROTOCOL.md §4): attempt n waits `min * factor^n`, moved by up to
+ * Exponential backoff with jitter (docs/protocol.md §4): attempt n waits `min * factor^n`, moved by up to
  * ±`jitter` of itself, capped at `max`. `attempts` counts the delays handed out since the last `reset()`.
  * @example
  * const b = new Backoff({ min: 100, max: 1000, jitter: 0 });
@@ -37,12 +37,10 @@ export class Backoff {
   /** The next delay in ms; counts an attempt. */
   duration(random: () => number = Math.random): number {
     // Capped before the jitter so that a long outage cannot overflow to Infinity (and NaN).
-    let ms = Math.min(this.min * Math.pow(this.factor, this.attempts++), this.max);
-    if (this.jitter) {
-      const deviation = Math.floor(random() * this.jitter * ms);
-      ms = random() < 0.5 ? ms - deviation : ms + deviation;
-    }
-    return Math.max(0, Math.min(ms, this.max));
+    const ms = Math.min(this.min * Math.pow(this.factor, this.attempts++), this.max);
+    // At most `ms` while jitter ≤ 1 (the constructor keeps it so): never below 0.
+    const deviation = Math.floor(random() * this.jitter * ms);
+    return Math.min(random() < 0.5 ? ms - deviation : ms + deviation, this.max);
   }
 
   /** Back to the first delay. */

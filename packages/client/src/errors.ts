@@ -10,7 +10,7 @@ export const ErrorCode = {
   ACK_TIMEOUT: "ERR_SIO_CLIENT_ACK_TIMEOUT",
   /** The socket disconnected while an acknowledgement with a timeout was pending. */
   DISCONNECTED: "ERR_SIO_CLIENT_DISCONNECTED",
-  /** `emit()` of a reserved event name (PROTOCOL.md §2.8). */
+  /** `emit()` of a reserved event name (docs/protocol.md §2.8). */
   RESERVED_EVENT: "ERR_SIO_CLIENT_RESERVED_EVENT",
   /** The server answered CONNECT with something other than `{ sid }`. */
   BAD_CONNECT: "ERR_SIO_CLIENT_BAD_CONNECT",

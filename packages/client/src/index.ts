@@ -6,7 +6,7 @@ import { debug } from "./log.js";
 
 const log = debug("socket.io-client");
 
-/** Managers by origin + path, shared between `io()` calls (multiplexing, PROTOCOL.md §4). */
+/** Managers by origin + path, shared between `io()` calls (multiplexing, docs/protocol.md §4). */
 const cache: Record<string, Manager> = {};
 
 /**
@@ -23,14 +23,14 @@ function lookup(uri?: string | Partial<ManagerOptions & SocketOptions>, opts?: P
     opts = uri;
     uri = undefined;
   }
+  // Read only: the caller's object is never written to (socket.io-client used to copy the URL's query into it).
   const o: Partial<ManagerOptions & SocketOptions> = opts ?? {};
-  const { source, id, nsp, query } = parseUrl(uri, o.path ?? "/socket.io");
+  const { source, id, nsp } = parseUrl(uri, o.path ?? "/socket.io");
   const cached = cache[id];
   const newConnection =
     o.forceNew || (o as Record<string, unknown>)["force new connection"] || o.multiplex === false || (cached && nsp in cached.nsps);
   log(newConnection ? "ignoring socket cache for %s" : "io instance for %s", source);
   const io = newConnection ? new Manager(source, o) : (cache[id] ??= new Manager(source, o));
-  if (query && !o.query) o.query = query;
   return io.socket(nsp, o);
 }
 
@@ -44,4 +44,6 @@ export { Backoff, type BackoffOptions } from "./backoff.js";
 export { ClientError, ConnectError, ErrorCode } from "./errors.js";
 export type { ManagerOptions, SocketOptions, Parser } from "./options.js";
 export { protocol } from "@switchboard/parser";
+// socket.io-client's transport exports, for `transportImplementations: [...]` (see @switchboard/engine-client).
+export { Fetch, NodeXHR, XHR, NodeWebSocket, WebSocket } from "@switchboard/engine-client";
 export type { DefaultEventsMap, EventsMap } from "@switchboard/emitter";

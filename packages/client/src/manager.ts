@@ -1,5 +1,5 @@
 import { Emitter, on, type DefaultEventsMap, type EventsMap, type Subscribable } from "@switchboard/emitter";
-import { Socket as Engine, type SocketEvents as EngineEvents } from "@switchboard/engine-client";
+import { Socket as Engine, clearTimer, setTimer, type SocketEvents as EngineEvents } from "@switchboard/engine-client";
 import { Decoder as SioDecoder, Encoder as SioEncoder, type Packet } from "@switchboard/parser";
 import { Backoff } from "./backoff.js";
 import { ClientError, ErrorCode } from "./errors.js";
@@ -33,7 +33,7 @@ type Decoder = InstanceType<Parser["Decoder"]>;
 
 /**
  * One Engine.IO connection shared by the namespace sockets of a server: reconnection with backoff, connect
- * timeout, packet encoding and decoding (PROTOCOL.md §4).
+ * timeout, packet encoding and decoding (docs/protocol.md §4).
  */
 export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends Emitter<
   Record<never, never>,
@@ -83,7 +83,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#timeout = o.timeout ?? 20000;
     const parser: Parser = o.parser ?? defaultParser;
     this.#encoder = new parser.Encoder();
-    this.#decoder = new parser.Decoder();
+    // Only when set: socket.io-parser would take an explicit `undefined` as "no limit".
+    this.#decoder = new parser.Decoder(o.maxAttachments === undefined ? undefined : { maxAttachments: o.maxAttachments });
     this.#decoder.on("decoded", (packet) => {
       this.#decoded = packet;
     });
@@ -160,7 +161,6 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.readyState = "opening";
     this.#skipReconnect = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const events = engine as unknown as Subscribable<EngineEvents>;
     // Both outcomes start with #cleanup(), which also clears the connect timer (last of these subscriptions).
     const onError = (err: Error): void => {
       this.#cleanup();
@@ -171,17 +171,17 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       else if (!this.reconnecting && this.#reconnection && this.#backoff.attempts === 0) this.#reconnect();
     };
     this.#subs.push(
-      on(events, "open", () => {
+      on(engine as unknown as Subscribable<EngineEvents>, "open", () => {
         this.#onopen();
         fn?.();
       }),
-      on(events, "error", onError),
+      on(engine as unknown as Subscribable<EngineEvents>, "error", onError),
       // Closed before the handshake without an error (e.g. an undecodable handshake: `parse error`).
-      on(events, "close", (reason) => onError(new ClientError(reason, ErrorCode.CONNECT_CLOSED))),
-      () => clearTimeout(timer),
+      on(engine as unknown as Subscribable<EngineEvents>, "close", (reason) => onError(new ClientError(reason, ErrorCode.CONNECT_CLOSED))),
+      () => clearTimer(this.opts, timer),
     );
     if (this.#timeout !== false) {
-      timer = setTimeout(() => {
+      timer = setTimer(this.opts, () => {
         log("connect attempt timed out");
         onError(new ClientError("timeout", ErrorCode.CONNECT_TIMEOUT)); // unsubscribes first
         engine.close();
@@ -214,7 +214,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     try {
       this.#decoder.add(data);
     } catch (err) {
-      // A malformed packet from the server (PROTOCOL.md §2.7 client side).
+      // A malformed packet from the server (docs/protocol.md §2.7 client side).
       log("parse error %o", err);
       this.#onclose("parse error", err as Error);
       return;
@@ -226,7 +226,9 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     // exception is rethrown on its own (like socket.io-client's deferred dispatch) so our state stays intact.
     try {
       this.emitReserved("packet", packet);
-      this.nsps[packet.nsp]?.onpacket(packet);
+      // Only to sockets that are subscribed (socket.io-client routes through its `packet` event).
+      const socket = this.nsps[packet.nsp];
+      if (socket?.active) socket.onpacket(packet);
     } catch (err) {
       queueMicrotask(() => {
         throw err;
@@ -253,7 +255,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   /** A socket left: close the connection once no socket is active. @internal */
   destroySocket(_socket: Socket<ListenEvents, EmitEvents>): void {
     for (const nsp in this.nsps) if (this.nsps[nsp]!.active) return;
-    this.disconnect();
+    this._close();
   }
 
   /** Encodes and writes a packet. @internal */
@@ -269,13 +271,23 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.#decoder.destroy();
   }
 
-  /** Closes the connection and stops reconnecting (socket.io-client's name). */
-  disconnect(): void {
+  /**
+   * Closes the connection and stops reconnecting. Public in socket.io-client's typings (its tests and some apps
+   * call it), hence the underscore.
+   * @example
+   * manager._close();
+   */
+  _close(): void {
     log("disconnect");
     this.#skipReconnect = true;
     this.reconnecting = false;
-    clearTimeout(this.#reconnectTimer);
+    clearTimer(this.opts, this.#reconnectTimer);
     this.#onclose("forced close");
+  }
+
+  /** Alias of {@link Manager._close}. @example manager.disconnect(); */
+  disconnect(): void {
+    this._close();
   }
 
   #onclose(reason: string, description?: DisconnectDescription): void {
@@ -300,7 +312,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     const delay = this.#backoff.duration();
     log("will wait %dms before reconnect attempt", delay);
     this.reconnecting = true;
-    this.#reconnectTimer = setTimeout(() => {
+    this.#reconnectTimer = setTimer(this.opts, () => {
       if (this.#skipReconnect) return;
       this.emitReserved("reconnect_attempt", this.#backoff.attempts);
       if (this.#skipReconnect) return; // a listener may have closed the manager

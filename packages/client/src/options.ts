@@ -4,14 +4,14 @@ import type { Packet } from "@switchboard/parser";
 /** A Socket.IO parser: the same shape as socket.io-parser's module (`Encoder` and `Decoder` classes). */
 export interface Parser {
   Encoder: new () => { encode(packet: Packet): Array<string | Uint8Array | ArrayBuffer> };
-  Decoder: new () => {
+  Decoder: new (opts?: { maxAttachments?: number }) => {
     add(chunk: unknown): void;
     destroy(): void;
     on(ev: "decoded", fn: (packet: Packet) => void): unknown;
   };
 }
 
-/** Manager options (PROTOCOL.md §4), on top of the Engine.IO client's. */
+/** Manager options (docs/protocol.md §4), on top of the Engine.IO client's. */
 export interface ManagerOptions extends EngineOptions {
   /** Always create a new Manager. Default `false`. */
   forceNew?: boolean;
@@ -35,6 +35,12 @@ export interface ManagerOptions extends EngineOptions {
   autoConnect?: boolean;
   /** A custom parser (same shape as socket.io-parser). */
   parser?: Parser;
+  /**
+   * Most binary attachments a received packet may announce; more closes the connection with `parse error`.
+   * Our extension (socket.io-client 4.8.4 has no such option): passed to the parser's `Decoder`, whose default
+   * (10 for socket.io-parser ≥ 4.2.6 and ours) applies when unset.
+   */
+  maxAttachments?: number;
 }
 
 /** Options of one namespace socket. */

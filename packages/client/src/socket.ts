@@ -11,6 +11,7 @@ import {
   type Last,
   type Subscribable,
 } from "@switchboard/emitter";
+import { clearTimer, setTimer } from "@switchboard/engine-client";
 import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/parser";
 import { ClientError, ConnectError, ErrorCode } from "./errors.js";
 import { debug } from "./log.js";
@@ -23,7 +24,7 @@ const log = debug("socket.io-client:socket");
 type AckFn = (...args: unknown[]) => void;
 
 /**
- * A pending acknowledgement (PROTOCOL.md §2.5): the callback, whether it is error-first (registered with a
+ * A pending acknowledgement (docs/protocol.md §2.5): the callback, whether it is error-first (registered with a
  * timeout, or by the retry queue), and its timeout timer.
  */
 type PendingAck = [fn: AckFn, withError: boolean, timer: ReturnType<typeof setTimeout> | undefined];
@@ -54,7 +55,7 @@ function callAny(list: AnyListener[], self: unknown, args: unknown[]): void {
 }
 
 
-/** Why a socket disconnected (PROTOCOL.md §4); no automatic reconnection after the two `io …` ones. */
+/** Why a socket disconnected (docs/protocol.md §4); no automatic reconnection after the two `io …` ones. */
 export type DisconnectReason =
   | "io server disconnect"
   | "io client disconnect"
@@ -78,6 +79,8 @@ export interface Flags {
   volatile?: boolean;
   timeout?: number;
   fromQueue?: boolean;
+  /** The ack callback is error-first although no timeout applies (`emitWithAck`). */
+  withError?: boolean;
 }
 
 // The emitter minus its `emit`, whose meaning (and return type) the socket changes to "send to the server".
@@ -116,13 +119,16 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   declare protected emitArgs: (ev: string, args: readonly unknown[]) => boolean;
   #subs: Array<() => void> | undefined;
   #ids = 0;
-  /** Pending acknowledgements, by ack id. */
-  readonly #acks = new Map<number, PendingAck>();
   /**
-   * At-least-once delivery with `retries` (PROTOCOL.md §4): one packet in flight at a time, each re-sent until
-   * acknowledged or out of retries; the user's ack, if any, is error-first.
+   * Pending acknowledgements, by ack id. A plain record named as in socket.io-client, whose own tests inspect it
+   * (as they do `_queue`); both are renamed in the minified bundles. @internal
    */
-  readonly #queue: Queued[] = [];
+  readonly acks: Record<number, PendingAck> = {};
+  /**
+   * At-least-once delivery with `retries` (docs/protocol.md §4): one packet in flight at a time, each re-sent until
+   * acknowledged or out of retries; the user's ack, if any, is error-first. @internal
+   */
+  readonly _queue: Queued[] = [];
   #pid: string | undefined;
   #lastOffset: string | undefined;
   /** The catch-all listeners, incoming (`onAny`) and outgoing (`onAnyOutgoing`). */
@@ -189,14 +195,13 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #sendConnectPacket(data: Record<string, unknown> | undefined): void {
-    // Connection state recovery: offer the previous session (PROTOCOL.md §2.9).
+    // Connection state recovery: offer the previous session (docs/protocol.md §2.9).
     const payload = this.#pid ? { pid: this.#pid, offset: this.#lastOffset, ...data } : data;
     this.#packet({ type: PacketType.CONNECT, data: payload });
   }
 
   /** Handles a packet of this namespace, routed by the Manager. @internal */
   onpacket(packet: Packet): void {
-    if (!this.#subs) return;
     switch (packet.type) {
       case PacketType.CONNECT: {
         const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
@@ -222,7 +227,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         this.#onclose("io server disconnect");
         break;
       case PacketType.CONNECT_ERROR: {
-        // Refused by the server: no retry on our own (PROTOCOL.md §4).
+        // Refused by the server: no retry on our own (docs/protocol.md §4).
         this.#destroy();
         const data = packet.data as { message?: unknown; data?: unknown } | string;
         const err = typeof data === "string" ? new ConnectError(data) : new ConnectError(String(data.message), data.data);
@@ -240,7 +245,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   #emitEvent(args: unknown[]): void {
     callAny(this.#any, this, args);
-    // CSR: the offset is the last string argument of each event (PROTOCOL.md §2.9 item 2).
+    // CSR: the offset is the last string argument of each event (docs/protocol.md §2.9 item 2).
     if (this.#pid && args.length > 1) {
       const last = args[args.length - 1];
       if (typeof last === "string") this.#lastOffset = last;
@@ -251,10 +256,10 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   /** An ACK arrived; unknown and duplicate ids are ignored. */
   #settle(id: number | undefined, args: unknown[]): void {
-    const pending = this.#acks.get(id as number);
+    const pending = this.acks[id as number];
     if (!pending) return;
-    this.#acks.delete(id as number);
-    clearTimeout(pending[2]);
+    delete this.acks[id as number];
+    clearTimer(this.io.opts, pending[2]);
     if (pending[1]) pending[0].call(this, null, ...args);
     else pending[0].apply(this, args);
   }
@@ -292,12 +297,14 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     this.connected = false;
     this.id = undefined;
     this.emitReserved("disconnect", reason, description);
-    // Error-first acks of packets already written fail; packets still in the send buffer keep theirs (§2.5).
-    for (const [id, [fn, withError, timer]] of this.#acks) {
-      if (!withError || this.sendBuffer.some((p) => p.id === id)) continue;
-      this.#acks.delete(id);
-      clearTimeout(timer);
-      fn.call(this, new ClientError("socket has been disconnected", ErrorCode.DISCONNECTED));
+    // No answer can come for packets already written: error-first acks fail, plain ones are dropped. Packets
+    // still in the send buffer keep theirs (§2.5).
+    for (const id in this.acks) {
+      if (this.sendBuffer.some((p) => p.id === +id)) continue;
+      const [fn, withError, timer] = this.acks[id]!;
+      delete this.acks[id];
+      clearTimer(this.io.opts, timer);
+      if (withError) fn.call(this, new ClientError("socket has been disconnected", ErrorCode.DISCONNECTED));
     }
   }
 
@@ -327,11 +334,12 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    * socket.timeout(5000).emit("question", 42, (err, answer) => {});
    */
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
+    const flags = this.flags;
+    this.flags = {}; // before a throw too: the flags of a refused emit must not leak into the next one
     if (RESERVED_EVENTS.has(ev as string)) throw new ClientError(`"${String(ev)}" is a reserved event name`, ErrorCode.RESERVED_EVENT);
     const data: unknown[] = [ev, ...args];
-    const flags = this.flags;
-    this.flags = {};
-    if ((this.opts.retries ?? 0) > 0 && !flags.fromQueue && !flags.volatile) {
+    // `undefined > 0` is false: no retries by default.
+    if ((this.opts.retries as number) > 0 && !flags.fromQueue && !flags.volatile) {
       this.#enqueue(data, flags);
       return this;
     }
@@ -343,19 +351,20 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       const timer =
         timeout === undefined
           ? undefined
-          : setTimeout(() => {
-              this.#acks.delete(id);
+          : setTimer(this.io.opts, () => {
+              delete this.acks[id];
               // Never sent: it must not go out later either.
               const i = this.sendBuffer.findIndex((p) => p.id === id);
               if (i !== -1) this.sendBuffer.splice(i, 1);
               ack.call(this, new ClientError("operation has timed out", ErrorCode.ACK_TIMEOUT));
             }, timeout);
-      this.#acks.set(id, [ack, flags.fromQueue === true || timeout !== undefined, timer]);
+      this.acks[id] = [ack, !!flags.fromQueue || !!flags.withError || timeout !== undefined, timer];
       packet.id = id;
     }
+    // `connected` implies an engine; a transport is writable only while open (none if no transport could start).
     const engine = this.io.engine as (typeof this.io.engine | undefined);
-    const writable = engine?.readyState === "open" && engine.transport.writable;
-    const isConnected = this.connected && engine !== undefined && !engine.hasPingExpired();
+    const writable = engine?.transport?.writable;
+    const isConnected = this.connected && !engine!.hasPingExpired();
     if (flags.volatile && !writable) {
       log("discard volatile packet");
     } else if (isConnected) {
@@ -376,12 +385,11 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    const withErr = this.flags.timeout !== undefined || this.opts.ackTimeout !== undefined || ((this.opts.retries ?? 0) > 0 && !this.flags.volatile);
     type Res = FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>;
     return new Promise((resolve, reject) => {
-      // Error-first when the ack can fail (timeout, retries), like socket.io-client.
-      const fn = (a: unknown, b: Res): void => (withErr ? (a ? reject(a as Error) : resolve(b)) : resolve(a as Res));
-      (this.emit as (ev: Ev, ...a: unknown[]) => this)(ev, ...args, fn);
+      // Always error-first, like socket.io-client: rejected on timeout and upon disconnection.
+      this.flags.withError = true;
+      (this.emit as (ev: Ev, ...a: unknown[]) => this)(ev, ...args, (a: unknown, b: Res) => (a ? reject(a as Error) : resolve(b)));
     });
   }
 
@@ -507,26 +515,26 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const ack = typeof last === "function" ? (args.pop() as AckFn) : undefined;
     const item: Queued = { args, flags: { ...flags, fromQueue: true }, tries: 0, pending: false };
     args.push((err: unknown, ...res: unknown[]) => {
-      if (item !== this.#queue[0]) return; // a late answer to an earlier try
+      if (item !== this._queue[0]) return; // a late answer to an earlier try
       if (err !== null && err !== undefined) {
         if (item.tries > (this.opts.retries as number)) {
-          this.#queue.shift();
+          this._queue.shift();
           ack?.(err);
         }
       } else {
-        this.#queue.shift();
+        this._queue.shift();
         ack?.(null, ...res);
       }
       item.pending = false;
       this.#drainQueue();
     });
-    this.#queue.push(item);
+    this._queue.push(item);
     this.#drainQueue();
   }
 
   /** Sends the head of the queue unless it is in flight (`force`: re-send it, after a reconnection). */
   #drainQueue(force = false): void {
-    const item = this.#queue[0];
+    const item = this._queue[0];
     if (!item || (item.pending && !force) || !this.connected) return;
     item.pending = true;
     item.tries++;

@@ -4,12 +4,10 @@ import { parseUri } from "@switchboard/engine-client";
 export interface ParsedUrl {
   /** `scheme://host:port` plus the query: what the Manager connects to. */
   source: string;
-  /** Cache key of the Manager: origin + engine path (PROTOCOL.md §4 multiplexing). */
+  /** Cache key of the Manager: origin + engine path (docs/protocol.md §4 multiplexing). */
   id: string;
   /** The namespace: the URL path, `/` by default. */
   nsp: string;
-  /** The query string without `?`, or `""`. */
-  query: string;
 }
 
 /**
@@ -26,6 +24,5 @@ export function parseUrl(uri: string | undefined, path: string): ParsedUrl {
     source: `${origin}${u.search}`,
     id: origin + path,
     nsp: decodeURIComponent(u.pathname) || "/",
-    query: u.search.slice(1),
   };
 }

@@ -1,5 +1,5 @@
 // Seeded garbage from a raw server: the client never throws, and every connection either survives or closes
-// with `parse error` (PROTOCOL.md §2.7, client side), unless the garbage happens to be a valid packet.
+// with `parse error` (docs/protocol.md §2.7, client side), unless the garbage happens to be a valid packet.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";

@@ -34,12 +34,11 @@ describe("Backoff", () => {
 });
 
 describe("parseUrl", () => {
-  it("splits origin, namespace and query; normalises default ports", () => {
+  it("splits origin (the query stays with it) and namespace; normalises default ports", () => {
     expect(parseUrl("http://localhost:3000/admin?x=1", "/socket.io")).toEqual({
       source: "http://localhost:3000?x=1",
       id: "http://localhost:3000/socket.io",
       nsp: "/admin",
-      query: "x=1",
     });
     expect(parseUrl("http://a.com", "/socket.io").id).toBe(parseUrl("http://a.com:80/", "/socket.io").id);
     expect(parseUrl("https://a.com", "/p").id).toBe("https://a.com:443/p");

@@ -3,7 +3,7 @@ import type { RawData } from "./platform.js";
 import { utf8Length } from "./utf8.js";
 
 /**
- * The packets of `buf` that fit in one polling payload of at most `maxPayload` bytes (PROTOCOL.md §1.3),
+ * The packets of `buf` that fit in one polling payload of at most `maxPayload` bytes (docs/protocol.md §1.3),
  * always at least one. Sizes are estimated as the server will count them: UTF-8 bytes for text, base64 for
  * binary, plus the type digit and the separator.
  */

@@ -8,7 +8,7 @@ interface Cookie {
 
 /**
  * A minimal cookie store for one client (Node with `withCredentials`), so that cookie-based sticky sessions
- * (PROTOCOL.md §5.4) keep working between the polling requests and the WebSocket upgrade. One origin only,
+ * (docs/protocol.md §5.4) keep working between the polling requests and the WebSocket upgrade. One origin only,
  * so domain and path attributes are not needed.
  */
 export class MemoryCookieJar implements CookieJar {

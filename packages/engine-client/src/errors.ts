@@ -10,6 +10,8 @@ export const ErrorCode = {
   PROBE: "ERR_EIO_CLIENT_PROBE",
   /** `transports` is empty once filtered. */
   NO_TRANSPORTS: "ERR_EIO_CLIENT_NO_TRANSPORTS",
+  /** Options that contradict each other (`transports` with `transportImplementations`); thrown as a TypeError. */
+  BAD_OPTIONS: "ERR_EIO_CLIENT_BAD_OPTIONS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

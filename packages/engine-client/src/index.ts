@@ -17,3 +17,19 @@ export class Socket extends BaseSocket {
     super(uri, opts, browserPlatform);
   }
 }
+
+/** engine.io-client ≤ 6.6.7's name for the socket with the upgrade mechanism: the same class as {@link Socket}. */
+export { Socket as SocketWithUpgrade };
+
+/**
+ * engine.io-client ≤ 6.6.7's socket without the upgrade mechanism: it keeps the transport it opened with
+ * (a {@link Socket} with `upgrade: false`).
+ * @example
+ * const socket = new SocketWithoutUpgrade("ws://localhost:3000", { transportImplementations: [WebSocketTransport] });
+ */
+export class SocketWithoutUpgrade extends Socket {
+  constructor(uri?: string | SocketOptions, opts?: SocketOptions) {
+    const only = typeof uri === "object";
+    super(only ? undefined : uri, { ...(only ? uri : opts), upgrade: false });
+  }
+}

@@ -1,4 +1,5 @@
 import { NODE } from "./runtime.js";
+import type { TransportCtor } from "./transport.js";
 import { currentLocation, decodeQuery, parseUri } from "./url.js";
 
 /** TLS options honoured by the Node transports (ignored in browsers). */
@@ -13,7 +14,7 @@ export interface TlsOptions {
   rejectUnauthorized?: boolean;
 }
 
-/** Options of the Engine.IO client socket; names and defaults follow engine.io-client (PROTOCOL.md §4). */
+/** Options of the Engine.IO client socket; names and defaults follow engine.io-client (docs/protocol.md §4). */
 export interface SocketOptions extends TlsOptions {
   /** Host name (taken from the URI when one is given). */
   hostname?: string;
@@ -28,8 +29,16 @@ export interface SocketOptions extends TlsOptions {
   path?: string;
   /** Append `/` to `path`. Default `true`. */
   addTrailingSlash?: boolean;
-  /** Transports to use, in order of preference. Default `["polling", "websocket", "webtransport"]`. */
-  transports?: string[];
+  /**
+   * Transports to use, in order of preference. Default `["polling", "websocket", "webtransport"]` (`webtransport`
+   * is not implemented and is skipped). Transport classes are accepted too (engine.io-client's older form).
+   */
+  transports?: string[] | TransportCtor[];
+  /**
+   * Transport classes to use instead of the built-in ones, in order of preference, e.g. `[Polling,
+   * WebSocketTransport]`; each is known by its prototype's `name`. Not together with `transports` (throws).
+   */
+  transportImplementations?: TransportCtor[];
   /** Try the next transport when the first fails to open. Default `false`. */
   tryAllTransports?: boolean;
   /** Probe and upgrade to a better transport. Default `true`. */
@@ -60,7 +69,10 @@ export interface SocketOptions extends TlsOptions {
   agent?: unknown;
   /** Per-transport overrides, e.g. `{ polling: { extraHeaders: {...} } }`. */
   transportOptions?: Record<string, Partial<SocketOptions>>;
-  /** Accepted for compatibility; the platform timers are always used. */
+  /**
+   * Use `setTimeout`/`clearTimeout` as they were when the client loaded, even if they were replaced since (a fake
+   * clock, a zone library). Default `false`: the globals of the moment each timer is set.
+   */
   useNativeTimers?: boolean;
 }
 

@@ -14,8 +14,8 @@ function request(req: PollRequest, done: PollCallback): () => void {
     body: req.body,
     // A string body is sent as `text/plain;charset=UTF-8` (the Fetch standard), as the server expects.
     headers: req.opts.extraHeaders,
-    // Like XHR without withCredentials: cookies same-origin only (sticky-session cookies keep working).
-    credentials: req.opts.withCredentials ? "include" : "same-origin",
+    // Otherwise fetch's default, `same-origin`: like XHR without withCredentials (sticky-session cookies work).
+    credentials: req.opts.withCredentials ? "include" : undefined,
     signal: ctrl.signal,
   })
     .then((res) => res.text().then((text) => finish(null, res.status, text)))
@@ -29,7 +29,7 @@ function request(req: PollRequest, done: PollCallback): () => void {
 
 export const browserPlatform: Platform = {
   request,
-  websocket(url, opts): WebSocketLike {
+  openWebSocket(url, opts): WebSocketLike {
     return new WebSocket(url, opts.protocols) as unknown as WebSocketLike;
   },
   wsBinaryType: "arraybuffer",

@@ -46,7 +46,7 @@ export interface Platform {
   /** Sends one polling request; returns an abort function. */
   request(req: PollRequest, done: PollCallback): () => void;
   /** Opens a WebSocket. */
-  websocket(url: string, opts: ResolvedOptions, jar: CookieJar | undefined): WebSocketLike;
+  openWebSocket(url: string, opts: ResolvedOptions, jar: CookieJar | undefined): WebSocketLike;
   /** `binaryType` to set on WebSockets. */
   wsBinaryType: string;
   /** How the codec hands out received binary (browsers: `arraybuffer`, as engine.io-client does). */

@@ -8,26 +8,28 @@ import { Transport } from "./transport.js";
 const log = debug("engine.io-client:polling");
 
 /**
- * HTTP long-polling (PROTOCOL.md §1.3): one GET in flight to receive, one POST in flight to send, payloads
+ * HTTP long-polling (docs/protocol.md §1.3): one GET in flight to receive, one POST in flight to send, payloads
  * joined by 0x1e with binary as `b`+base64. The HTTP mechanics come from the platform.
  */
 export class Polling extends Transport {
-  readonly name = "polling";
+  // On the prototype (a getter), where `transportImplementations` reads it, as engine.io-client does.
+  override get name(): string {
+    return "polling";
+  }
   #polling = false;
   #pauseGen = 0;
   #abortPoll: (() => void) | undefined;
   #abortPost: (() => void) | undefined;
 
-  /** Whether a GET is in flight. */
-  get polling(): boolean {
-    return this.#polling;
-  }
-
   protected doOpen(): void {
     this.poll();
   }
 
-  override pause(onPause: () => void): void {
+  /**
+   * Stops new traffic and calls `onPause` once in-flight requests are done (docs/protocol.md §1.6): the upgrade,
+   * which only ever leaves polling, pauses it.
+   */
+  pause(onPause: () => void): void {
     this.readyState = "pausing";
     const gen = ++this.#pauseGen;
     // One wait per request in flight, plus one released right below (so nothing in flight pauses at once).
@@ -52,7 +54,7 @@ export class Polling extends Transport {
   }
 
   /** Back to normal traffic after a failed upgrade. */
-  override resume(): void {
+  resume(): void {
     if (this.readyState !== "pausing" && this.readyState !== "paused") return;
     this.#pauseGen++;
     this.readyState = "open";

@@ -1,2 +1,3 @@
-// Browser bundles only (see runtime.ts): Node-only code is compiled out.
+// Browser bundles only (see runtime.ts): Node-only code and developer checks are compiled out.
 export const NODE: boolean = false;
+export const CHECKS: boolean = false;

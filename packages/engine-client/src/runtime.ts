@@ -3,3 +3,6 @@
 // bundler drops the code behind it. Everywhere else (Node, and bundlers that take dist/) it is `true`, and that
 // code stays guarded by its own runtime checks, so it is harmless in browsers.
 export const NODE: boolean = true;
+// Checks of programming errors (contradicting options) that the minified browser bundles leave out, as production
+// builds of UI libraries leave out their development warnings; `false` in runtime.browser.ts.
+export const CHECKS: boolean = true;

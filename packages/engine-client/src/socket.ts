@@ -6,14 +6,15 @@ import { debug } from "./log.js";
 import { resolveOptions, toQuery, type ResolvedOptions, type SocketOptions } from "./options.js";
 import type { CookieJar, Platform, RawData } from "./platform.js";
 import { Polling } from "./polling.js";
-import { type CloseDetails, type Transport, type TransportContext } from "./transport.js";
-import { NODE } from "./runtime.js";
+import { type CloseDetails, type Transport, type TransportContext, type TransportCtor } from "./transport.js";
+import { CHECKS, NODE } from "./runtime.js";
+import { clearTimer, setTimer } from "./timers.js";
 import { probe, type ProbeEmit } from "./upgrade.js";
 import { WebSocketTransport } from "./websocket.js";
 
 const log = debug("engine.io-client:socket");
 
-/** The open packet's JSON (PROTOCOL.md §1.4). */
+/** The open packet's JSON (docs/protocol.md §1.4). */
 export interface HandshakeData {
   sid: string;
   upgrades: string[];
@@ -49,7 +50,7 @@ export interface WriteOptions {
 
 let priorWebsocketSuccess = false;
 const DEFAULT_WRITE: WriteOptions = Object.freeze({ compress: true });
-const KNOWN = ["polling", "websocket"];
+const BUILT_IN = new Map<string, TransportCtor>([["polling", Polling], ["websocket", WebSocketTransport]]);
 
 /**
  * The Engine.IO client socket, shared by both platform entries (which pass their {@link Platform}).
@@ -72,6 +73,11 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   upgrading = false;
   /** Transports still to try, in order. */
   declare transports: string[];
+  /**
+   * Node: how received binary is handed out, `nodebuffer` (Buffers, the default) or `arraybuffer` (engine.io-client's
+   * property). Browsers always get ArrayBuffers; the client's browser bundles do not have the property.
+   */
+  declare binaryType: "nodebuffer" | "arraybuffer";
   /** @internal */ pingInterval = 0;
   /** @internal */ pingTimeout = 0;
   /** @internal */ maxPayload = 0;
@@ -80,8 +86,14 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   /** @internal */ declare readonly jar: CookieJar | undefined;
   #prevBufferLen = 0;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingDeadline = 0;
+  /**
+   * When the heartbeat expires by the wall clock (ms since epoch); 0 before the handshake and once expired.
+   * engine.io-client's name: its tests simulate a throttled timer by setting it. @internal
+   */
+  _pingTimeoutTime = 0;
   #removePageHooks: (() => void) | undefined;
+  /** Transport classes given by the user, by name. */
+  readonly #impls: Record<string, TransportCtor> = {};
   readonly #onPingTimeout = (): void => this.onClose("ping timeout");
 
   constructor(uri: string | SocketOptions | undefined, opts: SocketOptions | undefined, platform: Platform) {
@@ -92,10 +104,21 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     }
     const o = resolveOptions(uri, opts);
     this.opts = o;
-    // The default is engine.io-client's `["polling", "websocket", "webtransport"]` minus what we do not implement.
-    // Always a new array: `tryAllTransports` consumes it.
-    this.transports = (o.transports ?? KNOWN).filter((t) => KNOWN.includes(t));
+    if (CHECKS && o.transports && o.transportImplementations) {
+      throw Object.assign(new TypeError("specifying both 'transportImplementations' and 'transports' options is not supported"), {
+        code: ErrorCode.BAD_OPTIONS,
+      });
+    }
+    // Classes, in order: a name stands for its built-in class, unknown names (e.g. `webtransport`, in
+    // engine.io-client's default) are skipped; each class is known by its prototype's `name`. Always a new array:
+    // `tryAllTransports` consumes it.
+    this.transports = [];
+    for (const t of o.transportImplementations ?? o.transports ?? ["polling", "websocket"]) {
+      const T = typeof t === "string" ? BUILT_IN.get(t) : t;
+      if (T) this.transports.push((this.#impls[T.prototype.name] = T).prototype.name);
+    }
     this.platform = platform;
+    if (NODE) this.binaryType = platform.binary ? "nodebuffer" : "arraybuffer";
     if (NODE && o.withCredentials) this.jar = platform.cookieJar?.();
     if (platform.pageHooks) {
       this.#removePageHooks = platform.pageHooks(
@@ -117,7 +140,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     } as ResolvedOptions;
     const ctx: TransportContext = { opts, platform: this.platform, sid: this.id };
     if (NODE) ctx.jar = this.jar;
-    return name === "websocket" ? new WebSocketTransport(ctx) : new Polling(ctx);
+    return new this.#impls[name]!(ctx);
   }
 
   private open(): void {
@@ -159,13 +182,14 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
         this.emitReserved("ping");
         break;
       case "message": {
-        const data = packet.data ?? ""; // `4` alone is an empty text message
+        let data = packet.data ?? ""; // `4` alone is an empty text message
+        if (NODE && this.binaryType === "arraybuffer" && typeof data !== "string") data = toArrayBuffer(data);
         this.emitReserved("data", data);
         this.emitReserved("message", data);
         break;
       }
       case "error":
-        // Malformed Engine.IO data from the server (PROTOCOL.md §1.2).
+        // Malformed Engine.IO data from the server (docs/protocol.md §1.2).
         this.onClose("parse error");
         break;
     }
@@ -213,24 +237,24 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   }
 
   private resetPingTimeout(): void {
-    clearTimeout(this.#pingTimer);
+    clearTimer(this.opts, this.#pingTimer);
     // Timers overflow past 2^31-1 ms and would fire at once.
     const delay = Math.min(this.pingInterval + this.pingTimeout, 0x7fffffff);
-    this.#pingDeadline = Date.now() + delay;
-    this.#pingTimer = setTimeout(this.#onPingTimeout, delay);
+    this._pingTimeoutTime = Date.now() + delay;
+    this.#pingTimer = setTimer(this.opts, this.#onPingTimeout, delay);
     if (NODE && this.opts.autoUnref) unref(this.#pingTimer);
   }
 
   /**
    * Whether the heartbeat deadline passed by the wall clock; timers are throttled in background tabs, so the
-   * timer alone may fire late (PROTOCOL.md §1.5). When expired, the socket closes with `ping timeout` shortly.
+   * timer alone may fire late (docs/protocol.md §1.5). When expired, the socket closes with `ping timeout` shortly.
    */
   hasPingExpired(): boolean {
-    if (!this.#pingDeadline) return true;
-    if (Date.now() <= this.#pingDeadline) return false;
-    this.#pingDeadline = 0;
-    clearTimeout(this.#pingTimer);
-    this.#pingTimer = setTimeout(this.#onPingTimeout, 0);
+    if (!this._pingTimeoutTime) return true;
+    if (Date.now() <= this._pingTimeoutTime) return false;
+    this._pingTimeoutTime = 0;
+    clearTimer(this.opts, this.#pingTimer);
+    this.#pingTimer = setTimer(this.opts, this.#onPingTimeout, 0);
     return true;
   }
 
@@ -244,7 +268,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   /** Hands buffered packets to the transport when it can take them. @internal */
   flush(): void {
     if (this.readyState === "closed" || this.upgrading || !this.transport.writable || this.writeBuffer.length === 0) return;
-    // No deadline (before the handshake) or a passed one: the connection is not usable (PROTOCOL.md §1.5).
+    // No deadline (before the handshake) or a passed one: the connection is not usable (docs/protocol.md §1.5).
     if (this.hasPingExpired()) return;
     // Polling sends one POST per batch, cut before it exceeds the handshake's maxPayload.
     const packets = this.transport.name === "polling" ? takeBatch(this.writeBuffer, this.maxPayload) : this.writeBuffer;
@@ -289,19 +313,13 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     // Nothing can be flushed before the handshake: close at once.
     const canFlush = this.readyState === "open";
     this.readyState = "closing";
-    const close = (): void => {
-      this.onClose("forced close");
-      this.transport.close();
-    };
-    const afterUpgrade = (): void => {
-      this.off("upgrade", afterUpgrade);
-      this.off("upgradeError", afterUpgrade);
-      close();
-    };
+    // onClose closes the transport too ("forced close": with a goodbye), and runs once.
+    const close = (): void => this.onClose("forced close");
     const next = (): void => {
       if (!this.upgrading) return close();
-      this.on("upgrade", afterUpgrade);
-      this.on("upgradeError", afterUpgrade);
+      // Whichever way the upgrade ends; the other listener then finds the socket closed.
+      this.once("upgrade", close);
+      this.once("upgradeError", close);
     };
     if (canFlush && this.writeBuffer.length) this.once("drain", next);
     else next();
@@ -332,8 +350,8 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   onClose(reason: string, description?: CloseDetails | Error): void {
     if (this.readyState === "closed") return;
     log('socket close with reason: "%s"', reason);
-    clearTimeout(this.#pingTimer);
-    this.#pingDeadline = 0;
+    clearTimer(this.opts, this.#pingTimer);
+    this._pingTimeoutTime = 0;
     const t = this.transport;
     if (t) {
       // Unsubscribed first: its `close` must not come back here.
@@ -342,8 +360,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
       if (reason === "forced close") t.close();
       else t.abort();
     }
-    this.#removePageHooks?.();
-    this.#removePageHooks = undefined;
+    this.#removePageHooks?.(); // once: a closed socket never reopens
     this.readyState = "closed";
     this.id = undefined;
     this.emitReserved("close", reason, description);
@@ -354,6 +371,11 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
 
 function isDelay(v: unknown): v is number {
   return Number.isFinite(v) && (v as number) >= 0; // isFinite is false for non-numbers
+}
+
+/** A standalone ArrayBuffer with the bytes of `data` (a Buffer may be a view into a larger pool). */
+function toArrayBuffer(data: ArrayBuffer | Uint8Array): ArrayBuffer {
+  return data instanceof ArrayBuffer ? data : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
 }
 
 function unref(timer: unknown): void {

@@ -34,6 +34,15 @@ export interface TransportContext {
 }
 
 /**
+ * A transport class, for the `transportImplementations` option (engine.io-client's `TransportCtor`): its
+ * prototype's `name` says which transport it is.
+ */
+export interface TransportCtor {
+  new (ctx: TransportContext): Transport;
+  prototype: Transport;
+}
+
+/**
  * Base of the transports: a state machine around one connection mechanism. Subclasses implement
  * `doOpen`, `doClose` and `write`; received raw data goes through `onData`.
  */
@@ -82,17 +91,6 @@ export abstract class Transport extends Emitter<Record<never, never>, Record<nev
   /** Writes packets; ignored unless open. The caller waits for `drain` before sending more. */
   send(packets: Packet[]): void {
     if (this.readyState === "open") this.write(packets);
-  }
-
-  /** Stops new traffic and calls `onPause` once in-flight requests are done (PROTOCOL.md §1.6). */
-  pause(onPause: () => void): void {
-    this.readyState = "paused";
-    onPause();
-  }
-
-  /** Undoes {@link Transport.pause} (a failed upgrade). */
-  resume(): void {
-    if (this.readyState === "pausing" || this.readyState === "paused") this.readyState = "open";
   }
 
   protected onOpen(): void {

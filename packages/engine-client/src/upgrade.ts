@@ -3,6 +3,7 @@ import type { Packet } from "./codec.js";
 import { ProbeError } from "./errors.js";
 import { debug } from "./log.js";
 import type { BaseSocket, SocketEvents } from "./socket.js";
+import type { Polling } from "./polling.js";
 import type { Transport, TransportEvents } from "./transport.js";
 
 const log = debug("engine.io-client:socket");
@@ -14,7 +15,7 @@ const log = debug("engine.io-client:socket");
 export type ProbeEmit = <Ev extends "upgrading" | "upgrade" | "upgradeError">(ev: Ev, arg: Ev extends "upgradeError" ? Error : Transport) => void;
 
 /**
- * Upgrade polling to `name` (PROTOCOL.md §1.6): open the new transport with the sid, send `2probe`, wait for
+ * Upgrade polling to `name` (docs/protocol.md §1.6): open the new transport with the sid, send `2probe`, wait for
  * `3probe`, pause polling until its requests finish, then send `5` on the new transport and flush there.
  * Any failure leaves the session on polling and emits `upgradeError`.
  */
@@ -37,7 +38,7 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
     if (pausing && socket.readyState !== "closed") {
       // Failed after polling was paused for us: resume it, the session stays on polling.
       socket.upgrading = false;
-      socket.transport.resume();
+      (socket.transport as Polling).resume();
       socket.flush();
     }
     log('probe transport "%s" failed: %s', name, message);
@@ -54,7 +55,8 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
     pausing = true;
     emit("upgrading", transport);
     socket.setPriorWebsocketSuccess(name === "websocket");
-    socket.transport.pause(() => {
+    // Upgrades start from polling only (BaseSocket.onOpen).
+    (socket.transport as Polling).pause(() => {
       if (failed || socket.readyState === "closed") return;
       log("changing transport and sending upgrade packet");
       cleanup();
@@ -65,20 +67,19 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
       socket.flush();
     });
   };
-  // Views typed with each emitter's events (their own `on` is typed for user code).
-  const events = socket as unknown as Subscribable<SocketEvents>;
-  const probed = transport as unknown as Subscribable<TransportEvents>;
+  // Each emitter viewed with its reserved events (its own `on` is typed for user code); casts, not variables,
+  // so the bundle carries no aliases.
   const subs = [
-    on(probed, "open", () => {
+    on(transport as unknown as Subscribable<TransportEvents>, "open", () => {
       if (failed) return;
       log('probe transport "%s" opened', name);
       transport.send([{ type: "ping", data: "probe" }]);
     }),
-    on(probed, "packet", onPacket),
-    on(probed, "error", (err: Error) => fail(`probe error: ${err.message}`)),
-    on(probed, "close", () => fail("transport closed")),
-    on(events, "close", () => fail("socket closed")),
-    on(events, "upgrading", (other: Transport) => {
+    on(transport as unknown as Subscribable<TransportEvents>, "packet", onPacket),
+    on(transport as unknown as Subscribable<TransportEvents>, "error", (err: Error) => fail(`probe error: ${err.message}`)),
+    on(transport as unknown as Subscribable<TransportEvents>, "close", () => fail("transport closed")),
+    on(socket as unknown as Subscribable<SocketEvents>, "close", () => fail("socket closed")),
+    on(socket as unknown as Subscribable<SocketEvents>, "upgrading", (other: Transport) => {
       if (other !== transport) freeze();
     }),
   ];

@@ -45,5 +45,6 @@ export function encodeQuery(query: Record<string, string>): string {
 
 /** Short random cache-buster, like engine.io-client's `t` values. */
 export function timestamp(): string {
-  return Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
+  // The random fraction keeps two requests of one millisecond apart.
+  return (Date.now() + Math.random()).toString(36);
 }

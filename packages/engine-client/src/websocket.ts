@@ -8,13 +8,16 @@ import { Transport } from "./transport.js";
 const log = debug("engine.io-client:websocket");
 const COMPRESS = /* @__PURE__ */ Object.freeze({ compress: true });
 
-/** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames (PROTOCOL.md §1.2). */
+/** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames (docs/protocol.md §1.2). */
 export class WebSocketTransport extends Transport {
-  readonly name = "websocket";
+  // On the prototype (a getter), where `transportImplementations` reads it, as engine.io-client does.
+  override get name(): string {
+    return "websocket";
+  }
   #ws: WebSocketLike | undefined;
   /** Created once per transport, not per write. */
   readonly #onWritten = (): void => {
-    if (this.readyState !== "open" && this.readyState !== "pausing") return;
+    if (this.readyState !== "open") return; // a WebSocket is never paused (upgrades only leave polling)
     this.writable = true;
     this.emitReserved("drain");
   };
@@ -24,7 +27,7 @@ export class WebSocketTransport extends Transport {
     let ws: WebSocketLike;
     const onError = (ev: unknown): void => this.onError("websocket error", ErrorCode.WEBSOCKET, ev);
     try {
-      ws = this.ctx.platform.websocket(this.uri("ws", o.timestampRequests === true), o, NODE ? this.ctx.jar : undefined);
+      ws = this.ctx.platform.openWebSocket(this.uri("ws", o.timestampRequests === true), o, NODE ? this.ctx.jar : undefined);
     } catch (err) {
       // e.g. a SyntaxError for a bad URL: report it like a failed connection, asynchronously.
       queueMicrotask(() => onError(err));
