@@ -109,20 +109,47 @@ function serve(bundle: Bundle, cache: Map<string, Buffer | null>, file: string, 
     return;
   }
   res.setHeader("Cache-Control", "public, max-age=0");
-  res.setHeader("Content-Type", file.endsWith(".map") ? "application/json" : "application/javascript; charset=utf-8");
+  res.setHeader("Content-Type", `application/${file.endsWith(".map") ? "json" : "javascript"}; charset=utf-8`);
   res.setHeader("ETag", bundle.etag);
   res.setHeader("Vary", "Accept-Encoding");
-  if (req.headers["if-none-match"] === bundle.etag) {
+  // A cache may revalidate with the weak form of our ETag; both mean the same bytes (as socket.io).
+  const ifNoneMatch = req.headers["if-none-match"];
+  if (ifNoneMatch === bundle.etag || ifNoneMatch === `W/${bundle.etag}`) {
     res.writeHead(304);
     res.end();
     return;
   }
-  const accept = String(req.headers["accept-encoding"] ?? "");
-  if (/\bbr\b/.test(accept)) return send(res, "br", body(bundle, cache, file + ".br", file, (b) => brotliCompressSync(b)));
-  if (/\bgzip\b/.test(accept)) return send(res, "gzip", body(bundle, cache, file + ".gz", file, (b) => gzipSync(b)));
-  if (/\bdeflate\b/.test(accept)) return send(res, "deflate", body(bundle, cache, file + ".zz", file, (b) => deflateSync(b)));
+  const encoding = preferredEncoding(req.headers["accept-encoding"]);
+  if (encoding === "br") return send(res, "br", body(bundle, cache, file + ".br", file, (b) => brotliCompressSync(b)));
+  if (encoding === "gzip") return send(res, "gzip", body(bundle, cache, file + ".gz", file, (b) => gzipSync(b)));
+  if (encoding === "deflate") return send(res, "deflate", body(bundle, cache, file + ".zz", file, (b) => deflateSync(b)));
   res.writeHead(200, { "Content-Length": raw.length });
   res.end(raw);
+}
+
+const ENCODINGS = ["br", "gzip", "deflate"] as const;
+type Encoding = (typeof ENCODINGS)[number];
+
+/**
+ * The client's preferred encoding among ours: highest q first, then the client's order (what socket.io's
+ * `accepts` gives, so `gzip, br` gets gzip); `*` stands for any we have; q=0 refuses one.
+ * @internal
+ */
+export function preferredEncoding(header: string | undefined): Encoding | undefined {
+  if (header === undefined) return undefined;
+  let best: Encoding | undefined;
+  let bestQ = 0;
+  for (const part of header.split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (!(q > bestQ)) continue;
+    const match = name === "*" ? ENCODINGS[0] : ENCODINGS.find((e) => e === name);
+    if (match === undefined) continue;
+    best = match;
+    bestQ = q;
+  }
+  return best;
 }
 
 function send(res: ServerResponse, encoding: string, data: Buffer | null): void {

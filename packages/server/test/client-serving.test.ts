@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { attachClientServing } from "../src/client-serving.js";
+import { attachClientServing, preferredEncoding } from "../src/client-serving.js";
 
 describe("serving the browser client (with a stand-in bundle)", () => {
   let http: HttpServer | undefined;
@@ -40,6 +40,10 @@ describe("serving the browser client (with a stand-in bundle)", () => {
     expect(await res.text()).toContain("var io = 1;");
     const again = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "if-none-match": '"1.2.3"' } });
     expect(again.status).toBe(304);
+    const weak = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "if-none-match": 'W/"1.2.3"' } });
+    expect(weak.status).toBe(304);
+    const stale = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "if-none-match": '"1.2.2"' } });
+    expect(stale.status).toBe(200);
   });
 
   it("compresses with gzip when asked", async () => {
@@ -60,10 +64,20 @@ describe("serving the browser client (with a stand-in bundle)", () => {
   it("serves maps, 404s missing bundle files and leaves other paths to the app", async () => {
     const url = await start();
     const map = await fetch(`${url}/socket.io/socket.io.min.js.map`);
-    expect(map.headers.get("content-type")).toBe("application/json");
+    expect(map.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(await map.text()).toBe('{"version":3}');
     expect((await fetch(`${url}/socket.io/socket.io.esm.min.js`)).status).toBe(404);
     const other = await fetch(`${url}/elsewhere`);
     expect(other.status).toBe(418);
+  });
+
+  it("picks the encoding the client prefers: q first, then the client's order", () => {
+    expect(preferredEncoding(undefined)).toBeUndefined();
+    expect(preferredEncoding("gzip,br,deflate")).toBe("gzip");
+    expect(preferredEncoding("br")).toBe("br");
+    expect(preferredEncoding("deflate, gzip;q=0.5")).toBe("deflate");
+    expect(preferredEncoding("gzip;q=0.2, br;q=0.9")).toBe("br");
+    expect(preferredEncoding("gzip;q=0, identity")).toBeUndefined();
+    expect(preferredEncoding("zstd, *")).toBe("br");
   });
 });
