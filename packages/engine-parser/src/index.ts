@@ -15,6 +15,22 @@ export {
   type DecodedPacket,
   type BinaryType,
 } from "./packet.js";
-export { encodeBase64, decodeBase64 } from "./base64.js";
+export { encodeBase64, decodeBase64 } from "#base64";
 export { encodePacket, decodePacket } from "./packet-codec.js";
 export { encodePayload, decodePayload } from "./payload-codec.js";
+export {
+  scanPacketType,
+  segmentEnd,
+  encodeTextMessage,
+  encodeOpenPacket,
+  base64MessageLength,
+  BASE64_MESSAGE,
+  INVALID_PACKET,
+  DATA_OFFSET,
+  MESSAGE_PREFIX,
+  BASE64_PREFIX,
+  EncodedPackets,
+  type ScannedType,
+  type FinalPacket,
+  type OpenHandshake,
+} from "./scan.js";

@@ -1,4 +1,4 @@
-import { decodeBase64, encodeBase64 } from "./base64.js";
+import { decodeBase64, encodeBase64 } from "#base64";
 import {
   ERROR_PACKET,
   PacketTypeNames,

@@ -2,7 +2,10 @@
 // deadline later than (or equal to) every queued one, so the queue is a FIFO ordered by deadline:
 // an intrusive doubly-linked list gives O(1) push and remove, and a single timer armed for the
 // head serves every entry. The server keeps one queue per kind of deadline (next ping, pong
-// deadline, upgrade timeout…) instead of one timer per socket.
+// deadline, upgrade timeout…) instead of one timer per socket. Two ways in: `push(link)` for values
+// that are (or own) their link, allocation-free; `add(value)` for any value, keyed in a Map (the
+// server's `connectTimeout`). Shared with the server through `@switchboard/engine/internal`.
+import { reportError } from "./report.js";
 
 /**
  * The link fields of an entry of a `DeadlineQueue`: a `DeadlineNode`, or an object that is its own
@@ -19,15 +22,14 @@ export interface DeadlineLink<T> {
 }
 
 /** Link of one value in a `DeadlineQueue`; owned by the value, reused across pushes. */
-// Not `implements DeadlineLink<T>`: the link fields are internal (stripped from the declarations).
-export class DeadlineNode<T> {
-  /** @internal */ _dlPrev: DeadlineLink<T> | null = null;
-  /** @internal */ _dlNext: DeadlineLink<T> | null = null;
-  /** @internal */ _dlQueue: DeadlineQueue<T> | null = null;
-  /** @internal */ _dlDeadline = 0;
+export class DeadlineNode<T> implements DeadlineLink<T> {
+  // Link fields, managed by the queues (never set them yourself).
+  _dlPrev: DeadlineLink<T> | null = null;
+  _dlNext: DeadlineLink<T> | null = null;
+  _dlQueue: DeadlineQueue<T> | null = null;
+  _dlDeadline = 0;
   constructor(readonly value: T) {}
 
-  /** @internal */
   get _dlValue(): T {
     return this.value;
   }
@@ -45,9 +47,9 @@ export interface DeadlineQueueOptions {
    * burst of sessions costs one timer callback instead of one each. Default `min(10, delay / 20)`.
    */
   slack?: number;
-  /** Monotonic clock in ms. Default `performance.now`. */
+  /** Clock in ms. Default `performance.now` (monotonic); `Date.now` suits tests with fake `Date`. */
   now?: () => number;
-  /** Receives exceptions thrown by `onExpire` (they never escape the timer). */
+  /** Receives exceptions thrown by `onExpire` (they never escape the timer). Default `console.error`. */
   onError?: (err: unknown) => void;
 }
 
@@ -56,6 +58,9 @@ export interface DeadlineQueueOptions {
  * @example
  * const pings = new DeadlineQueue<Session>(25000, (s) => s.ping());
  * pings.push(session.pingNode); // session.ping() runs in 25 s unless removed first
+ * const timeouts = new DeadlineQueue<Client>(45000, (c) => c.close());
+ * timeouts.add(client); // the same by value: no node to keep
+ * timeouts.delete(client);
  */
 export class DeadlineQueue<T> {
   readonly delay: number;
@@ -67,6 +72,8 @@ export class DeadlineQueue<T> {
   readonly #slack: number;
   readonly #now: () => number;
   readonly #onError: (err: unknown) => void;
+  /** Nodes of the values queued by `add()`, made on first use. */
+  #nodes: Map<T, DeadlineNode<T>> | null = null;
 
   constructor(delay: number, onExpire: (value: T) => void, options: DeadlineQueueOptions = {}) {
     if (!(delay > 0)) throw new RangeError("delay must be positive");
@@ -75,7 +82,7 @@ export class DeadlineQueue<T> {
     // Slack must stay below the delay so entries re-pushed while expiring wait for the next run.
     this.#slack = Math.min(options.slack ?? Math.min(10, Math.floor(delay / 20)), delay / 2);
     this.#now = options.now ?? (() => performance.now());
-    this.#onError = options.onError ?? (() => {});
+    this.#onError = options.onError ?? reportError;
   }
 
   /** Number of queued entries. */
@@ -112,8 +119,37 @@ export class DeadlineQueue<T> {
     if (--this.#size === 0) this.#disarm();
   }
 
+  /**
+   * (Re)queues `value` to expire `delay` ms from now, like `push()` for a value that is not a link
+   * (one node per value, kept while it is queued).
+   */
+  add(value: T): void {
+    const nodes = (this.#nodes ??= new Map<T, DeadlineNode<T>>());
+    let node = nodes.get(value);
+    if (node === undefined) {
+      node = new DeadlineNode(value);
+      nodes.set(value, node);
+    }
+    this.push(node);
+  }
+
+  /** Takes a value queued by `add()` out of the queue; false when it was not queued. */
+  delete(value: T): boolean {
+    const node = this.#nodes?.get(value);
+    if (node === undefined) return false;
+    this.#nodes!.delete(value);
+    this.remove(node);
+    return true;
+  }
+
+  /** Whether a value queued by `add()` is still waiting. */
+  has(value: T): boolean {
+    return this.#nodes?.has(value) ?? false;
+  }
+
   /** Empties the queue without expiring anything and stops the timer. */
   clear(): void {
+    this.#nodes?.clear();
     let node = this.#head;
     while (node !== null) {
       const next = node._dlNext;
@@ -145,6 +181,7 @@ export class DeadlineQueue<T> {
     let head = this.#head;
     while (head !== null && head._dlDeadline <= limit) {
       this.remove(head);
+      if (this.#nodes !== null && this.#nodes.get(head._dlValue) === head) this.#nodes.delete(head._dlValue);
       try {
         this.#onExpire(head._dlValue);
       } catch (err) {

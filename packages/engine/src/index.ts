@@ -15,6 +15,13 @@ export type { SendCallback } from "./write-queue.js";
 export { Transport } from "./transports/transport.js";
 export { PreEncodedPacket, preEncode } from "./pre-encoded.js";
 export {
+  DiagnosticsChannels,
+  type HandshakeMessage,
+  type PacketMessage,
+  type UpgradeMessage,
+  type CloseMessage,
+} from "./diagnostics.js";
+export {
   ErrorCodes,
   ErrorMessages,
   EngineErrorCodes,

@@ -1,3 +1,4 @@
+import { BASE64_PREFIX, encodeTextMessage } from "@switchboard/engine-parser";
 import { BINARY, TEXT, frame } from "./transports/ws-frames.js";
 
 // Broadcast fast path: a `message` packet encoded once and written to many sockets. The polling
@@ -31,7 +32,7 @@ export class PreEncodedPacket {
   get pollingText(): string {
     if (this.#text === undefined) {
       const data = this.data;
-      this.#text = typeof data === "string" ? "4" + data : "b" + data.toString("base64");
+      this.#text = typeof data === "string" ? encodeTextMessage(data) : BASE64_PREFIX + data.toString("base64");
     }
     return this.#text;
   }

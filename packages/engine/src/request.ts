@@ -149,3 +149,21 @@ export function hasInvalidOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   return origin !== undefined && INVALID_HEADER_CHAR.test(origin);
 }
+
+/** Distinct handshake shapes kept for sharing (real deployments see a handful). */
+const MAX_SHARED_SHAPES = 64;
+
+/**
+ * @internal The same string for equal handshake shapes (see `packHeaderShape`), so idle sessions do
+ * not each hold a copy. Bounded: the sessions of odd clients just keep their own.
+ */
+export class ShapeTable {
+  readonly #shapes = new Map<string, string>();
+
+  share(shape: string): string {
+    const shared = this.#shapes.get(shape);
+    if (shared !== undefined) return shared;
+    if (this.#shapes.size < MAX_SHARED_SHAPES) this.#shapes.set(shape, shape);
+    return shape;
+  }
+}

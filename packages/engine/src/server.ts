@@ -8,18 +8,14 @@ import { serializeCookie } from "./cookie.js";
 import { createCors, type Middleware } from "./cors.js";
 import { DeadlineQueue } from "./deadline-queue.js";
 import { FlushScheduler } from "./flush-scheduler.js";
+import { Heartbeat } from "./heartbeat.js";
 import { ErrorCodes, ErrorMessages, RequestError } from "./errors.js";
 import { abortUpgrade, writeRequestError, writeStatus } from "./http-responses.js";
 import { defaultGenerateId } from "./ids.js";
-import {
-  normalizePath,
-  resolveOptions,
-  type AttachOptions,
-  type ResolvedOptions,
-  type ServerOptions,
-} from "./options.js";
+import { normalizePath, resolveOptions, type AttachOptions, type ResolvedOptions, type ServerOptions } from "./options.js";
 import { applyMiddlewares } from "./middleware.js";
-import { prepareRequest, type EngineRequest } from "./request.js";
+import { reportError } from "./report.js";
+import { ShapeTable, prepareRequest, type EngineRequest } from "./request.js";
 import { checkAllowRequest, checkVersion, obtainId, verifyRequest } from "./verify.js";
 import { headersFromLines, writeHeaderLines } from "./ws-headers.js";
 import type { SessionContext } from "./session-context.js";
@@ -48,12 +44,6 @@ export interface ServerEvents {
   initial_headers: [headers: OutgoingHttpHeaders, req: IncomingMessage];
 }
 
-/** During an upgrade the client's paused GET is released with `6` this often (docs/protocol.md §1.6). */
-const UPGRADE_CHECK_INTERVAL = 100;
-/** How long a server close over polling waits for a GET to carry the `1` packet (§1.7). */
-const CLOSE_TIMEOUT = 30000;
-/** Distinct handshake shapes kept for sharing (real deployments see a handful). */
-const MAX_SHARED_SHAPES = 64;
 
 function ignoreError(): void {}
 
@@ -83,9 +73,9 @@ export class Server extends EventEmitter<ServerEvents> {
   readonly #pendingIds = new WeakMap<IncomingMessage, string>();
   /** Cleanups run by close(): destroy-upgrade timers, http.Servers owned through listen(). */
   readonly #cleanups: Array<() => void> = [];
-  readonly #flusher = new FlushScheduler<Socket>((err, socket) => this.#reportError(err, socket));
-  /** Handshake shapes seen, shared by the sessions (bounded: odd clients just keep their own copy). */
-  readonly #shapes = new Map<string, string>();
+  readonly #flusher = new FlushScheduler<Socket>(reportError);
+  /** Handshake shapes seen, shared by the sessions. */
+  readonly #shapes = new ShapeTable();
 
   constructor(opts: ServerOptions = {}) {
     super();
@@ -102,22 +92,12 @@ export class Server extends EventEmitter<ServerEvents> {
       : null;
     this.#wss?.on("headers", this.#onWsHeaders);
     this.#wss?.on("error", ignoreError);
-    const onError = (err: unknown) => this.#reportError(err, this);
     this.#ctx = {
       server: this,
       opts: o,
-      pingQueue: new DeadlineQueue<Socket>(o.pingInterval, (s) => s.onPingDue(), { onError }),
-      pongQueue: new DeadlineQueue<Socket>(o.pingTimeout, (s) => s.onPingTimeout(), { onError }),
-      upgradeQueue: new DeadlineQueue<Socket>(o.upgradeTimeout, (s) => s.onUpgradeTimeout(), { onError }),
-      upgradeCheckQueue: new DeadlineQueue<Socket>(UPGRADE_CHECK_INTERVAL, (s) => s.onUpgradeCheck(), { onError }),
-      closeQueue: new DeadlineQueue<Socket>(CLOSE_TIMEOUT, (s) => s.onCloseTimeout(), { onError }),
+      heartbeat: new Heartbeat(o, reportError),
       scheduleFlush: (socket) => this.#flusher.schedule(socket),
-      shareShape: (shape) => {
-        const shared = this.#shapes.get(shape);
-        if (shared !== undefined) return shared;
-        if (this.#shapes.size < MAX_SHARED_SHAPES) this.#shapes.set(shape, shape);
-        return shape;
-      },
+      shareShape: (shape) => this.#shapes.share(shape),
       removeSocket: (socket) => {
         if (this.clients[socket.id] === socket) {
           delete this.clients[socket.id];
@@ -127,12 +107,13 @@ export class Server extends EventEmitter<ServerEvents> {
       upgradesFor: (transport) =>
         transport === "polling" && o.allowUpgrades && o.transports.includes("websocket") ? ["websocket"] : [],
       decorateHeaders: (headers, req, sid, handshake) => this.#decorateHeaders(headers, req, sid, handshake),
-      reportError: (err, source) => this.#reportError(err, source),
     };
     this.#pollingCtx = {
       maxHttpBufferSize: o.maxHttpBufferSize,
       maxBufferedChunks: o.maxBufferedChunks,
-      bodyQueue: new DeadlineQueue<PollingTransport>(o.httpRequestBodyTimeout, (t) => t.onBodyTimeout(), { onError }),
+      bodyQueue: new DeadlineQueue<PollingTransport>(o.httpRequestBodyTimeout, (t) => t.onBodyTimeout(), {
+        onError: reportError,
+      }),
       httpCompression: o.httpCompression,
       decorateHeaders: this.#ctx.decorateHeaders,
     };
@@ -172,7 +153,7 @@ export class Server extends EventEmitter<ServerEvents> {
       if (this.#cors === null && this.#middlewares.length === 0) this.#onHttpRequest(r, res);
       else this.#applyMiddlewares(r, res, true, (err) => this.#afterHttpMiddlewares(r, res, err));
     } catch (err) {
-      this.#reportError(err, this);
+      reportError(err);
       writeStatus(res, 500);
     }
   }
@@ -194,7 +175,7 @@ export class Server extends EventEmitter<ServerEvents> {
         });
       }
     } catch (err) {
-      this.#reportError(err, this);
+      reportError(err);
       abortUpgrade(socket, ErrorMessages[ErrorCodes.BAD_REQUEST]!);
     }
   }
@@ -230,10 +211,7 @@ export class Server extends EventEmitter<ServerEvents> {
   close(): this {
     debug("closing all open clients");
     for (const id in this.clients) this.clients[id]!.close(true);
-    const ctx = this.#ctx;
-    for (const queue of [ctx.pingQueue, ctx.pongQueue, ctx.upgradeQueue, ctx.upgradeCheckQueue, ctx.closeQueue]) {
-      queue.clear();
-    }
+    this.#ctx.heartbeat.clear();
     this.#pollingCtx.bodyQueue.clear();
     this.#wss?.close();
     for (const release of this.#cleanups.splice(0)) release();
@@ -251,7 +229,7 @@ export class Server extends EventEmitter<ServerEvents> {
       if (err === undefined) this.#onHttpRequest(req, res);
       else this.#refuse(req, res, new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }));
     } catch (e) {
-      this.#reportError(e, this);
+      reportError(e);
       writeStatus(res, 500);
     }
   }
@@ -265,7 +243,7 @@ export class Server extends EventEmitter<ServerEvents> {
         () => this.generateId(req),
         (id) => this.clients[id] !== undefined,
         done,
-        (err) => this.#reportError(err, this),
+        reportError,
       );
     });
   }
@@ -289,7 +267,7 @@ export class Server extends EventEmitter<ServerEvents> {
         transport.onRequest(req, res);
         this.#announce(socket);
       } catch (e) {
-        this.#reportError(e, this);
+        reportError(e);
         writeStatus(res, 500);
       }
     });
@@ -319,7 +297,7 @@ export class Server extends EventEmitter<ServerEvents> {
         this.#pendingIds.set(req, id!);
         wss.handleUpgrade(req, socket, head, (ws) => this.#onWebSocketHandshake(req, ws, id!));
       } catch (e) {
-        this.#reportError(e, this);
+        reportError(e);
         socket.destroy();
       }
     });
@@ -336,7 +314,7 @@ export class Server extends EventEmitter<ServerEvents> {
       }
       this.#announce(this.#open(id, new WebSocketTransport(ws), req));
     } catch (err) {
-      this.#reportError(err, this);
+      reportError(err);
       ws.terminate();
     }
   }
@@ -364,7 +342,7 @@ export class Server extends EventEmitter<ServerEvents> {
     try {
       this.emit("connection", socket);
     } catch (err) {
-      this.#reportError(err, this);
+      reportError(err);
     }
   }
 
@@ -385,7 +363,7 @@ export class Server extends EventEmitter<ServerEvents> {
     try {
       this.emit("connection_error", { req, code: err.errorCode, message: err.message, context: err.context });
     } catch (e) {
-      this.#reportError(e, this);
+      reportError(e);
     }
   }
 
@@ -399,7 +377,7 @@ export class Server extends EventEmitter<ServerEvents> {
       }
       if (this.listenerCount("headers") > 0) this.emit("headers", headers, req);
     } catch (err) {
-      this.#reportError(err, this);
+      reportError(err);
     }
   }
 
@@ -416,15 +394,4 @@ export class Server extends EventEmitter<ServerEvents> {
     writeHeaderLines(lines, headers);
   };
 
-  #reportError(err: unknown, source: Socket | Server): void {
-    if (source instanceof Socket && source.listenerCount("error") > 0) {
-      try {
-        source.emit("error", err instanceof Error ? err : new Error(String(err)));
-        return;
-      } catch (e) {
-        err = e;
-      }
-    }
-    console.error("[switchboard/engine] exception in an event listener:", err);
-  }
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
-import type { DeadlineQueue } from "./deadline-queue.js";
+import type { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions, TransportName } from "./options.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
@@ -11,16 +11,8 @@ import type { Socket } from "./socket.js";
 export interface SessionContext {
   readonly server: Server;
   readonly opts: ResolvedOptions;
-  /** Sessions waiting to send their next ping (delay pingInterval). */
-  readonly pingQueue: DeadlineQueue<Socket>;
-  /** Sessions waiting for a pong (delay pingTimeout). */
-  readonly pongQueue: DeadlineQueue<Socket>;
-  /** Upgrades waiting for `5` (delay upgradeTimeout). */
-  readonly upgradeQueue: DeadlineQueue<Socket>;
-  /** Upgrades whose paused GET is released with `6` every 100 ms (§1.6). */
-  readonly upgradeCheckQueue: DeadlineQueue<Socket>;
-  /** Polling sessions closed by the server, waiting for a GET to carry the `1` packet. */
-  readonly closeQueue: DeadlineQueue<Socket>;
+  /** The shared ping, pong, upgrade and close deadlines. */
+  readonly heartbeat: Heartbeat;
   /** Queues a session to flush in this tick's shared microtask. */
   scheduleFlush(socket: Socket): void;
   /**
@@ -34,6 +26,4 @@ export interface SessionContext {
   upgradesFor(transport: TransportName): string[];
   /** Adds the cookie and emits `initial_headers` / `headers`; listener exceptions are contained. */
   decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
-  /** Reports an exception thrown by application code in a listener. */
-  reportError(err: unknown, source: Socket | Server): void;
 }

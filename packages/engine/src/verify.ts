@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { protocol } from "@switchboard/engine-parser";
 import { ErrorCodes, ErrorMessages, RequestError } from "./errors.js";
 import type { AllowRequestFunction, TransportName } from "./options.js";
 import { hasInvalidOrigin, type EngineRequest } from "./request.js";
@@ -6,6 +7,9 @@ import { hasInvalidOrigin, type EngineRequest } from "./request.js";
 // Request verification, in the reference order (docs/protocol.md §1.8): transport known and enabled,
 // Origin characters, then sid known, transport matching and EIO 4 (or, for a handshake: GET, a
 // real upgrade for websocket), then allowRequest, then the EIO version, then the id.
+
+/** The `EIO` query value of the protocol revision this server speaks. */
+const EIO = String(protocol);
 
 /** @internal What verification needs to know about a session. */
 export interface KnownSession {
@@ -37,7 +41,7 @@ export function verifyRequest(
     }
     // Every session here speaks v4; a request for it in another version (or none, which means v3)
     // is refused at once, as the reference does, instead of being served as if it were v4.
-    if (q.EIO !== "4") {
+    if (q.EIO !== EIO) {
       return new RequestError(ErrorCodes.BAD_REQUEST, { name: "PROTOCOL_MISMATCH", protocol: 3, previousProtocol: 4 });
     }
   } else {
@@ -78,7 +82,7 @@ export function checkAllowRequest(
 
 /** @internal §1.1, §7: a missing EIO counts as v3, which this server does not speak. */
 export function checkVersion(req: EngineRequest): RequestError | null {
-  return req._query.EIO === "4" ? null : new RequestError(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
+  return req._query.EIO === EIO ? null : new RequestError(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
 }
 
 /**

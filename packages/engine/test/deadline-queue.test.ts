@@ -163,3 +163,80 @@ describe("DeadlineQueue", () => {
     expect(expired).toEqual(["a"]);
   });
 });
+
+// The value-keyed API (`add` / `delete` / `has`), the shape the Socket.IO server uses for connectTimeout.
+describe("DeadlineQueue by value", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test("values expire in the order they were added, each after the delay", () => {
+    const expired: string[] = [];
+    const q = new DeadlineQueue<string>(100, (v) => expired.push(v), { now, slack: 0 });
+    q.add("a");
+    vi.advanceTimersByTime(40);
+    q.add("b");
+    vi.advanceTimersByTime(60);
+    expect(expired).toEqual(["a"]);
+    expect(q.has("a")).toBe(false);
+    expect(q.has("b")).toBe(true);
+    vi.advanceTimersByTime(39);
+    expect(expired).toEqual(["a"]);
+    vi.advanceTimersByTime(1);
+    expect(expired).toEqual(["a", "b"]);
+    expect(q.size).toBe(0);
+  });
+
+  test("a deleted value never expires; deleting the last one stops the timer", () => {
+    const expired: string[] = [];
+    const q = new DeadlineQueue<string>(100, (v) => expired.push(v), { now, slack: 0 });
+    q.add("a");
+    q.add("b");
+    expect(q.delete("a")).toBe(true);
+    expect(q.delete("a")).toBe(false);
+    expect(q.delete("never added")).toBe(false);
+    vi.advanceTimersByTime(100);
+    expect(expired).toEqual(["b"]);
+    q.add("c");
+    q.delete("c");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  test("adding a queued value again restarts its delay; values and links share one queue", () => {
+    const expired: string[] = [];
+    const q = new DeadlineQueue<string>(100, (v) => expired.push(v), { now, slack: 0 });
+    q.add("a");
+    q.push(new DeadlineNode("link"));
+    vi.advanceTimersByTime(50);
+    q.add("a");
+    vi.advanceTimersByTime(50);
+    expect(expired).toEqual(["link"]);
+    expect(q.size).toBe(1);
+    vi.advanceTimersByTime(50);
+    expect(expired).toEqual(["link", "a"]);
+    // expired values are forgotten: adding again queues them anew
+    q.add("a");
+    expect(q.has("a")).toBe(true);
+    q.clear();
+    expect(q.has("a")).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  test("without onError, an exception goes to console.error and the other values still expire", () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const expired: string[] = [];
+    const q = new DeadlineQueue<string>(10, (v) => {
+      if (v === "bad") throw new Error("boom");
+      expired.push(v);
+    });
+    q.add("bad");
+    q.add("good");
+    vi.advanceTimersByTime(10);
+    expect(expired).toEqual(["good"]);
+    expect(errors).toHaveBeenCalledTimes(1);
+    errors.mockRestore();
+  });
+});

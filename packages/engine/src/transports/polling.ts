@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { BASE64_PREFIX, EncodedPackets, SEPARATOR, segmentEnd, type FinalPacket } from "@switchboard/engine-parser";
 import createDebug from "debug";
 import { chooseCoding, compress } from "../compression.js";
 import { DeadlineNode, type DeadlineQueue } from "../deadline-queue.js";
@@ -9,8 +10,6 @@ import { PreEncodedPacket } from "../pre-encoded.js";
 import { Transport, type OutItem, type ShutdownMode } from "./transport.js";
 
 const debug = createDebug("engine:polling");
-
-const SEPARATOR = "\x1e";
 
 /** @internal What the polling transport needs from the server. */
 export interface PollingContext {
@@ -192,17 +191,15 @@ export class PollingTransport extends Transport {
     this.owner?.onTransportError(this, err);
   }
 
-  /** Splits a payload on 0x1e and hands each packet to the session, stopping once it closes. */
+  /** Splits a payload on the separator and hands each packet to the session, stopping once it closes. */
   #dispatch(body: string): void {
+    const length = body.length;
     let start = 0;
     while (!this.#shut && this.owner !== null) {
-      const end = body.indexOf(SEPARATOR, start);
-      if (end === -1) {
-        this.owner.onText(this, start === 0 ? body : body.slice(start));
-        return;
-      }
+      const end = segmentEnd(body, start);
       // An empty segment (e.g. a trailing separator) reaches the session as "" and is a parse error.
-      this.owner.onText(this, body.slice(start, end));
+      this.owner.onText(this, start === 0 && end === length ? body : body.slice(start, end));
+      if (end === length) return;
       start = end + 1;
     }
   }
@@ -212,7 +209,7 @@ export class PollingTransport extends Transport {
     for (let i = 0; i < items.length; i++) {
       if (i > 0) body += SEPARATOR;
       const item = items[i]!;
-      body += typeof item === "string" ? item : item instanceof PreEncodedPacket ? item.pollingText : "b" + item.toString("base64");
+      body += typeof item === "string" ? item : item instanceof PreEncodedPacket ? item.pollingText : BASE64_PREFIX + item.toString("base64");
     }
     return this.#respond(body);
   }
@@ -259,7 +256,7 @@ export class PollingTransport extends Transport {
     return false;
   }
 
-  shutdown(_mode: ShutdownMode, finalPacket: "1" | "6" = "1"): void {
+  shutdown(_mode: ShutdownMode, finalPacket: FinalPacket = EncodedPackets.close): void {
     if (this.#shut) return;
     this.#shut = true;
     if (this.#getRes !== null) this.#respond(finalPacket);

@@ -1,4 +1,5 @@
 import type { Socket as NetSocket } from "node:net";
+import type { FinalPacket } from "@switchboard/engine-parser";
 import type { TransportName } from "../options.js";
 import type { PreEncodedPacket } from "../pre-encoded.js";
 
@@ -52,5 +53,5 @@ export abstract class Transport {
    * @internal Detaches the transport from its session and ends it. `finalPacket` answers a
    * pending polling GET (`1` close or `6` noop, docs/protocol.md §1.3/§1.7).
    */
-  abstract shutdown(mode: ShutdownMode, finalPacket?: "1" | "6"): void;
+  abstract shutdown(mode: ShutdownMode, finalPacket?: FinalPacket): void;
 }

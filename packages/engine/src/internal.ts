@@ -1,0 +1,10 @@
+// `@switchboard/engine/internal`: pieces the engine shares with the Switchboard packages built on it
+// (the Socket.IO server), so that they keep one copy. Not a public API: no semver promise.
+export {
+  DeadlineQueue,
+  DeadlineNode,
+  type DeadlineLink,
+  type DeadlineQueueOptions,
+} from "./deadline-queue.js";
+export { defaultGenerateId as generateId } from "./ids.js";
+export { PreEncodedPacket, preEncode } from "./pre-encoded.js";
