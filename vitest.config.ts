@@ -1,6 +1,10 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // A package's internal `#imports` (its browser/Node twins) resolve to the TypeScript sources under test, not to
+  // dist/: the `@switchboard/source` condition of each package.json `imports` (never set by Node or bundlers).
+  ssr: { resolve: { conditions: ["@switchboard/source", ...defaultServerConditions] } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
     pool: "forks",

@@ -1,26 +1,33 @@
 // Builds the browser bundles into dist/bundle/ (run after `tsc -b`): socket.io.js (IIFE, with debug logging),
 // socket.io.min.js (IIFE, minified, logging compiled out), socket.io.esm.min.js (ESM, minified), each with a
 // source map. Uses rolldown (installed with vite/vitest); esbuild would do the same job.
-// The minified builds are bundled from the TypeScript sources of the client and the packages it bundles, so that
+// Files are chosen the way any bundler chooses them for a page: by the packages' `exports`/`imports` conditions
+// (`browser`: base64, utf8, the emitter, the packet parser and placeholder pass, decode messages, and the runtime
+// flags, whose `NODE = false` drops Node-only code; `development` for the debug build only, which keeps `debug`).
+// The minified builds then read the TypeScript source of each chosen dist/ file (the mapping tsc applies), so that
 // the bundler inlines TS enums and `as const` codes (`PacketType.EVENT` → `2`); socket.io.js stays built from dist/.
-// They also take `x.browser.ts` for `./x.js` where one exists (browser variants: base64, utf8, the emitter, the
-// packet parser and placeholder pass, decode messages, and `runtime.browser.ts`, whose `NODE = false` drops
-// Node-only code). See the README.
+// See the README.
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
 import { minify } from "terser";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const outDir = here("../dist/bundle");
-const BUNDLED = ["client", "engine-client", "parser", "emitter", "engine-parser"];
-const fromDist = { alias: { "@switchboard/client": here("../dist/index.js") } };
+const BROWSER = ["browser", "import", "default"];
+const fromDist = { conditionNames: ["development", ...BROWSER] };
 const fromSrc = {
-  alias: {
-    debug: here("./noop-debug.js"),
-    ...Object.fromEntries(BUNDLED.map((p) => [`@switchboard/${p}`, here(`../../${p}/src/index.ts`)])),
+  conditionNames: BROWSER,
+  // The sources import `./x.js` (module nodenext) for `./x.ts`.
+  extensionAlias: { ".js": [".ts", ".js"] },
+};
+// packages/<p>/dist/<x>.js → packages/<p>/src/<x>.ts, after the conditions picked <x>: tsc's own mapping.
+const sources = {
+  name: "sources",
+  async resolveId(source, importer, opts) {
+    const hit = await this.resolve(source, importer, { ...opts, skipSelf: true });
+    const m = hit && !hit.external && /^(.*\/packages\/[^/]+\/)dist\/(.+)\.js$/.exec(hit.id);
+    return m ? `${m[1]}src/${m[2]}.ts` : hit;
   },
-  // The sources import `./x.js` (module nodenext) for `./x.ts`; a browser variant `./x.browser.ts` comes first.
-  extensionAlias: { ".js": [".browser.ts", ".ts", ".js"] },
 };
 // Property names that never leave the bundle: protected/internal members and the parser's enum keys (TS enums
 // and `as const` code tables that the client does not export). Public API, option names, wire/JSON keys and DOM
@@ -80,13 +87,12 @@ for (const { input = here("./iife-entry.js"), resolve, output } of builds) {
   const minified = resolve === fromSrc;
   await build({
     input,
-    plugins: minified ? [terser(output.format === "esm")] : [],
+    plugins: minified ? [sources, terser(output.format === "esm")] : [],
     platform: "browser",
     resolve,
     tsconfig: false,
-    // Reads left behind by dropped log calls (`log("…", this.uri)`) go too: no getter of ours is read for its
-    // side effect.
-    treeshake: minified ? { manualPureFunctions: ["log", "debug"], propertyReadSideEffects: false } : {},
+    // No getter of ours is read for its side effect.
+    treeshake: minified ? { propertyReadSideEffects: false } : {},
     // Inline imported constants everywhere (enum members, error codes), then let the minifier fold them.
     optimization: minified ? { inlineConst: { mode: "all", pass: 3 } } : undefined,
     output,

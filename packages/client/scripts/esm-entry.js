@@ -1,3 +1,3 @@
-// The ESM bundle exports what the package exports (`@switchboard/client` is aliased by scripts/bundle.mjs).
+// The ESM bundle exports what the package exports (`@switchboard/client`, resolved by scripts/bundle.mjs).
 export * from "@switchboard/client";
 export { default } from "@switchboard/client";

@@ -2,9 +2,10 @@ import { Manager } from "./manager.js";
 import type { ManagerOptions, SocketOptions } from "./options.js";
 import { Socket as SocketClass, type Socket } from "./socket.js";
 import { parseUrl } from "./url.js";
-import { debug } from "./log.js";
+import { LOG, debug } from "@switchboard/engine-client/log";
 
-const log = debug("socket.io-client");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("socket.io-client");
 
 /** Managers by origin + path, shared between `io()` calls (multiplexing, docs/protocol.md §4). */
 const cache: Record<string, Manager> = {};
@@ -29,7 +30,7 @@ function lookup(uri?: string | Partial<ManagerOptions & SocketOptions>, opts?: P
   const cached = cache[id];
   const newConnection =
     o.forceNew || (o as Record<string, unknown>)["force new connection"] || o.multiplex === false || (cached && nsp in cached.nsps);
-  log(newConnection ? "ignoring socket cache for %s" : "io instance for %s", source);
+  if (LOG) log(newConnection ? "ignoring socket cache for %s" : "io instance for %s", source);
   const io = newConnection ? new Manager(source, o) : (cache[id] ??= new Manager(source, o));
   return io.socket(nsp, o);
 }

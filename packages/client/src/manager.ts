@@ -3,12 +3,13 @@ import { Socket as Engine, clearTimer, setTimer, type SocketEvents as EngineEven
 import { Decoder as SioDecoder, Encoder as SioEncoder, type Packet } from "@switchboard/parser";
 import { Backoff } from "./backoff.js";
 import { ClientError, ErrorCode } from "./errors.js";
-import { debug } from "./log.js";
-import { NODE } from "./runtime.js";
+import { LOG, debug } from "@switchboard/engine-client/log";
+import { NODE } from "@switchboard/engine-client/runtime";
 import type { ManagerOptions, Parser, SocketOptions } from "./options.js";
 import { Socket } from "./socket.js";
 
-const log = debug("socket.io-client:manager");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("socket.io-client:manager");
 
 // Named imports (not `import *`), so that bundles keep only the codec, not the whole parser module.
 const defaultParser = { Encoder: SioEncoder, Decoder: SioDecoder } as unknown as Parser;
@@ -155,7 +156,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
    */
   open(fn?: (err?: Error) => void): this {
     if (this.readyState === "open" || this.readyState === "opening") return this;
-    log("opening %s", this.uri);
+    if (LOG) log("opening %s", this.uri);
     const engine = new Engine(this.uri, this.opts);
     this.engine = engine;
     this.readyState = "opening";
@@ -182,7 +183,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     );
     if (this.#timeout !== false) {
       timer = setTimer(this.opts, () => {
-        log("connect attempt timed out");
+        if (LOG) log("connect attempt timed out");
         onError(new ClientError("timeout", ErrorCode.CONNECT_TIMEOUT)); // unsubscribes first
         engine.close();
       }, this.#timeout);
@@ -197,7 +198,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   }
 
   #onopen(): void {
-    log("open");
+    if (LOG) log("open");
     this.#cleanup();
     this.readyState = "open";
     this.emitReserved("open");
@@ -215,7 +216,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this.#decoder.add(data);
     } catch (err) {
       // A malformed packet from the server (docs/protocol.md §2.7 client side).
-      log("parse error %o", err);
+      if (LOG) log("parse error %o", err);
       this.#onclose("parse error", err as Error);
       return;
     }
@@ -278,7 +279,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
    * manager._close();
    */
   _close(): void {
-    log("disconnect");
+    if (LOG) log("disconnect");
     this.#skipReconnect = true;
     this.reconnecting = false;
     clearTimer(this.opts, this.#reconnectTimer);
@@ -291,7 +292,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   }
 
   #onclose(reason: string, description?: DisconnectDescription): void {
-    log("closed due to %s", reason);
+    if (LOG) log("closed due to %s", reason);
     this.#cleanup();
     this.engine?.close();
     this.#backoff.reset();
@@ -303,14 +304,14 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   #reconnect(): void {
     if (this.reconnecting || this.#skipReconnect) return;
     if (this.#backoff.attempts >= this.#reconnectionAttempts) {
-      log("reconnect failed");
+      if (LOG) log("reconnect failed");
       this.#backoff.reset();
       this.emitReserved("reconnect_failed");
       this.reconnecting = false;
       return;
     }
     const delay = this.#backoff.duration();
-    log("will wait %dms before reconnect attempt", delay);
+    if (LOG) log("will wait %dms before reconnect attempt", delay);
     this.reconnecting = true;
     this.#reconnectTimer = setTimer(this.opts, () => {
       if (this.#skipReconnect) return;

@@ -14,12 +14,13 @@ import {
 import { clearTimer, setTimer } from "@switchboard/engine-client";
 import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/parser";
 import { ClientError, ConnectError, ErrorCode } from "./errors.js";
-import { debug } from "./log.js";
+import { LOG, debug } from "@switchboard/engine-client/log";
 import type { DisconnectDescription, Manager, ManagerReservedEvents } from "./manager.js";
 import type { SocketOptions } from "./options.js";
 import type { ListenerApi } from "./typed.js";
 
-const log = debug("socket.io-client:socket");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("socket.io-client:socket");
 
 type AckFn = (...args: unknown[]) => void;
 
@@ -188,7 +189,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onopen(): void {
-    log("transport is open - connecting");
+    if (LOG) log("transport is open - connecting");
     const auth = this.auth;
     if (typeof auth === "function") auth((data) => this.#sendConnectPacket(data));
     else this.#sendConnectPacket(auth);
@@ -274,7 +275,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onconnect(id: string, pid: string | undefined): void {
-    log("socket connected with id %s", id);
+    if (LOG) log("socket connected with id %s", id);
     this.id = id;
     this.recovered = !!pid && this.#pid === pid;
     this.#pid = pid;
@@ -293,7 +294,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onclose(reason: DisconnectReason, description?: DisconnectDescription): void {
-    log("close (%s)", reason);
+    if (LOG) log("close (%s)", reason);
     this.connected = false;
     this.id = undefined;
     this.emitReserved("disconnect", reason, description);
@@ -366,7 +367,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const writable = engine?.transport?.writable;
     const isConnected = this.connected && !engine!.hasPingExpired();
     if (flags.volatile && !writable) {
-      log("discard volatile packet");
+      if (LOG) log("discard volatile packet");
     } else if (isConnected) {
       this.#notifyOutgoing(packet);
       this.#packet(packet);
@@ -442,7 +443,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    */
   disconnect(): this {
     if (this.connected) {
-      log("performing disconnect (%s)", this.nsp);
+      if (LOG) log("performing disconnect (%s)", this.nsp);
       this.#packet({ type: PacketType.DISCONNECT });
     }
     this.#destroy();

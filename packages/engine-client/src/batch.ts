@@ -1,6 +1,6 @@
 import type { Packet } from "./codec.js";
 import type { RawData } from "./platform.js";
-import { utf8Length } from "./utf8.js";
+import { utf8Length } from "#utf8";
 
 /**
  * The packets of `buf` that fit in one polling payload of at most `maxPayload` bytes (docs/protocol.md §1.3),

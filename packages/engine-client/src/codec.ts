@@ -8,7 +8,7 @@ import {
   type PacketType as WireType,
 } from "@switchboard/engine-parser";
 import type { Platform, RawData } from "./platform.js";
-import { NODE } from "./runtime.js";
+import { NODE } from "#runtime";
 
 /** Engine.IO packet types, plus `error` for data the codec could not decode. */
 export type PacketType = WireType | "error";

@@ -1,4 +1,4 @@
-import { NODE } from "./runtime.js";
+import { NODE } from "#runtime";
 import type { TransportCtor } from "./transport.js";
 import { currentLocation, decodeQuery, parseUri } from "./url.js";
 

@@ -1,11 +1,12 @@
 import { decodeBatch, encodeBatch, type Packet } from "./codec.js";
 import { ErrorCode } from "./errors.js";
-import { debug } from "./log.js";
+import { LOG, debug } from "#log";
 import type { PollRequest } from "./platform.js";
-import { NODE } from "./runtime.js";
+import { NODE } from "#runtime";
 import { Transport } from "./transport.js";
 
-const log = debug("engine.io-client:polling");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("engine.io-client:polling");
 
 /**
  * HTTP long-polling (docs/protocol.md §1.3): one GET in flight to receive, one POST in flight to send, payloads
@@ -37,7 +38,7 @@ export class Polling extends Transport {
     const done = (): void => {
       if (gen !== this.#pauseGen) return; // resumed meanwhile
       if (--waiting === 0) {
-        log("paused");
+        if (LOG) log("paused");
         this.readyState = "paused";
         onPause();
       }
@@ -70,7 +71,7 @@ export class Polling extends Transport {
 
   protected doClose(): void {
     if (this.readyState !== "opening") {
-      log("sending close packet");
+      if (LOG) log("sending close packet");
       this.write([{ type: "close" }]);
     } else {
       // Still opening: nothing to tell the server yet; stop the handshake request.

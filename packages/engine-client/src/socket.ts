@@ -2,17 +2,18 @@ import { Emitter } from "@switchboard/emitter";
 import type { Packet, PacketType } from "./codec.js";
 import { takeBatch } from "./batch.js";
 import { ErrorCode, TransportError } from "./errors.js";
-import { debug } from "./log.js";
+import { LOG, debug } from "#log";
 import { resolveOptions, toQuery, type ResolvedOptions, type SocketOptions } from "./options.js";
 import type { CookieJar, Platform, RawData } from "./platform.js";
 import { Polling } from "./polling.js";
 import { type CloseDetails, type Transport, type TransportContext, type TransportCtor } from "./transport.js";
-import { CHECKS, NODE } from "./runtime.js";
+import { CHECKS, NODE } from "#runtime";
 import { clearTimer, setTimer } from "./timers.js";
 import { probe, type ProbeEmit } from "./upgrade.js";
 import { WebSocketTransport } from "./websocket.js";
 
-const log = debug("engine.io-client:socket");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("engine.io-client:socket");
 
 /** The open packet's JSON (docs/protocol.md §1.4). */
 export interface HandshakeData {
@@ -158,7 +159,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
 
   /** Makes `transport` the current one. @internal */
   setTransport(transport: Transport): void {
-    log("setting transport %s", transport.name);
+    if (LOG) log("setting transport %s", transport.name);
     if (this.transport) this.transport.removeAllListeners();
     this.transport = transport;
     // At most two transports per session (the first and the upgrade), so closures cost nothing per packet.
@@ -220,7 +221,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   }
 
   private onOpen(): void {
-    log("socket open");
+    if (LOG) log("socket open");
     this.readyState = "open";
     priorWebsocketSuccess = this.transport.name === "websocket";
     this.emitReserved("open");
@@ -327,7 +328,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   }
 
   private onError(err: TransportError): void {
-    log("socket error %o", err);
+    if (LOG) log("socket error %o", err);
     priorWebsocketSuccess = false;
     if (this.opts.tryAllTransports && this.transports.length > 1 && this.readyState === "opening") {
       this.transports.shift();
@@ -349,7 +350,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   /** Tears down the session once; every timer and listener is released here. @internal */
   onClose(reason: string, description?: CloseDetails | Error): void {
     if (this.readyState === "closed") return;
-    log('socket close with reason: "%s"', reason);
+    if (LOG) log('socket close with reason: "%s"', reason);
     clearTimer(this.opts, this.#pingTimer);
     this._pingTimeoutTime = 0;
     const t = this.transport;

@@ -1,12 +1,13 @@
 import { on, type Subscribable } from "@switchboard/emitter";
 import type { Packet } from "./codec.js";
 import { ProbeError } from "./errors.js";
-import { debug } from "./log.js";
+import { LOG, debug } from "#log";
 import type { BaseSocket, SocketEvents } from "./socket.js";
 import type { Polling } from "./polling.js";
 import type { Transport, TransportEvents } from "./transport.js";
 
-const log = debug("engine.io-client:socket");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("engine.io-client:socket");
 
 /**
  * Emits one of the socket's upgrade events (reserved events, which only the socket may emit): one function
@@ -20,7 +21,7 @@ export type ProbeEmit = <Ev extends "upgrading" | "upgrade" | "upgradeError">(ev
  * Any failure leaves the session on polling and emits `upgradeError`.
  */
 export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
-  log('probing transport "%s"', name);
+  if (LOG) log('probing transport "%s"', name);
   const transport = socket.createTransport(name);
   let failed = false;
   let pausing = false;
@@ -41,7 +42,7 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
       (socket.transport as Polling).resume();
       socket.flush();
     }
-    log('probe transport "%s" failed: %s', name, message);
+    if (LOG) log('probe transport "%s" failed: %s', name, message);
     emit("upgradeError", new ProbeError(message, name));
   };
   const onPacket = (packet: Packet): void => {
@@ -50,7 +51,7 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
       fail("probe error");
       return;
     }
-    log('probe transport "%s" pong', name);
+    if (LOG) log('probe transport "%s" pong', name);
     socket.upgrading = true;
     pausing = true;
     emit("upgrading", transport);
@@ -58,7 +59,7 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
     // Upgrades start from polling only (BaseSocket.onOpen).
     (socket.transport as Polling).pause(() => {
       if (failed || socket.readyState === "closed") return;
-      log("changing transport and sending upgrade packet");
+      if (LOG) log("changing transport and sending upgrade packet");
       cleanup();
       socket.setTransport(transport);
       transport.send([{ type: "upgrade" }]);
@@ -72,7 +73,7 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
   const subs = [
     on(transport as unknown as Subscribable<TransportEvents>, "open", () => {
       if (failed) return;
-      log('probe transport "%s" opened', name);
+      if (LOG) log('probe transport "%s" opened', name);
       transport.send([{ type: "ping", data: "probe" }]);
     }),
     on(transport as unknown as Subscribable<TransportEvents>, "packet", onPacket),

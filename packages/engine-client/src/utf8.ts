@@ -1,4 +1,4 @@
-// UTF-8 length of a string. The browser bundles pick utf8.browser.ts (TextEncoder, no code of our own).
+// UTF-8 length of a string. Browser builds pick utf8.browser.ts (TextEncoder, no code of our own).
 
 /**
  * UTF-8 length of `text` without encoding it; a lone surrogate counts as U+FFFD (3 bytes), as it is sent.

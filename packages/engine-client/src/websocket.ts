@@ -1,11 +1,12 @@
 import { encode, type Packet } from "./codec.js";
 import { ErrorCode } from "./errors.js";
-import { debug } from "./log.js";
+import { LOG, debug } from "#log";
 import type { WebSocketLike } from "./platform.js";
-import { NODE } from "./runtime.js";
+import { NODE } from "#runtime";
 import { Transport } from "./transport.js";
 
-const log = debug("engine.io-client:websocket");
+// Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
+const log = /* @__PURE__ */ debug("engine.io-client:websocket");
 const COMPRESS = /* @__PURE__ */ Object.freeze({ compress: true });
 
 /** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames (docs/protocol.md §1.2). */
@@ -57,7 +58,7 @@ export class WebSocketTransport extends Transport {
         if (compressOpt) ws.send(data, packet.options ?? COMPRESS);
         else ws.send(data);
       } catch (err) {
-        log("send failed %o", err);
+        if (LOG) log("send failed %o", err);
       }
     }
     // The platform buffers frames itself; we are writable again once the current task ends.

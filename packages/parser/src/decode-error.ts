@@ -1,5 +1,5 @@
 // Builds the error `Decoder#add()` throws; shared by both builds of parse-packet and by the placeholder pass.
-import { decodeMessage } from "./decode-messages.js";
+import { decodeMessage } from "#decode-messages";
 import { DecodeError, type DecodeErrorCode } from "./errors.js";
 
 /** @internal */

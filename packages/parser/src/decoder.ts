@@ -3,8 +3,8 @@ import { isBinary, type BinaryChunk } from "./binary.js";
 import { BAD_CHUNK, UNEXPECTED_BINARY, UNEXPECTED_TEXT } from "./errors.js";
 import { PacketType, type Packet } from "./packet.js";
 import { decodeError } from "./decode-error.js";
-import { parsePacket, type Reviver } from "./parse-packet.js";
-import { fillPlaceholders } from "./placeholders.js";
+import { parsePacket, type Reviver } from "#parse-packet";
+import { fillPlaceholders } from "#placeholders";
 
 /** Options of {@link Decoder}. */
 export interface DecoderOptions {
