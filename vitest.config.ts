@@ -1,10 +1,32 @@
-import { defaultServerConditions } from "vite";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
+/**
+ * A package's internal `#imports` (its browser/Node twins) resolve to the TypeScript sources when the importer is
+ * itself a source file under test, through the `@switchboard/source` entry of that package's `imports`. Built
+ * files keep Node's own resolution (to dist/), so a class never exists twice, and child processes that tests
+ * start (servers under attack, cluster nodes) run plain Node with no extra condition.
+ */
+const sourceTwins: Plugin = {
+  name: "switchboard-source-twins",
+  enforce: "pre",
+  resolveId(source, importer) {
+    if (!source.startsWith("#") || importer === undefined) return null;
+    const root = /^(.*\/packages\/[^/]+)\/src\//.exec(importer)?.[1];
+    if (root === undefined) return null;
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      imports?: Record<string, { "@switchboard/source"?: string | { default?: string } }>;
+    };
+    const entry = pkg.imports?.[source]?.["@switchboard/source"];
+    const target = typeof entry === "string" ? entry : entry?.default;
+    return target === undefined ? null : join(root, target);
+  },
+};
+
 export default defineConfig({
-  // A package's internal `#imports` (its browser/Node twins) resolve to the TypeScript sources under test, not to
-  // dist/: the `@switchboard/source` condition of each package.json `imports` (never set by Node or bundlers).
-  ssr: { resolve: { conditions: ["@switchboard/source", ...defaultServerConditions] } },
+  plugins: [sourceTwins],
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
     pool: "forks",

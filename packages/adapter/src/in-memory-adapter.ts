@@ -321,8 +321,14 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
   }
 }
 
-/** A cluster adapter's membership calls may be async: their failures are logged, never unhandled. */
-function settle(result: Promise<void> | void): void {
+/**
+ * Adapter calls may return promises (a cluster adapter's membership calls, `join`/`leave` of its sockets): their
+ * failures are logged, never unhandled rejections that would crash the process. Shared with the server.
+ *
+ * @example
+ * settle(socket.join(rooms));
+ */
+export function settle(result: Promise<void> | void): void {
   if (result !== undefined) result.catch((err: unknown) => console.error(err));
 }
 

@@ -1,4 +1,4 @@
-export { Adapter } from "./in-memory-adapter.js";
+export { Adapter, settle } from "./in-memory-adapter.js";
 export { SessionAwareAdapter, type SessionAwareAdapterOptions } from "./session-aware-adapter.js";
 export { nextOffset } from "./offset.js";
 export { ClusterAdapter, droppedMessages, type DroppedMessages } from "./cluster-adapter.js";

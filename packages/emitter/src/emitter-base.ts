@@ -73,20 +73,31 @@ function tableAdd(t: Table, ev: EventName, fn: Listener, prepend: boolean): Tabl
   return tableSet(t, ev, prepend ? [fn, ...entry] : [...entry, fn]);
 }
 
-/** Removes the most recent registration of `fn` for `ev` (bare, or through `once`); returns the table to keep. */
-function tableRemove(t: Table, ev: EventName, fn: Listener): Table {
+/** Maps a stored listener (a `once` wrapper already unwrapped) to the user's function: {@link EmitterBase}'s hook. */
+type Unwrap = (stored: Listener) => Listener;
+
+/** Whether `candidate` was stored for the user's `fn`: itself, or through `once` and/or the subclass's wrapper. */
+function registeredFor(candidate: Listener, fn: Listener, unwrapHook: Unwrap): boolean {
+  return candidate === fn || unwrapHook(unwrap(candidate)) === fn;
+}
+
+/**
+ * Removes the most recent registration of `fn` for `ev` (bare, through `once`, or through the subclass's
+ * wrapper); returns the table to keep.
+ */
+function tableRemove(t: Table, ev: EventName, fn: Listener, unwrapHook: Unwrap): Table {
   const entry = tableGet(t, ev);
   if (entry === undefined) return t;
-  if (typeof entry === "function") {
-    return entry === fn || (entry as Partial<OnceWrapper>).listener === fn ? tableDelete(t, ev) : t;
-  }
+  if (typeof entry === "function") return registeredFor(entry, fn, unwrapHook) ? tableDelete(t, ev) : t;
   for (let i = entry.length - 1; i >= 0; i--) {
-    const candidate = entry[i] as Listener;
-    if (candidate !== fn && (candidate as Partial<OnceWrapper>).listener !== fn) continue;
+    if (!registeredFor(entry[i] as Listener, fn, unwrapHook)) continue;
     return tableSet(t, ev, entry.length === 2 ? (entry[1 - i] as Listener) : [...entry.slice(0, i), ...entry.slice(i + 1)]);
   }
   return t;
 }
+
+/** The default unwrap hook (no subclass wrapper). */
+const same: Unwrap = (fn) => fn;
 
 /**
  * The wrapper of a `once()` registration; `removeSelf` takes it out of the table before `listener` runs.
@@ -133,6 +144,44 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
   // No private methods in this class: each would add a brand slot to every instance.
   #events: Table = null;
 
+  // ---- hooks for subclasses (Node build only: the browser build has none, the client needs none) ----
+
+  /**
+   * Hook: the emitter whose table holds this emitter's listeners (default: itself). Listener management and
+   * introspection (`on` … `eventNames`) act on it; the protected emitters always dispatch this emitter's own
+   * listeners, so a subclass that returns another emitter leaves emitting to that one. Socket.IO's `io.on()`
+   * is `io.sockets.on()`: the server returns its main namespace.
+   *
+   * @example
+   * class Facade extends Emitter<Events> {
+   *   constructor(readonly inner: Emitter<Events>) { super(); }
+   *   protected override listenerHost(): EmitterBase<EventsMap, EventsMap> { return this.inner as never; }
+   * }
+   */
+  protected listenerHost(): EmitterBase<EventsMap, EventsMap> {
+    return this as never;
+  }
+
+  /**
+   * Hook: the function stored when `listener` is added for `ev` (default: `listener` itself), e.g. a wrapper
+   * that observes what it returns. Called on the {@link EmitterBase.listenerHost} for every `on`, `addListener`,
+   * `prependListener`, `once` and `prependOnceListener`; {@link EmitterBase.unwrapListener} must undo it.
+   *
+   * @example
+   * protected override wrapListener(ev: string | symbol, fn: Listener): Listener { return reportRejections(fn); }
+   */
+  protected wrapListener(_ev: EventName, listener: Listener): Listener {
+    return listener;
+  }
+
+  /**
+   * Hook: the user's function behind a stored one (the inverse of {@link EmitterBase.wrapListener}), so that
+   * `listeners()` returns and `off()` matches what the user gave.
+   */
+  protected unwrapListener(stored: Listener): Listener {
+    return stored;
+  }
+
   /**
    * Adds `listener` for `ev`.
    *
@@ -143,7 +192,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#events = tableAdd(this.#events, ev, listener as Listener, false);
+    const host = this.listenerHost();
+    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener as Listener), false);
     return this;
   }
 
@@ -152,7 +202,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#events = tableAdd(this.#events, ev, listener as Listener, false);
+    const host = this.listenerHost();
+    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener as Listener), false);
     return this;
   }
 
@@ -166,7 +217,8 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    this.#events = tableAdd(this.#events, ev, listener as Listener, true);
+    const host = this.listenerHost();
+    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener as Listener), true);
     return this;
   }
 
@@ -180,8 +232,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const wrapper = wrapOnce(listener as Listener, (w) => (this.#events = tableRemove(this.#events, ev, w)));
-    this.#events = tableAdd(this.#events, ev, wrapper, false);
+    const host = this.listenerHost();
+    const wrapper = wrapOnce(host.wrapListener(ev, listener as Listener), (w) => (host.#events = tableRemove(host.#events, ev, w, same)));
+    host.#events = tableAdd(host.#events, ev, wrapper, false);
     return this;
   }
 
@@ -195,8 +248,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const wrapper = wrapOnce(listener as Listener, (w) => (this.#events = tableRemove(this.#events, ev, w)));
-    this.#events = tableAdd(this.#events, ev, wrapper, true);
+    const host = this.listenerHost();
+    const wrapper = wrapOnce(host.wrapListener(ev, listener as Listener), (w) => (host.#events = tableRemove(host.#events, ev, w, same)));
+    host.#events = tableAdd(host.#events, ev, wrapper, true);
     return this;
   }
 
@@ -211,9 +265,10 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev?: Ev,
     listener?: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    if (ev === undefined) this.#events = null;
-    else if (listener === undefined) this.#events = tableDelete(this.#events, ev);
-    else this.#events = tableRemove(this.#events, ev, listener as Listener);
+    const host = this.listenerHost();
+    if (ev === undefined) host.#events = null;
+    else if (listener === undefined) host.#events = tableDelete(host.#events, ev);
+    else host.#events = tableRemove(host.#events, ev, listener as Listener, (stored) => host.unwrapListener(stored));
     return this;
   }
 
@@ -232,8 +287,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * em.removeAllListeners("message");
    */
   removeAllListeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev?: Ev): this {
-    if (ev === undefined) this.#events = null;
-    else this.#events = tableDelete(this.#events, ev);
+    const host = this.listenerHost();
+    if (ev === undefined) host.#events = null;
+    else host.#events = tableDelete(host.#events, ev);
     return this;
   }
 
@@ -274,8 +330,11 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
   listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
   ): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {
-    const entry = tableGet(this.#events, ev);
-    const listeners = entry === undefined ? [] : typeof entry === "function" ? [unwrap(entry)] : entry.map(unwrap);
+    const host = this.listenerHost();
+    const entry = tableGet(host.#events, ev);
+    if (entry === undefined) return [];
+    const user = (stored: Listener): Listener => host.unwrapListener(unwrap(stored));
+    const listeners = typeof entry === "function" ? [user(entry)] : entry.map(user);
     return listeners as ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[];
   }
 
@@ -286,7 +345,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * em.listenerCount("message"); // 1
    */
   listenerCount<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev: Ev): number {
-    const entry = tableGet(this.#events, ev);
+    const entry = tableGet(this.listenerHost().#events, ev);
     return entry === undefined ? 0 : typeof entry === "function" ? 1 : entry.length;
   }
 
@@ -297,12 +356,12 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * if (!em.hasListeners("error")) console.error(err);
    */
   hasListeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev: Ev): boolean {
-    return tableGet(this.#events, ev) !== undefined;
+    return tableGet(this.listenerHost().#events, ev) !== undefined;
   }
 
   /** The names of the events that have listeners. */
   eventNames(): EventName[] {
-    const t = this.#events;
+    const t = this.listenerHost().#events;
     if (t === null) return [];
     if (!Array.isArray(t)) return [...t.keys()];
     const names: EventName[] = [];

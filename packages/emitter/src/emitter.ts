@@ -1,4 +1,4 @@
-import { EmitterBase } from "./emitter-base.js";
+import { EmitterBase } from "#emitter-base";
 import type { EventNames, EventParams, EventsMap } from "./event-map.js";
 
 // The empty events map; `Record<never, never>` is `{}` without tripping the linter's ban on `{}`.

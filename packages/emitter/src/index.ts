@@ -1,6 +1,7 @@
 export { Emitter } from "./emitter.js";
-export { EmitterBase } from "./emitter-base.js";
+export { EmitterBase } from "#emitter-base";
 export { on, type Subscribable } from "./subscribe.js";
+export type { EventName, Listener } from "./listener.js";
 export type {
   AllButLast,
   DefaultEventsMap,

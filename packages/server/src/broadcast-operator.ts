@@ -11,15 +11,12 @@ import type {
   TypedEventBroadcaster,
 } from "@switchboard/emitter";
 import { PacketType, type Packet } from "@switchboard/parser";
+import { broadcastChannel, countDeliveries, type BroadcastMessage } from "./diagnostics.js";
 import { AckTimeoutError, ReservedEventError } from "./errors.js";
 import { reportAckTimeout } from "./instrumentation.js";
 import { RESERVED_EVENTS } from "./reasons.js";
 import { RemoteSocket } from "./remote-socket.js";
-
-/** @internal */
-export function toSet(room: Room | Room[]): Room[] {
-  return Array.isArray(room) ? room : [room];
-}
+import { roomList } from "./rooms.js";
 
 /**
  * An immutable, chainable description of a broadcast: target rooms, excluded rooms and flags.
@@ -54,7 +51,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    */
   to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
     const rooms = new Set(this.#rooms);
-    for (const r of toSet(room)) rooms.add(r);
+    for (const r of roomList(room)) rooms.add(r);
     return new BroadcastOperator(this.#adapter, rooms, this.#except, this.#flags);
   }
 
@@ -73,7 +70,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    */
   except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
     const except = new Set(this.#except);
-    for (const r of toSet(room)) except.add(r);
+    for (const r of roomList(room)) except.add(r);
     return new BroadcastOperator(this.#adapter, this.#rooms, except, this.#flags);
   }
 
@@ -140,12 +137,31 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
     const last = data[data.length - 1];
     if (typeof last !== "function") {
-      this.#adapter.broadcast(packet, { rooms: this.#rooms, except: this.#except, flags: this.#flags });
+      if (broadcastChannel.hasSubscribers) this.#publish(false, () => this.#broadcast(packet));
+      else this.#broadcast(packet);
       return true;
     }
     data.pop();
-    this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void);
+    if (broadcastChannel.hasSubscribers) this.#publish(true, () => this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void));
+    else this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void);
     return true;
+  }
+
+  #broadcast(packet: Packet): void {
+    this.#adapter.broadcast(packet, { rooms: this.#rooms, except: this.#except, flags: this.#flags });
+  }
+
+  /** Runs a broadcast and publishes it on the `broadcast` diagnostics channel (never its payload). */
+  #publish(ack: boolean, broadcast: () => void): void {
+    const packets = countDeliveries(broadcast);
+    broadcastChannel.publish({
+      nsp: this.#adapter.nsp.name,
+      rooms: [...this.#rooms],
+      except: [...this.#except],
+      flags: this.#flags,
+      ack,
+      packets,
+    } satisfies BroadcastMessage);
   }
 
   #emitWithAckCallback(packet: Packet, ack: (...a: unknown[]) => void): void {
@@ -229,7 +245,13 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
   async fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
     const found = await this.#adapter.fetchSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags });
     return found.map((socket) =>
-      isLocalSocket(socket) ? (socket as never) : new RemoteSocket<EmitEvents, SocketData>(this.#adapter, socket),
+      isLocalSocket(socket)
+        ? (socket as never)
+        : new RemoteSocket<EmitEvents, SocketData>(
+            this.#adapter,
+            socket,
+            new BroadcastOperator(this.#adapter, new Set([socket.id]), new Set(), { expectSingleResponse: true }),
+          ),
     );
   }
 
@@ -242,7 +264,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   socketsJoin(room: Room | Room[]): void {
-    this.#adapter.addSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, toSet(room));
+    this.#adapter.addSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, roomList(room));
   }
 
   /**
@@ -254,7 +276,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   socketsLeave(room: Room | Room[]): void {
-    this.#adapter.delSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, toSet(room));
+    this.#adapter.delSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, roomList(room));
   }
 
   /**

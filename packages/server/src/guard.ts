@@ -48,12 +48,6 @@ export function guardAsync<T>(listener: T): T {
   return listener instanceof AsyncFunction ? guard(listener) : listener;
 }
 
-/** The wrapper registered for `listener`, to remove it. @internal */
-export function guarded<T>(listener: T): T {
-  if (typeof listener !== "function") return listener;
-  return (wrappers.get(listener as unknown as Listener) ?? listener) as T;
-}
-
 /** The user's listener behind a wrapper. @internal */
 export function unguard<T>(listener: T): T {
   return ((listener as unknown as Partial<Guarded>).original ?? listener) as T;

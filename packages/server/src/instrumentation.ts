@@ -1,3 +1,4 @@
+import { ackTimeoutChannel, type AckTimeoutMessage } from "./diagnostics.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 
@@ -40,15 +41,22 @@ export function namespacesOf(server: Server<never, never, never, unknown>): Iter
   return (server as unknown as Server)._nsps.values();
 }
 
-/** @internal Called when an ack timer fires; `nsp` is a Namespace (typed loosely for the adapter's host interface). */
-export function reportAckTimeout(nsp: unknown, broadcast: boolean): void {
+/**
+ * @internal Called when an ack expires: published on the `ack-timeout` channel and given to the server's probe.
+ * `nsp` is a Namespace (typed loosely for the adapter's host interface); `socket` is unset for a broadcast's ack.
+ */
+export function reportAckTimeout(nsp: unknown, broadcast: boolean, socket?: unknown): void {
   const n = nsp as Namespace | undefined;
-  const server = n?.server;
+  if (n === undefined) return;
+  if (ackTimeoutChannel.hasSubscribers) {
+    ackTimeoutChannel.publish({ nsp: n.name, broadcast, socket: socket as AckTimeoutMessage["socket"] });
+  }
+  const server = n.server;
   if (server === undefined) return;
   const probe = probes.get(server);
   if (probe?.ackTimeout === undefined) return;
   try {
-    probe.ackTimeout(n!.name, broadcast);
+    probe.ackTimeout(n.name, broadcast);
   } catch {
     // an instrumentation bug must not break the user's ack callback
   }

@@ -12,41 +12,22 @@ import {
   type EventsMap,
   type FirstNonErrorArg,
   type Last,
+  type EventName,
+  type Listener,
   type RemoveAcknowledgements,
-  type ReservedOrUserEventNames,
-  type ReservedOrUserListener,
 } from "@switchboard/emitter";
 import type { Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import { admit, type AdmissionDone } from "./admission.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
+import { connectionChannel } from "./diagnostics.js";
 import type { RemoteSocket } from "./remote-socket.js";
 import type { Client } from "./client.js";
 import { ReservedEventError } from "./errors.js";
-import { guard, guarded, unguard } from "./guard.js";
-import { runChain, type ChainFn } from "./middleware.js";
+import { guard, unguard } from "./guard.js";
 import { RESERVED_EVENTS } from "./reasons.js";
 import type { Server } from "./server.js";
-import { Socket } from "./socket.js";
-import type { ExtendedError } from "./typed-events.js";
-
-const debug = debugModule("socket.io:namespace");
-
-/** Events a namespace emits to its own listeners. */
-export interface NamespaceReservedEventsMap<
-  ListenEvents extends EventsMap,
-  EmitEvents extends EventsMap,
-  ServerSideEvents extends EventsMap,
-  SocketData,
-> {
-  connect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
-  connection: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
-}
-
-/** A connect middleware: call `next()` to accept, `next(err)` to refuse with `connect_error`. */
-export type Middleware<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> = (
-  socket: Socket<L, E, S, D>,
-  next: (err?: ExtendedError) => void,
-) => void;
+import type { Socket } from "./socket.js";
+import type { Middleware, NamespaceReservedEventsMap } from "./typed-events.js";
 
 /** Names `serverSideEmit` refuses on top of the reserved ones (docs/protocol.md §2.8). */
 const SERVER_SIDE_RESERVED = new Set(["connect", "connection", "new_namespace"]);
@@ -108,61 +89,13 @@ export class Namespace<
       .catch((err: unknown) => console.error(err));
   }
 
-  // Listener registration: async listeners are guarded so their rejections are reported, not unhandled.
-
-  override on<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.on(ev, guard(listener) as never);
+  // Every listener is guarded so an async one's rejection is reported, not unhandled (guard.ts).
+  protected override wrapListener(_ev: EventName, listener: Listener): Listener {
+    return guard(listener);
   }
 
-  override addListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.addListener(ev, guard(listener) as never);
-  }
-
-  override prependListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.prependListener(ev, guard(listener) as never);
-  }
-
-  override once<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.once(ev, guard(listener) as never);
-  }
-
-  override prependOnceListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.prependOnceListener(ev, guard(listener) as never);
-  }
-
-  override off<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.off(ev, guarded(listener) as never);
-  }
-
-  override removeListener<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
-  ): this {
-    return super.off(ev, guarded(listener) as never);
-  }
-
-  override listeners<Ev extends ReservedOrUserEventNames<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
-    ev: Ev,
-  ): ReservedOrUserListener<NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>[] {
-    return super.listeners(ev).map(unguard) as never;
+  protected override unwrapListener(stored: Listener): Listener {
+    return unguard(stored);
   }
 
   // ---- AdapterNamespace ----
@@ -403,65 +336,25 @@ export class Namespace<
     return this.#defaultOperator;
   }
 
-  // ---- connection flow ----
+  // ---- connection flow (admission.ts) ----
 
-  /** @internal A CONNECT for this namespace: recover or create the socket, run middlewares, admit. */
-  _add(client: Client, auth: Record<string, unknown>, onDone: (socket?: Socket<any, any, any, any>) => void): void {
+  /** @internal A CONNECT for this namespace; `onDone` gets the admitted socket, or nothing when refused. */
+  _add(client: Client, auth: Record<string, unknown>, onDone: AdmissionDone): void {
     this.#admitting++;
-    const done = (socket?: Socket<any, any, any, any>): void => {
+    admit(this, client, auth, (socket) => {
       this.#admitting--;
       onDone(socket);
       if (socket === undefined) this.#checkEmpty();
-    };
-    const recovery = this.server._recovery;
-    const { pid, offset } = auth;
-    if (recovery !== undefined && typeof pid === "string" && typeof offset === "string") {
-      this.adapter.restoreSession(pid, offset).then(
-        (session) => {
-          if (client.conn.readyState !== "open") return done(undefined);
-          if (session === null) return this.#admit(new Socket(this, client, auth), done);
-          debug("connection state recovered for sid %s", session.sid);
-          const socket = new Socket(this, client, auth, session);
-          if (recovery.skipMiddlewares) this.#doConnect(socket, done);
-          else this.#admit(socket, done);
-        },
-        (err: unknown) => {
-          debug("restoreSession failed: %o", err);
-          this.#admit(new Socket(this, client, auth), done);
-        },
-      ).catch((err: unknown) => console.error(err));
-      return;
-    }
-    this.#admit(new Socket(this, client, auth), done);
+    });
   }
 
-  #admit(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (socket?: Socket<any, any, any, any>) => void): void {
-    const finish = (err?: unknown): void => {
-      if (socket.client.conn.readyState !== "open") {
-        debug("next called after client was closed - ignoring socket");
-        socket._cleanup();
-        done(undefined);
-        return;
-      }
-      if (err !== undefined) {
-        const error = toExtendedError(err);
-        debug("middleware error, sending CONNECT_ERROR packet to the client");
-        socket._cleanup();
-        socket._error({ message: String(error.message), data: error.data });
-        done(undefined);
-        return;
-      }
-      this.#doConnect(socket, done);
-    };
-    if (this._fns.length === 0) return finish();
-    runChain(this._fns.slice() as ChainFn<typeof socket>[], this, socket, finish);
-  }
-
-  #doConnect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (socket?: Socket<any, any, any, any>) => void): void {
+  /** @internal Admitted: the socket joins, its client learns it, then the `connect` / `connection` listeners run. */
+  _connect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: AdmissionDone): void {
     this.sockets.set(socket.id, socket);
     this._joinedOnce = true;
     socket._onconnect();
     done(socket);
+    if (connectionChannel.hasSubscribers) connectionChannel.publish({ socket, nsp: this.name });
     try {
       this.emitReserved("connect", socket);
       this.emitReserved("connection", socket);
@@ -489,10 +382,4 @@ export class Namespace<
       console.error(err);
     }
   }
-}
-
-function toExtendedError(err: unknown): ExtendedError {
-  if (err instanceof Error) return err;
-  if (typeof err === "object" && err !== null && "message" in err) return err as ExtendedError;
-  return new Error(String(err));
 }

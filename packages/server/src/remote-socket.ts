@@ -1,7 +1,8 @@
 import type { Adapter, RemoteSocketDetails, Room, SocketId } from "@switchboard/adapter";
 import type { DecorateAcknowledgements, EventNames, EventParams, EventsMap, TypedEventBroadcaster } from "@switchboard/emitter";
-import { BroadcastOperator, toSet } from "./broadcast-operator.js";
+import type { BroadcastOperator } from "./broadcast-operator.js";
 import type { Handshake } from "./handshake.js";
+import { roomList } from "./rooms.js";
 
 /**
  * A socket as seen by `fetchSockets()` when it lives on another node: its data, and the
@@ -20,14 +21,14 @@ export class RemoteSocket<EmitEvents extends EventsMap, SocketData> implements T
   readonly #operator: BroadcastOperator<EmitEvents, SocketData>;
   readonly #adapter: Adapter;
 
-  /** @internal */
-  constructor(adapter: Adapter, details: RemoteSocketDetails) {
+  /** @internal `operator` targets this socket alone, expecting a single response (built by the caller: no import cycle). */
+  constructor(adapter: Adapter, details: RemoteSocketDetails, operator: BroadcastOperator<EmitEvents, SocketData>) {
     this.#adapter = adapter;
     this.id = details.id;
     this.handshake = details.handshake as Handshake;
     this.rooms = new Set(details.rooms ?? []);
     this.data = details.data as SocketData;
-    this.#operator = new BroadcastOperator(adapter, new Set([this.id]), new Set(), { expectSingleResponse: true });
+    this.#operator = operator;
   }
 
   /** Emit to this socket. */
@@ -42,12 +43,12 @@ export class RemoteSocket<EmitEvents extends EventsMap, SocketData> implements T
 
   /** Join rooms. */
   join(room: Room | Room[]): void {
-    this.#adapter.addSockets({ rooms: new Set([this.id]) }, toSet(room));
+    this.#adapter.addSockets({ rooms: new Set([this.id]) }, roomList(room));
   }
 
   /** Leave rooms. */
   leave(room: Room | Room[]): void {
-    this.#adapter.delSockets({ rooms: new Set([this.id]) }, toSet(room));
+    this.#adapter.delSockets({ rooms: new Set([this.id]) }, roomList(room));
   }
 
   /** Disconnect (with `close`, also close the underlying connection). */

@@ -1,72 +1,39 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
-import type { Adapter, BroadcastFlags, PrivateSessionId, Room, Session, SocketId, WriteFlags } from "@switchboard/adapter";
-import {
-  Emitter,
-  type AllButLast,
-  type DecorateAcknowledgements,
-  type DecorateAcknowledgementsWithMultipleResponses,
-  type DefaultEventsMap,
-  type EventNames,
-  type EventNamesWithAck,
-  type EventParams,
-  type EventsMap,
-  type FirstNonErrorArg,
-  type Last,
-  type ReservedOrUserEventNames,
-  type ReservedOrUserListener,
+import { settle, type BroadcastFlags, type PrivateSessionId, type Room, type Session, type WriteFlags } from "@switchboard/adapter";
+import type {
+  AllButLast,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
 } from "@switchboard/emitter";
+import { generateId } from "@switchboard/engine/internal";
 import { PacketType, type Packet } from "@switchboard/parser";
 import debugModule from "debug";
-import type { IncomingMessage } from "node:http";
-import { AnyListeners } from "./any-listeners.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
-import type { EngineConnection } from "./contracts.js";
-import { AckTimeoutError, ReservedEventError } from "./errors.js";
-import { buildHandshake, type Handshake } from "./handshake.js";
-import { guardAsync, guarded, unguard } from "./guard.js";
-import { generateId } from "./ids.js";
-import { reportAckTimeout } from "./instrumentation.js";
+import { deliveries, disconnectChannel } from "./diagnostics.js";
+import { ReservedEventError } from "./errors.js";
 import { runChain, type ChainFn } from "./middleware.js";
-import { addAck, EXPIRE, type Ack } from "./pending-acks.js";
-import { settle } from "./settle.js";
 import type { Namespace } from "./namespace.js";
 import { RECOVERABLE_DISCONNECT_REASONS, RESERVED_EVENTS, type DisconnectReason } from "./reasons.js";
-import type { Server } from "./server.js";
-import type { Event, SocketReservedEventsMap } from "./typed-events.js";
+import { joinRooms, leaveAllRooms, leaveRoom } from "./rooms.js";
+import { ackCallback, addAck, addTimedAck, settleAck, toError, type Ack } from "./socket-acks.js";
+import { NO_FLAGS, SocketState } from "./socket-state.js";
+import type { Event } from "./typed-events.js";
 
 const debug = debugModule("socket.io:socket");
-
-const NO_FLAGS: BroadcastFlags = Object.freeze({});
-/** Socket#bits */
-const RECOVERED = 1;
-const CLEANED_UP = 2;
-const CONNECTED = 4;
-/** The state of a socket that most sockets never need (one object instead of seven fields each). */
-class SocketExtras<SocketData> {
-  data: SocketData | undefined;
-  handshake: Handshake | undefined;
-  /** The CONNECT auth, when one was sent (until the handshake is built). */
-  auth: Record<string, unknown> | undefined;
-  /** Private session id (connection state recovery). */
-  pid: PrivateSessionId | undefined;
-  fns: ((event: Event, next: (err?: Error) => void) => void)[] | undefined;
-  any: AnyListeners | undefined;
-  anyOutgoing: AnyListeners | undefined;
-  /** Flags for the next emit (`volatile`, `compress`, `timeout()`…); NO_FLAGS when none. */
-  flags: BroadcastFlags = NO_FLAGS;
-  /** Acks awaited from the client, by packet id (server-side `emit` with a callback). */
-  acks: Map<number, Ack> | undefined;
-}
-
-/** Creation times are stored relative to this, so they fit a small integer for 24 days. */
-const HANDSHAKE_EPOCH = Date.now();
 
 const DEFAULT_WRITE: WriteFlags = Object.freeze({ compress: true });
 
 /**
  * One client connected to one namespace. Its `id` is random and distinct from the Engine.IO id,
- * which stays private (docs/protocol.md §2.4).
+ * which stays private (docs/protocol.md §2.4). Its state and the API over it (handshake, flags,
+ * catch-all listeners, `use`) live in socket-state.ts; this class is the protocol.
  *
  * @example
  * ```ts
@@ -81,20 +48,7 @@ export class Socket<
   EmitEvents extends EventsMap = ListenEvents,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = any,
-> extends Emitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
-  // One per connection and namespace, so its fields are kept to what an idle socket needs: the
-  // handshake object, `data`, the ack table and the catch-all lists are created on first use.
-
-  /** The socket id, also the name of the room the socket is always in. */
-  readonly id: SocketId;
-  readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  readonly client: Client;
-  /** What most sockets never need, in one object created on first use. */
-  #more: SocketExtras<SocketData> | undefined;
-  /** When the socket was created, in ms since HANDSHAKE_EPOCH (a small integer, not a boxed double). */
-  readonly #issued: number;
-  #bits = 0;
-
+> extends SocketState<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
   /** @internal */
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
@@ -102,149 +56,17 @@ export class Socket<
     auth: Record<string, unknown>,
     previous?: Session,
   ) {
-    super();
-    this.nsp = nsp;
-    this.client = client;
-    // `| 0` makes it a small integer (a subtraction of two doubles would be boxed: 16 B per socket).
-    const issued = Date.now() - HANDSHAKE_EPOCH;
-    this.#issued = issued < 0x3fffffff ? issued | 0 : issued;
-    // An empty auth (no CONNECT payload) is only materialised if the handshake is read.
-    for (const _ in auth) {
-      this._extras().auth = auth;
-      break;
-    }
+    super(nsp, client, auth, previous !== undefined ? previous.sid : generateId());
     if (previous !== undefined) {
-      this.id = previous.sid;
       this._extras().pid = previous.pid;
-      settle(this.adapter.addAll(this.id, new Set(previous.rooms)));
+      settle(joinRooms(this, previous.rooms));
       this._extras().data = previous.data as SocketData;
       // Missed packets go out before the CONNECT reply (docs/protocol.md §2.9, point 4).
       for (const data of previous.missedPackets) this._writePacket({ type: PacketType.EVENT, nsp: nsp.name, data });
-      this.#bits |= RECOVERED;
-    } else {
-      this.id = generateId();
-      if (nsp.server._recovery !== undefined) this._extras().pid = generateId();
+      this._markRecovered();
+    } else if (nsp.server._recovery !== undefined) {
+      this._extras().pid = generateId();
     }
-  }
-
-  /** The request details of the connection (built on first access). */
-  get handshake(): Handshake {
-    const more = this._extras();
-    if (more.handshake !== undefined) return more.handshake;
-    const conn = this.client.conn;
-    more.handshake = buildHandshake(conn.request, conn.remoteAddress, more.auth ?? {}, this.#issued + HANDSHAKE_EPOCH);
-    more.auth = undefined;
-    return more.handshake;
-  }
-
-  /** Arbitrary data, synchronised by `fetchSockets()` and kept by connection state recovery. */
-  get data(): SocketData {
-    return (this._extras().data ??= {} as SocketData);
-  }
-
-  set data(value: SocketData) {
-    this._extras().data = value;
-  }
-
-  /** Whether the socket is currently connected to its namespace. */
-  get connected(): boolean {
-    return (this.#bits & CONNECTED) !== 0;
-  }
-
-  set connected(value: boolean) {
-    this.#bits = value ? this.#bits | CONNECTED : this.#bits & ~CONNECTED;
-  }
-
-  /** Whether this connection restored a previous session (connection state recovery). */
-  get recovered(): boolean {
-    return (this.#bits & RECOVERED) !== 0;
-  }
-
-  /** The server this socket belongs to. */
-  get server(): Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
-    return this.nsp.server;
-  }
-
-  /** The adapter of the namespace. */
-  get adapter(): Adapter {
-    return this.nsp.adapter;
-  }
-
-  /** The Engine.IO connection (`conn.transport.name`, `conn.on("upgrade")`, …). */
-  get conn(): EngineConnection {
-    return this.client.conn;
-  }
-
-  /** The HTTP request of the connection. */
-  get request(): IncomingMessage {
-    return this.client.conn.request;
-  }
-
-  /** The rooms the socket is in; always contains its own id while connected. */
-  get rooms(): Set<Room> {
-    return this.adapter.socketRooms(this.id) ?? new Set();
-  }
-
-  /** Whether the socket is disconnected. */
-  get disconnected(): boolean {
-    return !this.connected;
-  }
-
-  // Listener registration: async listeners are guarded so their rejections are reported, not unhandled.
-
-  override on<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.on(ev, guardAsync(listener) as never);
-  }
-
-  override addListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.addListener(ev, guardAsync(listener) as never);
-  }
-
-  override prependListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.prependListener(ev, guardAsync(listener) as never);
-  }
-
-  override once<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.once(ev, guardAsync(listener) as never);
-  }
-
-  override prependOnceListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.prependOnceListener(ev, guardAsync(listener) as never);
-  }
-
-  override off<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.off(ev, guarded(listener) as never);
-  }
-
-  override removeListener<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>,
-  ): this {
-    return super.off(ev, guarded(listener) as never);
-  }
-
-  override listeners<Ev extends ReservedOrUserEventNames<SocketReservedEventsMap, ListenEvents>>(
-    ev: Ev,
-  ): ReservedOrUserListener<SocketReservedEventsMap, ListenEvents, Ev>[] {
-    return super.listeners(ev).map(unguard) as never;
   }
 
   /**
@@ -288,7 +110,7 @@ export class Socket<
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    const withErr = (this.#more?.flags ?? NO_FLAGS).timeout !== undefined;
+    const withErr = (this._more?.flags ?? NO_FLAGS).timeout !== undefined;
     return new Promise((resolve, reject) => {
       const ack = withErr
         ? (err: unknown, value: unknown) => (err ? reject(err as Error) : resolve(value as never))
@@ -325,8 +147,8 @@ export class Socket<
    */
   join(rooms: Room | Room[]): Promise<void> | void {
     // After cleanup the adapter must not learn about this socket again (it would never be removed).
-    if ((this.#bits & CLEANED_UP) !== 0) return;
-    return this.adapter.addAll(this.id, new Set(Array.isArray(rooms) ? rooms : [rooms]));
+    if (this._cleanedUp) return;
+    return joinRooms(this, rooms);
   }
 
   /**
@@ -338,7 +160,7 @@ export class Socket<
    * ```
    */
   leave(room: Room): Promise<void> | void {
-    return this.adapter.del(this.id, room);
+    return leaveRoom(this, room);
   }
 
   /**
@@ -388,45 +210,6 @@ export class Socket<
   }
 
   /**
-   * Drop the next packet if the transport cannot take it right now.
-   *
-   * @example
-   * ```ts
-   * socket.volatile.emit("position", x, y);
-   * ```
-   */
-  get volatile(): this {
-    this.#setFlag("volatile", true);
-    return this;
-  }
-
-  /**
-   * Whether to compress the next packet (default true).
-   *
-   * @example
-   * ```ts
-   * socket.compress(false).emit("raw", bytes);
-   * ```
-   */
-  compress(compress: boolean): this {
-    this.#setFlag("compress", compress);
-    return this;
-  }
-
-  /**
-   * Fail the next acknowledgement with `operation has timed out` after `timeout` ms.
-   *
-   * @example
-   * ```ts
-   * socket.timeout(5000).emit("ask", (err, answer) => {});
-   * ```
-   */
-  timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
-    this.#setFlag("timeout", timeout);
-    return this as never;
-  }
-
-  /**
    * Disconnect from this namespace; with `close` true, close the whole underlying connection.
    *
    * @example
@@ -445,85 +228,12 @@ export class Socket<
     return this;
   }
 
-  /**
-   * Register a middleware run on every incoming event; `next(err)` drops the event and emits
-   * `error` on the socket.
-   *
-   * @example
-   * ```ts
-   * socket.use(([event, ...args], next) => (event === "forbidden" ? next(new Error("no")) : next()));
-   * ```
-   */
-  use(fn: (event: Event, next: (err?: Error) => void) => void): this {
-    (this._extras().fns ??= []).push(fn);
-    return this;
-  }
-
-  /**
-   * Listen to every incoming event.
-   *
-   * @example
-   * ```ts
-   * socket.onAny((event, ...args) => console.log(event, args));
-   * ```
-   */
-  onAny(listener: (...args: any[]) => void): this {
-    (this._extras().any ??= new AnyListeners()).add(listener, false);
-    return this;
-  }
-
-  /** Like {@link Socket.onAny}, called before the other catch-all listeners. */
-  prependAny(listener: (...args: any[]) => void): this {
-    (this._extras().any ??= new AnyListeners()).add(listener, true);
-    return this;
-  }
-
-  /** Remove a catch-all listener, or all of them. */
-  offAny(listener?: (...args: any[]) => void): this {
-    this.#more?.any?.remove(listener);
-    return this;
-  }
-
-  /** The catch-all listeners. */
-  listenersAny(): ((...args: any[]) => void)[] {
-    return this.#more?.any?.list() ?? [];
-  }
-
-  /**
-   * Listen to every outgoing event (including broadcasts reaching this socket).
-   *
-   * @example
-   * ```ts
-   * socket.onAnyOutgoing((event, ...args) => console.log("sent", event));
-   * ```
-   */
-  onAnyOutgoing(listener: (...args: any[]) => void): this {
-    (this._extras().anyOutgoing ??= new AnyListeners()).add(listener, false);
-    return this;
-  }
-
-  /** Like {@link Socket.onAnyOutgoing}, called before the other outgoing catch-all listeners. */
-  prependAnyOutgoing(listener: (...args: any[]) => void): this {
-    (this._extras().anyOutgoing ??= new AnyListeners()).add(listener, true);
-    return this;
-  }
-
-  /** Remove an outgoing catch-all listener, or all of them. */
-  offAnyOutgoing(listener?: (...args: any[]) => void): this {
-    this.#more?.anyOutgoing?.remove(listener);
-    return this;
-  }
-
-  /** The outgoing catch-all listeners. */
-  listenersAnyOutgoing(): ((...args: any[]) => void)[] {
-    return this.#more?.anyOutgoing?.list() ?? [];
-  }
-
   // ---- host interface of the adapter (AdapterSocket) ----
 
   /** Adapter host interface (AdapterSocket): write a packet the adapter prepared once for many recipients. */
   deliver(packet: Packet, prepared: unknown, flags: WriteFlags): void {
-    if (this.#more?.anyOutgoing !== undefined) this._notifyOutgoing(packet.data as unknown[]);
+    deliveries.count++;
+    if (this._more?.anyOutgoing !== undefined) this._notifyOutgoing(packet.data as unknown[]);
     this.client._writePrepared(prepared as unknown[], flags);
   }
 
@@ -536,14 +246,14 @@ export class Socket<
 
   /** @internal */
   get _pid(): PrivateSessionId | undefined {
-    return this.#more?.pid;
+    return this._more?.pid;
   }
 
   /** @internal Joined: own room, CONNECT reply. */
   _onconnect(): void {
     this.connected = true;
     settle(this.join(this.id));
-    const pid = this.#more?.pid;
+    const pid = this._more?.pid;
     const data = pid === undefined ? { sid: this.id } : { sid: this.id, pid };
     this._writePacket({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
@@ -563,7 +273,7 @@ export class Socket<
         return;
       case PacketType.ACK:
       case PacketType.BINARY_ACK:
-        this._onack(packet);
+        settleAck(this, this._more?.acks, packet);
         return;
       case PacketType.DISCONNECT:
         this._onclose("client namespace disconnect");
@@ -595,42 +305,45 @@ export class Socket<
     debug("closing socket %s - reason %s", this.id, reason);
     this._safeEmit("disconnecting", reason, description);
     const recovery = this.nsp.server._recovery;
-    const pid = this.#more?.pid;
+    const pid = this._more?.pid;
     if (recovery !== undefined && pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
       settle(this.adapter.persistSession({ sid: this.id, pid, rooms: [...this.rooms], data: this.data }));
     }
     this._cleanup();
     this.connected = false;
-    if (this.#more !== undefined) this.#more.acks = undefined;
+    const more = this._more;
+    if (more !== undefined) more.acks = undefined;
+    if (disconnectChannel.hasSubscribers) disconnectChannel.publish({ socket: this, nsp: this.nsp.name, reason, description });
     this._safeEmit("disconnect", reason, description);
     return this;
   }
 
   /** @internal Forget the socket everywhere (also used when a middleware refuses it). */
   _cleanup(): void {
-    this.#bits |= CLEANED_UP;
-    this.adapter.delAll(this.id);
+    this._markCleanedUp();
+    leaveAllRooms(this);
     this.nsp._remove(this);
     this.client._remove(this);
   }
 
-  // ---- private ----
-
-  /** @internal */ private _writePacket(packet: Packet, flags: BroadcastFlags = NO_FLAGS): void {
+  /** @internal Encode and write one packet to this client. */
+  _writePacket(packet: Packet, flags: BroadcastFlags = NO_FLAGS): void {
     const opts = flags === NO_FLAGS ? DEFAULT_WRITE : { volatile: flags.volatile === true, compress: flags.compress !== false };
     this.client._packet(packet, opts);
   }
 
+  // ---- incoming events ----
+
   /** @internal */ private _onevent(packet: Packet): void {
     const args = packet.data as unknown[];
-    if (packet.id !== undefined) args.push(this._ack(packet.id));
-    const more = this.#more;
+    if (packet.id !== undefined) args.push(ackCallback(this, packet.id));
+    const more = this._more;
     if (more?.any !== undefined) more.any.call(this, args);
     if (more?.fns === undefined) {
       this._dispatch(args);
       return;
     }
-    this._runMiddlewares(args as Event);
+    this._runMiddlewares(more.fns as ChainFn<Event>[], args as Event);
   }
 
   /** @internal */ private _dispatch(args: unknown[]): void {
@@ -640,90 +353,22 @@ export class Socket<
       const ev = args.shift() as string;
       this.emitArgs(ev, args);
     } catch (err) {
-      this._onerror(err instanceof Error ? err : new Error(String(err)));
+      this._onerror(toError(err));
     }
   }
 
-  /** @internal */ private _runMiddlewares(event: Event): void {
-    runChain(this.#more!.fns as ChainFn<Event>[], this, event, (err) => {
+  /** @internal */ private _runMiddlewares(fns: ChainFn<Event>[], event: Event): void {
+    runChain(fns, this, event, (err) => {
       if (err === undefined) this._dispatch(event);
-      else this._onerror(err instanceof Error ? err : new Error(String(err)));
+      else this._onerror(toError(err));
     });
-  }
-
-  /** @internal The callback handed to a listener whose event asked for an acknowledgement. */
-  private _ack(id: number): Ack {
-    let sent = false;
-    return (...args: unknown[]) => {
-      if (sent) return;
-      sent = true;
-      this._writePacket({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args });
-    };
-  }
-
-  /** @internal */ private _onack(packet: Packet): void {
-    const id = packet.id;
-    if (id === undefined) return;
-    const acks = this.#more?.acks;
-    const ack = acks?.get(id);
-    if (ack === undefined) return; // unknown or duplicate ack id: ignored (docs/protocol.md §2.5)
-    acks!.delete(id);
-    try {
-      ack.apply(this, Array.isArray(packet.data) ? packet.data : []);
-    } catch (err) {
-      this._onerror(err instanceof Error ? err : new Error(String(err)));
-    }
   }
 
   /** @internal */ private _registerAck(id: number, ack: Ack, timeout: number | undefined): void {
     const acks = (this._extras().acks ??= new Map());
     const max = this.nsp.server._limits.pendingAcks;
-    if (timeout === undefined) {
-      addAck(acks, id, ack, max);
-      return;
-    }
-    // Fired by the timer, or at once when maxPendingAcks evicts this ack: the same error either way.
-    const expire = (): void => {
-      clearTimeout(timer);
-      this.#more?.acks?.delete(id);
-      reportAckTimeout(this.nsp, false);
-      try {
-        ack.call(this, new AckTimeoutError());
-      } catch (err) {
-        this._onerror(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-    const timer = setTimeout(expire, timeout);
-    const pending: Ack = (...args: unknown[]) => {
-      clearTimeout(timer);
-      ack.call(this, null, ...args);
-    };
-    pending[EXPIRE] = expire;
-    addAck(acks, id, pending, max);
-  }
-
-  /** @internal */ private _notifyOutgoing(data: unknown[]): void {
-    const outgoing = this.#more?.anyOutgoing;
-    if (outgoing !== undefined) outgoing.call(this, data);
-  }
-
-  /** @internal The flags set for the next emit (`volatile`, `timeout()`…), cleared. */
-  private _takeFlags(): BroadcastFlags {
-    const more = this.#more;
-    if (more === undefined || more.flags === NO_FLAGS) return NO_FLAGS;
-    const flags = more.flags;
-    more.flags = NO_FLAGS;
-    return flags;
-  }
-
-  /** @internal */ private _extras(): SocketExtras<SocketData> {
-    return (this.#more ??= new SocketExtras());
-  }
-
-  #setFlag<K extends keyof BroadcastFlags>(key: K, value: BroadcastFlags[K]): void {
-    const more = this._extras();
-    if (more.flags === NO_FLAGS) more.flags = {};
-    more.flags[key] = value;
+    if (timeout === undefined) addAck(acks, id, ack, max);
+    else addTimedAck(this, acks, id, ack, timeout, max);
   }
 
   /** @internal */ private _operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addAck, EXPIRE, type Ack } from "../src/pending-acks.js";
+import { addAck, EXPIRE, type Ack } from "../src/socket-acks.js";
 
 function timeoutAck(log: string[], name: string): Ack {
   const ack: Ack = () => log.push(`answer ${name}`);
