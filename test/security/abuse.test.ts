@@ -171,7 +171,7 @@ describe("abuse", () => {
       }
     }));
 
-  it("interrupted upgrades: only one of 20 concurrent upgrades of a session gets its 101", () =>
+  it("interrupted upgrades: of 20 concurrent upgrades of a session one becomes the probe; the others get 101, then a close", () =>
     underAttack(child, async () => {
       const sid = await pollingSocket(child.port);
       const conns = await Promise.all(Array.from({ length: 20 }, () => RawConn.open(child.port)));
@@ -179,7 +179,15 @@ describe("abuse", () => {
       const statuses = await Promise.all(
         conns.map((c) => c.waitFor((t) => statusOf(t) !== undefined, "an answer to the upgrade").then(statusOf, () => "closed")),
       );
-      expect(statuses.filter((s) => s === 101).length).toBe(1);
+      // As on engine.io (docs/protocol.md §1.6.1): a probe the session cannot take is accepted, then closed.
+      expect(statuses.every((s) => s === 101)).toBe(true);
+      await Promise.all(conns.map((c) => c.write(wsFrame(1, "2probe"))));
+      const closeFrame = (t: string): boolean => t.includes("\r\n\r\n\x88");
+      const outcomes = await Promise.all(
+        conns.map((c) => c.waitFor((t) => t.includes("3probe") || closeFrame(t), "3probe or a close frame").then((t) => (closeFrame(t) ? "closed" : "probe"))),
+      );
+      expect(outcomes.filter((o) => o === "probe").length).toBe(1);
+      expect(outcomes.filter((o) => o === "closed").length).toBe(19);
       for (const c of conns) c.rst();
       await closeSession(child.port, sid);
     }));

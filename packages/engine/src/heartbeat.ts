@@ -70,6 +70,17 @@ export class Heartbeat {
     return true;
   }
 
+  /**
+   * Another packet arrived while a pong is awaited: the pong deadline restarts (a busy client may
+   * answer late, as on the reference ≥ 6.6.10). False when no pong is awaited. The caller does it
+   * once per ping.
+   */
+  extendPongDeadline(session: ClockedSession): boolean {
+    if (session._dlQueue !== this.pong) return false;
+    this.pong.push(session);
+    return true;
+  }
+
   /** A server close over polling: the close packet waits for the client's next GET. */
   awaitCloseRequest(session: ClockedSession): void {
     this.close.push(session);

@@ -4,9 +4,16 @@ import type { RequestError } from "./errors.js";
 
 // Refusals of HTTP requests and WebSocket upgrades (docs/protocol.md §1.8).
 
-/** Answers a refused polling request: status 400/403, JSON body `{code, message}`. */
+/**
+ * Answers a refused polling request: status 400/403, JSON body `{code, message}`. When a middleware
+ * already sent the headers, it only ends the response (as the reference server ≥ 6.6.10 does).
+ */
 export function writeRequestError(res: ServerResponse, err: RequestError): void {
-  if (res.headersSent || res.destroyed) return;
+  if (res.destroyed) return;
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
   const body = JSON.stringify({ code: err.errorCode, message: err.message });
   res.writeHead(err.status, {
     "Content-Type": "application/json",

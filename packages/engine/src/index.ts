@@ -45,3 +45,4 @@ export type {
 export type { CorsOptions, StaticOrigin, CustomOrigin, Middleware } from "./cors.js";
 export type { CookieOptions } from "./cookie.js";
 export type { EngineRequest, EngineQuery } from "./request.js";
+export type { WsEngine, WsEngineOptions, WsServerLike } from "./ws-engine.js";

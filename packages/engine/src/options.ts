@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { ZlibOptions } from "node:zlib";
 import type { PerMessageDeflateOptions } from "ws";
 import { InvalidOptionError } from "./errors.js";
+import { defaultWsEngine, type WsEngine } from "./ws-engine.js";
 import type { CorsOptions } from "./cors.js";
 import type { CookieOptions } from "./cookie.js";
 
@@ -52,6 +53,8 @@ export interface ServerOptions {
   cors?: boolean | CorsOptions;
   /** Engine.IO v3 clients are not supported; must stay false. */
   allowEIO3?: boolean;
+  /** The WebSocket server implementation: a class with the contract of `ws`'s WebSocketServer. Default `ws`'s. */
+  wsEngine?: WsEngine;
 }
 
 /** Options of `attach()` / `listen()`. */
@@ -104,6 +107,7 @@ export function resolveOptions(opts: ServerOptions = {}): ResolvedOptions {
     cookie: opts.cookie === true ? {} : (opts.cookie ?? false),
     cors: opts.cors === true ? {} : (opts.cors ?? false),
     allowEIO3: false,
+    wsEngine: opts.wsEngine ?? defaultWsEngine,
   };
 }
 

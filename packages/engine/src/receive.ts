@@ -33,6 +33,8 @@ export abstract class PacketReceiver extends SendQueue {
   protected abstract _onMessage(data: string | Buffer): void;
   /** @internal The client answered a ping. */
   protected abstract _onPong(): void;
+  /** @internal Any packet but a pong arrived (it may extend the pong deadline, see Heartbeat). */
+  protected abstract _onActivity(): void;
   /** @internal Reports an exception thrown by application code. */
   abstract _report(err: unknown): void;
 
@@ -51,6 +53,7 @@ export abstract class PacketReceiver extends SendQueue {
       if (this.readyState !== "open") return;
       if (packetInChannel.hasSubscribers) publishBinaryIn(this as unknown as Socket, data);
       if (this.listenerCount("packet") > 0) this.emit("packet", { type: "message", data });
+      this._onActivity();
       this._onMessage(data);
     } catch (err) {
       this._report(err);
@@ -102,6 +105,7 @@ export abstract class PacketReceiver extends SendQueue {
     const length = text.length;
     const type = scanPacketType(text);
     if (type !== INVALID_PACKET && packetInChannel.hasSubscribers) publishTextIn(this as unknown as Socket, text);
+    if (type !== PONG_TYPE && type !== INVALID_PACKET) this._onActivity();
     if (type === BASE64_MESSAGE) {
       // Binary message in text form (§1.2). Buffer's decoder never throws and, like the reference
       // server's, is lenient with bad base64 (the strict decodeBase64 would close the session).

@@ -18,7 +18,7 @@ import type { CloseReason, PacketInfo, ReadyState, SocketEvents } from "./socket
 import type { OutItem, Transport } from "./transports/transport.js";
 import type { SendCallback } from "./write-queue.js";
 
-const CLOSE = EncodedPackets.close;
+const { close: CLOSE, noop: NOOP } = EncodedPackets;
 
 // Bits of `_bits` owned by the queue; the session uses FIRST_SESSION_BIT and above.
 const SCHEDULED = 1;
@@ -66,8 +66,8 @@ export abstract class SendQueue extends LazyEventEmitter<SocketEvents> {
     }
     const transport = this.transport;
     const items = this.#items;
-    if (this.readyState === "closed" || items === null || !transport.writable) return;
-    if (this.listenerCount("flush") > 0) this.emit("flush", items.map(describe));
+    if (this.readyState === "closed" || items === null || !transport.ready) return;
+    if (this.listenerCount("flush") > 0) this.emit("flush", items.map((item) => describe(item)));
     if (packetOutChannel.hasSubscribers) publishPacketsOut(this as unknown as Socket, transport, items);
     const extras = this.#send;
     let callbacks: SendCallback[] | null = null;
@@ -99,7 +99,7 @@ export abstract class SendQueue extends LazyEventEmitter<SocketEvents> {
     else if (sync) this._drained();
     if ((this._bits & CLOSE_AFTER_FLUSH) !== 0 && this.readyState === "closing") {
       this._bits &= ~CLOSE_AFTER_FLUSH;
-      this._push(CLOSE); // written by the next GET (this one was just answered)
+      this._pushDeferredClose(); // written by the next GET (this one was just answered)
     }
   }
 
@@ -135,14 +135,24 @@ export abstract class SendQueue extends LazyEventEmitter<SocketEvents> {
     this._schedule();
   }
 
-  /** @internal Whether packets wait to be written. */
-  protected _hasQueued(): boolean {
+  /** @internal Whether packets wait to be written (they make the transport not `writable`). */
+  hasPendingWrites(): boolean {
     return this.#items !== null;
   }
 
   /** @internal Queues the close packet once the packets queued now are written (§1.7, polling). */
   protected _closeAfterFlush(): void {
     this._bits |= CLOSE_AFTER_FLUSH;
+  }
+
+  /**
+   * @internal Queues the close packet for a GET that has yet to come, behind a noop (`6␞1`), as on the
+   * reference server: there a close that waits for its GET answers it with an empty send (noop) and
+   * appends the close to it (docs/protocol.md §1.7).
+   */
+  protected _pushDeferredClose(): void {
+    this._push(NOOP);
+    this._push(CLOSE);
   }
 
   /** @internal Takes back a close packet meant for polling (the session upgraded while closing). */
@@ -152,6 +162,11 @@ export abstract class SendQueue extends LazyEventEmitter<SocketEvents> {
     if (items === null || items[items.length - 1] !== CLOSE) return;
     items.pop();
     this.#send?.compress?.pop();
+    // The noop that went before it (`_pushDeferredClose`).
+    if (items[items.length - 1] === NOOP) {
+      items.pop();
+      this.#send?.compress?.pop();
+    }
     if (items.length === 0) {
       this.#items = null;
       if (this.#send !== null) this.#send.compress = null;
@@ -175,9 +190,21 @@ export abstract class SendQueue extends LazyEventEmitter<SocketEvents> {
   }
 }
 
-/** @internal A queued packet as reported by the `packetCreate` and `flush` events. */
-export function describe(item: OutItem): PacketInfo {
-  if (typeof item !== "string") return { type: "message", data: item instanceof PreEncodedPacket ? item.data : item };
-  const type = PacketTypeNames[scanPacketType(item)] ?? "message";
-  return item.length > DATA_OFFSET ? { type, data: item.slice(DATA_OFFSET) } : { type };
+/**
+ * @internal A queued packet as reported by the `flush` event, and by `packetCreate` with its options
+ * (`compress` given).
+ */
+export function describe(item: OutItem, compress?: boolean): PacketInfo {
+  let info: PacketInfo;
+  if (typeof item !== "string") {
+    info = { type: "message", data: item instanceof PreEncodedPacket ? item.data : item };
+  } else {
+    const type = PacketTypeNames[scanPacketType(item)] ?? "message";
+    info = item.length > DATA_OFFSET ? { type, data: item.slice(DATA_OFFSET) } : { type };
+  }
+  if (compress !== undefined) {
+    info.options =
+      item instanceof PreEncodedPacket && !item.binary ? { compress, wsPreEncodedFrame: item.wsFrame } : { compress };
+  }
+  return info;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import createDebug from "debug";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { interceptHttpServer, ownedHttpServers } from "./attach.js";
 import { serializeCookie } from "./cookie.js";
 import { createCors, type Middleware } from "./cors.js";
@@ -23,6 +23,7 @@ import { Socket } from "./socket.js";
 import { PollingTransport, type PollingContext } from "./transports/polling.js";
 import { WebSocketTransport } from "./transports/websocket.js";
 import { UpgradeResponse } from "./upgrade-response.js";
+import { createWsServer, type WsServerLike } from "./ws-engine.js";
 
 const debug = createDebug("engine");
 
@@ -67,7 +68,7 @@ export class Server extends EventEmitter<ServerEvents> {
   #clientsCount = 0;
   readonly #middlewares: Middleware[] = [];
   readonly #cors: Middleware | null;
-  readonly #wss: WebSocketServer | null;
+  readonly #wss: WsServerLike | null;
   readonly #ctx: SessionContext;
   readonly #pollingCtx: PollingContext;
   readonly #pendingIds = new WeakMap<IncomingMessage, string>();
@@ -83,15 +84,18 @@ export class Server extends EventEmitter<ServerEvents> {
     if (o.cookie !== false) serializeCookie("x", o.cookie); // fail fast on bad cookie options
     this.#cors = o.cors === false ? null : createCors(o.cors);
     this.#wss = o.transports.includes("websocket")
-      ? new WebSocketServer({
-          noServer: true,
-          clientTracking: false,
-          maxPayload: o.maxHttpBufferSize,
-          perMessageDeflate: o.perMessageDeflate,
-        })
+      ? createWsServer(
+          o.wsEngine,
+          {
+            noServer: true,
+            clientTracking: false,
+            perMessageDeflate: o.perMessageDeflate,
+            maxPayload: o.maxHttpBufferSize,
+            maxBufferedChunks: o.maxBufferedChunks,
+          },
+          this.#onWsHeaders,
+        )
       : null;
-    this.#wss?.on("headers", this.#onWsHeaders);
-    this.#wss?.on("error", ignoreError);
     this.#ctx = {
       server: this,
       opts: o,
@@ -213,7 +217,7 @@ export class Server extends EventEmitter<ServerEvents> {
     for (const id in this.clients) this.clients[id]!.close(true);
     this.#ctx.heartbeat.clear();
     this.#pollingCtx.bodyQueue.clear();
-    this.#wss?.close();
+    this.#wss?.close?.();
     for (const release of this.#cleanups.splice(0)) release();
     return this;
   }
@@ -279,15 +283,9 @@ export class Server extends EventEmitter<ServerEvents> {
     const wss = this.#wss!;
     const sid = req._query.sid;
     if (sid) {
+      // §1.6.1: a session that cannot take this probe (already upgraded, upgrading, closing) still
+      // gets the 101, then a close, as on the reference server: clients treat a 400 here as fatal.
       const session = this.clients[sid]!;
-      if (
-        !this.opts.allowUpgrades ||
-        session.transport.name !== "polling" ||
-        session.upgrading ||
-        session.readyState !== "open"
-      ) {
-        return this.#refuseUpgrade(req, socket, new RequestError(ErrorCodes.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid }));
-      }
       wss.handleUpgrade(req, socket, head, (ws) => this.#onProbe(session, ws));
       return;
     }
@@ -322,7 +320,8 @@ export class Server extends EventEmitter<ServerEvents> {
   #onProbe(session: Socket, ws: WebSocket): void {
     (ws as unknown as { _socket?: Duplex })._socket?.removeListener("error", ignoreError);
     const probe = new WebSocketTransport(ws);
-    if (this.clients[session.id] !== session || !session.beginUpgrade(probe)) probe.shutdown("abort");
+    const accepted = this.opts.allowUpgrades && this.clients[session.id] === session && session.beginUpgrade(probe);
+    if (!accepted) probe.shutdown("graceful");
   }
 
   #open(id: string, transport: PollingTransport | WebSocketTransport, req: EngineRequest): Socket {

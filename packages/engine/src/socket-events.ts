@@ -21,6 +21,11 @@ export type SendData = string | Buffer | ArrayBuffer | ArrayBufferView | PreEnco
 export interface PacketInfo {
   type: PacketType;
   data?: string | Buffer;
+  /**
+   * The send options (`packetCreate` only, as on `engine.io`): `compress` is false only when asked;
+   * a text `PreEncodedPacket` brings its shared WebSocket frame as `wsPreEncodedFrame`.
+   */
+  options?: { compress: boolean; wsPreEncodedFrame?: readonly Buffer[] };
 }
 
 /** Receives a session's messages and its close, ahead of the listeners (see `socket.setHandler()`). */

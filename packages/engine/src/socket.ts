@@ -22,6 +22,8 @@ const { close: CLOSE, ping: PING, noop: NOOP } = EncodedPackets;
 
 /** Bit of `_bits`: the session moved from polling to WebSocket. */
 const UPGRADED = FIRST_SESSION_BIT;
+/** Bit of `_bits`: the pong deadline of the current ping was already extended once. */
+const PONG_EXTENDED = FIRST_SESSION_BIT << 1;
 
 /**
  * One Engine.IO session (a client connection), over polling or WebSocket.
@@ -179,8 +181,9 @@ export class Socket extends PacketReceiver {
     else if (data instanceof ArrayBuffer) item = Buffer.from(data);
     else if (ArrayBuffer.isView(data)) item = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     else throw new TypeError("send() takes a string, binary data or a PreEncodedPacket");
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", describe(item));
-    this._enqueue(item, options?.compress !== false, callback);
+    const compress = options?.compress !== false;
+    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", describe(item, compress));
+    this._enqueue(item, compress, callback);
     return this;
   }
 
@@ -205,7 +208,7 @@ export class Socket extends PacketReceiver {
     // During an upgrade the `1` goes out on polling as usual; if the client completes the upgrade
     // first (`5` on the probe), _completeUpgrade delivers the queue and closes on the WebSocket.
     if (this.#upgrade !== null && discard) this._cancelUpgrade();
-    if (!discard && this.#transport.name === "polling" && this._hasQueued()) {
+    if (!discard && this.#transport.name === "polling" && this.hasPendingWrites()) {
       // §1.7: the `1` travels in a response of its own, after the packets already queued. A client
       // that handles a payload's packets a tick late (the official one does) would otherwise see
       // the close first and lose them. The close queue bounds the wait for the GETs.
@@ -225,10 +228,15 @@ export class Socket extends PacketReceiver {
       this._onClose("forced close");
       return;
     }
-    this._push(CLOSE);
-    if (transport.writable) this.flush();
-    else if (discard) this._onClose("forced close");
-    else this.#ctx.heartbeat.awaitCloseRequest(this);
+    if (transport.ready) {
+      this._push(CLOSE);
+      this.flush();
+    } else if (discard) {
+      this._onClose("forced close");
+    } else {
+      this._pushDeferredClose();
+      this.#ctx.heartbeat.awaitCloseRequest(this);
+    }
   }
 
   // ---- hooks of the send queue ----
@@ -253,6 +261,10 @@ export class Socket extends PacketReceiver {
     this.emit("message", data);
   }
 
+  /** @internal */ protected _onActivity(): void {
+    if ((this._bits & PONG_EXTENDED) === 0 && this.#ctx.heartbeat.extendPongDeadline(this)) this._bits |= PONG_EXTENDED;
+  }
+
   /** @internal */ protected _onPong(): void {
     if (!this.#ctx.heartbeat.pongReceived(this)) return;
     this.emit("heartbeat");
@@ -263,8 +275,9 @@ export class Socket extends PacketReceiver {
   /** @internal pingInterval elapsed: send a ping and wait pingTimeout for the pong. */
   onPingDue(): void {
     if (this.#readyState !== "open") return;
+    this._bits &= ~PONG_EXTENDED;
     this._push(PING);
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type: "ping" });
+    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type: "ping", options: { compress: true } });
     this._schedule();
     this.#ctx.heartbeat.pingSent(this);
   }
@@ -297,8 +310,8 @@ export class Socket extends PacketReceiver {
 
   /** @internal Answers a pending polling GET (with queued packets, or a noop) so the client can pause. */
   _releasePoll(): void {
-    if (this.#transport.name !== "polling" || !this.#transport.writable) return;
-    if (!this._hasQueued()) this._push(NOOP);
+    if (this.#transport.name !== "polling" || !this.#transport.ready) return;
+    if (!this.hasPendingWrites()) this._push(NOOP);
     this.flush();
   }
 

@@ -83,6 +83,11 @@ export class UpgradeAttempt implements TransportOwner {
   /** Nothing is queued on a probe. */
   onDrain(): void {}
 
+  /** Nothing is queued on a probe. */
+  hasPendingWrites(): boolean {
+    return false;
+  }
+
   #cancel(): void {
     try {
       this.#session._cancelUpgrade();

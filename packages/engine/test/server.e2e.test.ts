@@ -278,7 +278,8 @@ describe("HTTP details", () => {
     const first = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
     expect(first.body).toBe("4a\x1e4b");
     const second = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
-    expect(second.body).toBe("1");
+    // As on the reference: a close that waited for its GET follows a noop (docs/protocol.md §1.7).
+    expect(second.body).toBe("6\x1e1");
     expect((await closed)[0]).toBe("forced close");
   });
 });

@@ -173,7 +173,8 @@ describe.each(modes)("$name", (mode) => {
     socket.send("down");
     await back;
     expect(incoming).toContainEqual({ type: "message", data: "up" });
-    expect(outgoing).toContainEqual({ type: "message", data: "down" });
+    // `options` as on engine.io (Socket.IO's tests read `packet.options.compress`).
+    expect(outgoing).toContainEqual({ type: "message", data: "down", options: { compress: true } });
   });
 });
 

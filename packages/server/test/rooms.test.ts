@@ -163,10 +163,12 @@ describe.each(TRANSPORTS)("rooms and broadcasting over $name", ({ transports }) 
     ctx.io.compress(false).emit("flag", "uncompressed");
     ctx.io.of("/").local.to(list[0]?.socket.id as string).emit("flag", "local-to");
     const expected: unknown[][][] = [[["local"], ["uncompressed"], ["local-to"]], [["local"], ["uncompressed"]]];
+    expect(await rec.settle()).toEqual(expected);
     if (transports.length === 1 && transports[0] === "websocket") {
+      // Sent once the earlier packets left: a volatile packet queued behind others is dropped (engine.io's `writable`).
       ctx.io.volatile.emit("flag", "volatile");
       for (const e of expected) e.push(["volatile"]);
+      expect(await rec.settle()).toEqual(expected);
     }
-    expect(await rec.settle()).toEqual(expected);
   });
 });

@@ -50,7 +50,8 @@ export class PollingTransport extends Transport {
     this.#sid = sid;
   }
 
-  get writable(): boolean {
+  /** @internal A GET is pending (engine.io's polling is writable only then). */
+  get ready(): boolean {
     return this.#getRes !== null;
   }
 

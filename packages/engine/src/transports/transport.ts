@@ -23,6 +23,8 @@ export interface TransportOwner {
   onWritable(transport: Transport): void;
   /** A write that `send()` reported as pending has completed. */
   onDrain(transport: Transport): void;
+  /** Whether packets wait in the owner's queue for the next flush (they make the transport not `writable`). */
+  hasPendingWrites(): boolean;
 }
 
 /** How a transport ends: `graceful` lets queued data out, `abort` drops the connection now. */
@@ -35,8 +37,17 @@ export abstract class Transport {
   /** @internal */
   owner: TransportOwner | null = null;
 
-  /** Whether a packet written now reaches the client without waiting (a GET is pending / the socket is open). */
-  abstract get writable(): boolean;
+  /** @internal Whether a flush can write now (a GET is pending / the socket is open). */
+  abstract get ready(): boolean;
+
+  /**
+   * Whether a packet sent now would leave at once, as `engine.io` has it (Socket.IO drops a `volatile`
+   * packet when this is false): the transport is ready and no earlier packet waits to be written,
+   * neither in the session's queue nor, over WebSocket, in the socket's buffer.
+   */
+  get writable(): boolean {
+    return this.ready && this.owner?.hasPendingWrites() !== true;
+  }
 
   /** @internal The TCP socket the transport lives on for its whole life (WebSocket), if any. */
   get netSocket(): NetSocket | undefined {

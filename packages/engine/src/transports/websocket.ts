@@ -145,8 +145,17 @@ export class WebSocketTransport extends Transport {
     return "websocket";
   }
 
-  get writable(): boolean {
+  /** @internal */
+  get ready(): boolean {
     return (this.#bits & SHUT) === 0 && this.#ws.readyState === OPEN;
+  }
+
+  /**
+   * Also false while an earlier write is still buffered (engine.io: until `ws`'s send callback). Read
+   * from `bufferedAmount` (socket buffer + frames waiting for permessage-deflate), so writes need no callback.
+   */
+  override get writable(): boolean {
+    return super.writable && this.#ws.bufferedAmount === 0;
   }
 
   /** @internal */
@@ -185,12 +194,12 @@ export class WebSocketTransport extends Transport {
 
   /** @internal Sends one text packet outside the session's queue (the `3probe` reply). */
   sendText(text: string): void {
-    if (this.writable) this.#ws.send(text);
+    if (this.ready) this.#ws.send(text);
   }
 
   send(items: readonly OutItem[], compress: readonly boolean[] | null): boolean {
     const ws = this.#ws;
-    if (!this.writable) return true;
+    if (!this.ready) return true;
     const internals = ws as unknown as WsInternals;
     const sender = internals._sender;
     // Without permessage-deflate the frames are built here: the flush leaves in one write.
