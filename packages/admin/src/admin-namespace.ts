@@ -2,12 +2,13 @@ import { namespacesOf } from "@switchboard/server";
 import debugModule from "debug";
 import { registerActions, supportedFeatures } from "./actions.js";
 import { issuedSessions } from "./auth.js";
+import { DataWatch } from "./data-watch.js";
 import { EventBuffer } from "./event-buffer.js";
 import { EventLogGate } from "./event-log.js";
 import { LoopLag } from "./loop-lag.js";
 import { AggregatedEventType, type Config, type NamespaceDetails, type SerializedSocket, type ServerStats } from "./protocol.js";
 import { redactData, serializeRemote, serializeSocket } from "./serialize.js";
-import type { EventCapture, InstrumentationStream } from "./stream.js";
+import type { EventCapture, InstrumentationStream } from "./stream/index.js";
 import type { AnyNamespace, AnyServer, AnySocket } from "./types.js";
 
 const debug = debugModule("socket.io-admin");
@@ -93,7 +94,7 @@ export function serveAdminNamespace(
     }),
   );
 
-  if (opts.development) offs.push(...verbose(adminNsp, stream, gate));
+  if (opts.development) offs.push(...verbose(io, adminNsp, stream, gate, opts.statsIntervalMs));
 
   const stats = (drain: boolean): ServerStats => {
     const namespaces: NamespaceDetails[] = [];
@@ -155,8 +156,15 @@ export function serveAdminNamespace(
 }
 
 /** Development mode: every socket, room and event, live. */
-function verbose(adminNsp: AnyNamespace, stream: InstrumentationStream, gate: EventLogGate): (() => void)[] {
+function verbose(
+  io: AnyServer,
+  adminNsp: AnyNamespace,
+  stream: InstrumentationStream,
+  gate: EventLogGate,
+  periodMs: number,
+): (() => void)[] {
   const byConn = new Map<string, Set<AnySocket>>();
+  const dataWatch = new DataWatch();
   const isAdmin = (socket: AnySocket): boolean => socket.nsp === adminNsp;
   // Capturing every event costs one admin broadcast per event (per recipient for broadcasts). With a
   // single-node adapter nobody can hear them while no admin socket is connected here, so capture only
@@ -192,6 +200,13 @@ function verbose(adminNsp: AnyNamespace, stream: InstrumentationStream, gate: Ev
     stopCapture?.resume();
   };
   const unignore = stream.ignoreNamespace(adminNsp);
+  // `socket.data` changes, compared on the stats period while someone may be listening
+  dataWatch.check(io, adminNsp, () => {});
+  const dataTimer = setInterval(() => {
+    if (localOnly && adminNsp.sockets.size === 0) return;
+    dataWatch.check(io, adminNsp, (socket, data) => adminNsp.emit("socket_updated", { id: socket.id, nsp: socket.nsp.name, data }));
+  }, periodMs);
+  dataTimer.unref();
   const onAdmin = (socket: AnySocket): void => {
     updateCapture();
     socket.once("disconnect", () => updateCapture(socket));
@@ -201,6 +216,7 @@ function verbose(adminNsp: AnyNamespace, stream: InstrumentationStream, gate: Ev
   const offs = [
     () => {
       adminNsp.off("connection", onAdmin);
+      clearInterval(dataTimer);
       gate.onTick = undefined;
       stopCapture?.();
       unignore();
@@ -209,6 +225,7 @@ function verbose(adminNsp: AnyNamespace, stream: InstrumentationStream, gate: Ev
       let set = byConn.get(socket.conn.id);
       if (set === undefined) byConn.set(socket.conn.id, (set = new Set()));
       set.add(socket);
+      if (!isAdmin(socket)) dataWatch.remember(socket);
       adminNsp.emit("socket_connected", serializeSocket(socket), new Date());
     }),
     stream.on("disconnection", (socket, reason) => {

@@ -1,5 +1,5 @@
 import type { AggregatedEvent } from "./protocol.js";
-import type { TrafficCounters } from "./stream.js";
+import type { TrafficCounters } from "./stream/index.js";
 
 /**
  * Per-second counts drained by each `server_stats` (the official `aggregatedEvents`). Keys are

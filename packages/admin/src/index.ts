@@ -6,7 +6,7 @@ export type { BasicAuthentication } from "./auth.js";
 export { AdminError, AdminErrorCode } from "./errors.js";
 export { metrics, type MetricsOptions, type ServerMetrics } from "./metrics/metrics.js";
 export { Counter, Gauge, Histogram, Registry, type SeriesHandle } from "./metrics/registry.js";
-export { acquireStream, InstrumentationStream, type Direction, type EventCapture, type InstrumentationEvents } from "./stream.js";
+export { acquireStream, InstrumentationStream, type Direction, type EventCapture, type InstrumentationEvents } from "./stream/index.js";
 export { REDACTED, isSensitiveKey } from "./serialize.js";
 export { DEFAULT_EVENT_LOG_RATE } from "./event-log.js";
 export * from "./protocol.js";

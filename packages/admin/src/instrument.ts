@@ -11,7 +11,7 @@ import { metrics as createMetrics, type MetricsOptions, type ServerMetrics } fro
 import { STATS_INTERVAL_MS } from "./protocol.js";
 import { LoginRateLimiter } from "./rate-limiter.js";
 import { InMemoryStore, type Store } from "./stores.js";
-import { acquireStream, type InstrumentationStream } from "./stream.js";
+import { acquireStream, type InstrumentationStream } from "./stream/index.js";
 import type { AnyNamespace, AnyServer } from "./types.js";
 
 const debug = debugModule("socket.io-admin");

@@ -73,6 +73,32 @@ describe("admin namespace, development mode", () => {
     expect(update).toEqual({ id: app.id, nsp: "/", transport: "websocket" });
   });
 
+  it("reports socket.data changes with socket_updated, on the stats period, redacted", async () => {
+    const { url, io } = await startServer({ auth: false, mode: "development", statsInterval: 50 });
+    io.use((socket, next) => {
+      socket.data = { step: 0 }; // set in a middleware, as apps do
+      next();
+    });
+    const rec = await adminClient(url, undefined);
+    await rec.wait("config");
+    const app = await appClient(url);
+    const [connected] = await rec.wait("socket_connected", (s: SerializedSocket) => s.id === app.id);
+    expect(connected.data).toEqual({ step: 0 });
+    const socket = io.sockets.sockets.get(app.id!)!;
+    socket.data.step = 1;
+    socket.data.token = "secret";
+    const [update] = await rec.wait("socket_updated", (u) => u.id === app.id && u.data !== undefined);
+    expect(update).toEqual({ id: app.id, nsp: "/", data: { step: 1, token: REDACTED } });
+    (socket.data as { profile?: object }).profile = { name: "ann" };
+    const [nested] = await rec.wait("socket_updated", (u) => u.id === app.id && u.data?.profile !== undefined);
+    expect(nested.data).toEqual({ step: 1, token: REDACTED, profile: { name: "ann" } });
+    // one update per change: nothing more while data stays the same
+    const count = rec.all("socket_updated").filter(([u]) => u.id === app.id && u.data !== undefined).length;
+    const stats = rec.all("server_stats").length;
+    await until(() => rec.all("server_stats").length >= stats + 3, "three more stats periods");
+    expect(rec.all("socket_updated").filter(([u]) => u.id === app.id && u.data !== undefined)).toHaveLength(count);
+  });
+
   it("never shows auth, passwords, tokens or cookies from handshakes", async () => {
     const { url } = await startServer({ auth: false, mode: "development" });
     const rec = await adminClient(url, undefined);

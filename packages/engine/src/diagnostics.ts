@@ -3,6 +3,8 @@
 // undici and fastify do, so without subscribers a packet costs one boolean read and no message object.
 import diagnostics from "node:diagnostics_channel";
 import {
+  BASE64_MESSAGE,
+  DATA_OFFSET,
   MESSAGE_PREFIX,
   PacketTypeNames,
   base64MessageLength,
@@ -46,6 +48,12 @@ export interface PacketMessage {
    * WebSocket header, no polling separator); a binary message over polling counts its base64 text.
    */
   byteLength: number;
+  /**
+   * Bytes of the packet's data alone: a text packet's UTF-8 bytes after its type character, a binary
+   * message's own bytes (decoded, over polling); 0 for a packet without data (ping, close, …). What the
+   * reference server's `packet` / `packetCreate` events carry as `data`, so what `@socket.io/admin-ui` counts.
+   */
+  dataLength: number;
 }
 
 /** Message of `switchboard:engine:upgrade`. */
@@ -71,17 +79,28 @@ export interface CloseMessage {
 
 /** @internal A text packet received (a WebSocket text frame or one polling segment). */
 export function publishTextIn(socket: Socket, text: string): void {
+  const scanned = scanPacketType(text);
+  const byteLength = Buffer.byteLength(text);
   const message: PacketMessage = {
     socket,
-    type: PacketTypeNames[scanPacketType(text)] ?? "message",
-    byteLength: Buffer.byteLength(text),
+    type: PacketTypeNames[scanned] ?? "message",
+    byteLength,
+    // the type character is one ASCII byte; `b` + base64 carries binary data (§1.2)
+    dataLength: scanned === BASE64_MESSAGE ? base64DataLength(text) : byteLength - DATA_OFFSET,
   };
   packetInChannel.publish(message);
 }
 
+/** Bytes a `b` + base64 message decodes to, without decoding it (trailing `=` are padding). */
+function base64DataLength(text: string): number {
+  let end = text.length;
+  while (end > DATA_OFFSET && text.charCodeAt(end - 1) === 61 /* = */) end--;
+  return Math.floor(((end - DATA_OFFSET) * 3) / 4);
+}
+
 /** @internal A binary message received as a WebSocket binary frame. */
 export function publishBinaryIn(socket: Socket, data: Buffer): void {
-  const message: PacketMessage = { socket, type: "message", byteLength: data.length };
+  const message: PacketMessage = { socket, type: "message", byteLength: data.length, dataLength: data.length };
   packetInChannel.publish(message);
 }
 
@@ -92,16 +111,13 @@ export function publishPacketsOut(socket: Socket, transport: Transport, items: r
     const item = items[i]!;
     let message: PacketMessage;
     if (typeof item === "string") {
-      message = { socket, type: PacketTypeNames[scanPacketType(item)] ?? "message", byteLength: Buffer.byteLength(item) };
+      const byteLength = Buffer.byteLength(item);
+      message = { socket, type: PacketTypeNames[scanPacketType(item)] ?? "message", byteLength, dataLength: byteLength - DATA_OFFSET };
     } else {
       const data = item instanceof PreEncodedPacket ? item.data : item;
-      const byteLength =
-        typeof data === "string"
-          ? MESSAGE_PREFIX.length + Buffer.byteLength(data)
-          : polling
-            ? base64MessageLength(data.length)
-            : data.length;
-      message = { socket, type: "message", byteLength };
+      const dataLength = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+      const byteLength = typeof data === "string" ? MESSAGE_PREFIX.length + dataLength : polling ? base64MessageLength(dataLength) : dataLength;
+      message = { socket, type: "message", byteLength, dataLength };
     }
     packetOutChannel.publish(message);
   }

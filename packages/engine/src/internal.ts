@@ -8,3 +8,4 @@ export {
 } from "./deadline-queue.js";
 export { defaultGenerateId as generateId } from "./ids.js";
 export { PreEncodedPacket, preEncode } from "./pre-encoded.js";
+export { createCors, type CorsOptions } from "./cors.js";

@@ -66,15 +66,15 @@ describe("packet:in and packet:out", () => {
     const handshake = await raw(server, "GET", "EIO=4&transport=polling");
     const sid = (JSON.parse(handshake.body.slice(1)) as { sid: string }).sid;
     const socket = await connection;
-    expect(of(packetsOut, socket)).toEqual([{ socket, type: "open", byteLength: Buffer.byteLength(handshake.body) }]);
+    expect(of(packetsOut, socket)).toEqual([{ socket, type: "open", byteLength: Buffer.byteLength(handshake.body), dataLength: Buffer.byteLength(handshake.body) - 1 }]);
 
     const received = once(socket, "message");
     await raw(server, "POST", `EIO=4&transport=polling&sid=${sid}`, "4héllo\x1ebAQID\x1e6");
     await received;
     expect(of(packetsIn, socket)).toEqual([
-      { socket, type: "message", byteLength: 7 }, // "4héllo": é is two bytes in UTF-8
-      { socket, type: "message", byteLength: 5 }, // "bAQID", the base64 text as it travelled
-      { socket, type: "noop", byteLength: 1 },
+      { socket, type: "message", byteLength: 7, dataLength: 6 }, // "4héllo": é is two bytes in UTF-8
+      { socket, type: "message", byteLength: 5, dataLength: 3 }, // "bAQID", the base64 text as it travelled; 3 bytes decoded
+      { socket, type: "noop", byteLength: 1, dataLength: 0 },
     ]);
 
     socket.send("abc");
@@ -82,10 +82,10 @@ describe("packet:in and packet:out", () => {
     const poll = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
     expect(poll.body).toBe("4abc\x1ebAQIDBA==");
     expect(of(packetsOut, socket).slice(1)).toEqual([
-      { socket, type: "message", byteLength: 4 },
-      { socket, type: "message", byteLength: 9 },
+      { socket, type: "message", byteLength: 4, dataLength: 3 },
+      { socket, type: "message", byteLength: 9, dataLength: 4 }, // "bAQIDBA==" carries 4 bytes
     ]);
-    for (const message of [...packetsIn, ...packetsOut]) expect(Object.keys(message).sort()).toEqual(["byteLength", "socket", "type"]);
+    for (const message of [...packetsIn, ...packetsOut]) expect(Object.keys(message).sort()).toEqual(["byteLength", "dataLength", "socket", "type"]);
   });
 
   test("websocket: text and binary frames both ways, pings and pongs included", async () => {
@@ -106,18 +106,18 @@ describe("packet:in and packet:out", () => {
     ws.send(Buffer.from([9, 8, 7]));
     await bytes;
     expect(of(packetsIn, socket)).toEqual([
-      { socket, type: "pong", byteLength: 1 },
-      { socket, type: "message", byteLength: 4 }, // "4€"
-      { socket, type: "message", byteLength: 3 }, // raw bytes, no base64 over WebSocket
+      { socket, type: "pong", byteLength: 1, dataLength: 0 },
+      { socket, type: "message", byteLength: 4, dataLength: 3 }, // "4€"
+      { socket, type: "message", byteLength: 3, dataLength: 3 }, // raw bytes, no base64 over WebSocket
     ]);
     socket.send(Buffer.from([1, 2, 3, 4, 5]));
     const out = () => of(packetsOut, socket);
     await waitFor(() => out().some((m) => m.type === "message"), "the binary message out");
     // Further pings may have gone out meanwhile (every 20 ms after a pong): compare the rest.
-    expect(out()[1]).toEqual({ socket, type: "ping", byteLength: 1 });
+    expect(out()[1]).toEqual({ socket, type: "ping", byteLength: 1, dataLength: 0 });
     expect(out().filter((m) => m.type !== "ping")).toEqual([
-      { socket, type: "open", byteLength: expect.any(Number) },
-      { socket, type: "message", byteLength: 5 },
+      { socket, type: "open", byteLength: expect.any(Number), dataLength: expect.any(Number) },
+      { socket, type: "message", byteLength: 5, dataLength: 5 },
     ]);
   });
 

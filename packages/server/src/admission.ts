@@ -79,6 +79,7 @@ function runMiddlewares(nsp: AnyNamespace, socket: AnySocket, done: AdmissionDon
     nsp._connect(socket, done);
   };
   if (nsp._fns.length === 0) return finish();
+  nsp._preConnectSockets.set(socket.id, socket);
   // A copy: a middleware added while this CONNECT runs applies from the next one.
   runChain(nsp._fns.slice() as ChainFn<AnySocket>[], nsp, socket, finish);
 }

@@ -35,7 +35,7 @@ export function httpServerFor(srv: AttachTarget): HttpLikeServer {
 export function attachEngine(server: HttpLikeServer, opts: ServerOptions, serveClient: boolean): Engine {
   const engine = new Engine(opts);
   engine.attach(server as HttpServer, opts);
-  if (serveClient) attachClientServing(server as HttpServer, opts.path ?? "/socket.io");
+  if (serveClient) attachClientServing(server as HttpServer, opts.path ?? "/socket.io", opts.cors);
   return engine;
 }
 

@@ -11,9 +11,8 @@ import type {
   TypedEventBroadcaster,
 } from "@switchboard/emitter";
 import { PacketType, type Packet } from "@switchboard/parser";
-import { broadcastChannel, countDeliveries, type BroadcastMessage } from "./diagnostics.js";
+import { broadcastChannel, countDeliveries, publishAckTimeout, type BroadcastMessage } from "./diagnostics.js";
 import { AckTimeoutError, ReservedEventError } from "./errors.js";
-import { reportAckTimeout } from "./instrumentation.js";
 import { RESERVED_EVENTS } from "./reasons.js";
 import { RemoteSocket } from "./remote-socket.js";
 import { roomList } from "./rooms.js";
@@ -39,6 +38,22 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     this.#rooms = rooms;
     this.#except = exceptRooms;
     this.#flags = flags;
+  }
+
+  // socket.io keeps these three as (private) fields that tools and its tests read; they are never mutated.
+  /** @internal The targeted rooms (empty: every socket). */
+  get rooms(): ReadonlySet<Room> {
+    return this.#rooms;
+  }
+
+  /** @internal The excluded rooms. */
+  get exceptRooms(): ReadonlySet<Room> {
+    return this.#except;
+  }
+
+  /** @internal The flags of this broadcast. */
+  get flags(): Readonly<BroadcastFlags> {
+    return this.#flags;
   }
 
   /**
@@ -156,6 +171,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     const packets = countDeliveries(broadcast);
     broadcastChannel.publish({
       nsp: this.#adapter.nsp.name,
+      adapter: this.#adapter,
       rooms: [...this.#rooms],
       except: [...this.#except],
       flags: this.#flags,
@@ -178,7 +194,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     // Without timeout() the callback fires on the next timer tick, as in socket.io (verified).
     const timer = setTimeout(() => {
       if (done) return;
-      reportAckTimeout(this.#adapter.nsp, true);
+      // No late answer can count now: forget the pending share in every socket's table (socket.io 4.8.4, #4984).
+      const id = packet.id;
+      if (id !== undefined) for (const socket of this.#adapter.nsp.sockets.values()) (socket as Droppable)._dropAck?.(id);
+      publishAckTimeout(this.#adapter, undefined);
       finish(new AckTimeoutError());
     }, this.#flags.timeout ?? 0);
     const check = (): void => {
@@ -300,6 +319,9 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     return this.#adapter.sockets(this.#rooms);
   }
 }
+
+/** A socket of this server (the adapter's host interface does not include the ack table). */
+type Droppable = AdapterSocket & { _dropAck?: (id: number) => void };
 
 function isLocalSocket(socket: AdapterSocket | RemoteSocketDetails): socket is AdapterSocket {
   return typeof (socket as { emit?: unknown }).emit === "function";

@@ -1,3 +1,4 @@
+import { createCors, type CorsOptions } from "@switchboard/engine/internal";
 import debugModule from "debug";
 import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
@@ -68,12 +69,19 @@ function isClientRoot(dir: string): boolean {
 
 /**
  * Serve the browser client bundles under `<path>/socket.io(.min|.esm.min|.msgpack.min).js(.map)`
- * with ETag `"<version>"`, 304 on If-None-Match, and br/gzip/deflate. Does nothing while the
+ * with ETag `"<version>"`, 304 on If-None-Match, and br/gzip/deflate. With the `cors` option, its headers
+ * go on these files too (a preflight is answered by CORS alone), as socket.io does. Does nothing while the
  * `@switchboard/client` bundle does not exist.
  * @internal
  */
-export function attachClientServing(server: HttpServer, path: string, bundle: Bundle | null = findBundle()): void {
+export function attachClientServing(
+  server: HttpServer,
+  path: string,
+  cors?: boolean | CorsOptions,
+  bundle: Bundle | null = findBundle(),
+): void {
   if (bundle === null) return;
+  const corsMiddleware = cors === undefined || cors === false ? undefined : createCors(cors === true ? {} : cors);
   const cache = new Map<string, Buffer | null>();
   const prefix = path + "/";
   const previous = server.listeners("request").slice(0) as ((req: IncomingMessage, res: ServerResponse) => void)[];
@@ -83,7 +91,9 @@ export function attachClientServing(server: HttpServer, path: string, bundle: Bu
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
     if (pathname.startsWith(prefix) && FILES.includes(pathname.slice(prefix.length))) {
-      serve(bundle, cache, pathname.slice(prefix.length), req, res);
+      const file = pathname.slice(prefix.length);
+      if (corsMiddleware === undefined) serve(bundle, cache, file, req, res);
+      else corsMiddleware(req, res, () => serve(bundle, cache, file, req, res));
       return;
     }
     for (const listener of previous) listener.call(server, req, res);

@@ -129,6 +129,11 @@ export class Client {
     }
   }
 
+  /** @internal socket.io's name for {@link Client.onMessage}, which tools and tests call. */
+  ondata(data: unknown): void {
+    this.onMessage(data);
+  }
+
   /** @internal A decoded packet (from the own or the shared decoder). */
   _ondecoded(packet: Packet): void {
     const name = packet.nsp || "/";

@@ -1,7 +1,7 @@
 // Observability as data (ARCHITECTURE.md): the server publishes typed messages on `node:diagnostics_channel`.
 // Every publisher checks `hasSubscribers` first, so an unobserved server pays one boolean read per site
 // and builds no message.
-import type { BroadcastFlags, Room } from "@switchboard/adapter";
+import type { Adapter, BroadcastFlags, Room } from "@switchboard/adapter";
 import { channel } from "node:diagnostics_channel";
 import type { Socket } from "./socket.js";
 
@@ -21,6 +21,7 @@ export const ServerChannels = {
   leave: "switchboard:server:leave",
   broadcast: "switchboard:server:broadcast",
   ackTimeout: "switchboard:server:ack-timeout",
+  event: "switchboard:server:event",
 } as const;
 
 /** One of {@link ServerChannels}' names. */
@@ -54,6 +55,8 @@ export interface RoomMessage {
 /** `switchboard:server:broadcast`: a broadcast made on this node (never its payload). */
 export interface BroadcastMessage {
   nsp: string;
+  /** The namespace's adapter: tells servers apart (`io.of(nsp).adapter === adapter`). */
+  adapter: Adapter;
   rooms: Room[];
   except: Room[];
   flags: BroadcastFlags;
@@ -66,10 +69,22 @@ export interface BroadcastMessage {
 /** `switchboard:server:ack-timeout`: an acknowledgement expired. */
 export interface AckTimeoutMessage {
   nsp: string;
+  /** The namespace's adapter: tells servers apart (`io.of(nsp).adapter === adapter`). */
+  adapter: Adapter;
   /** True for a broadcast's ack (`io.timeout(ms).emit(…, cb)`). */
   broadcast: boolean;
   /** The socket whose ack expired (undefined for a broadcast). */
   socket: AnySocket | undefined;
+}
+
+/**
+ * `switchboard:server:event`: an EVENT / BINARY_EVENT packet a socket received (before its middlewares), or one
+ * written to a socket (`socket.emit`, or once per recipient of a broadcast). Never the event's name nor payload.
+ */
+export interface EventMessage {
+  socket: AnySocket;
+  nsp: string;
+  direction: "in" | "out";
 }
 
 /** @internal */ export const connectionChannel = channel(ServerChannels.connection);
@@ -78,6 +93,27 @@ export interface AckTimeoutMessage {
 /** @internal */ export const leaveChannel = channel(ServerChannels.leave);
 /** @internal */ export const broadcastChannel = channel(ServerChannels.broadcast);
 /** @internal */ export const ackTimeoutChannel = channel(ServerChannels.ackTimeout);
+/** @internal */ export const eventChannel = channel(ServerChannels.event);
+
+/** @internal Publishes an event packet received or written by `socket` (callers check `hasSubscribers`). */
+export function publishEvent(socket: AnySocket, direction: "in" | "out"): void {
+  const message: EventMessage = { socket, nsp: socket.nsp.name, direction };
+  eventChannel.publish(message);
+}
+
+/**
+ * @internal An ack expired: `socket`'s (a `Socket`, the only ack host), or a broadcast's when `socket` is undefined.
+ */
+export function publishAckTimeout(adapter: Adapter, socket: object | undefined): void {
+  if (!ackTimeoutChannel.hasSubscribers) return;
+  const message: AckTimeoutMessage = {
+    nsp: adapter.nsp.name,
+    adapter,
+    broadcast: socket === undefined,
+    socket: socket as AnySocket | undefined,
+  };
+  ackTimeoutChannel.publish(message);
+}
 
 /**
  * Packets written by `Socket#deliver` so far; a broadcast reads the difference around its adapter call

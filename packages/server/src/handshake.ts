@@ -23,22 +23,26 @@ export interface Handshake {
   auth: Record<string, unknown>;
 }
 
-/** @internal */
+/**
+ * @internal `req` is undefined when the session has no HTTP request (a WebTransport-only session, or an engine
+ * bound with `io.bind()` that gives none): then, as socket.io, no headers or query, and `secure` (such a
+ * transport is always TLS).
+ */
 export function buildHandshake(
-  req: IncomingMessage,
+  req: IncomingMessage | undefined,
   address: string | undefined,
   auth: Record<string, unknown>,
   issued: number,
 ): Handshake {
-  const url = req.url ?? "/";
+  const url = req?.url ?? (req === undefined ? "" : "/");
   const q = url.indexOf("?");
   const now = new Date(issued);
   return {
-    headers: req.headers,
+    headers: req?.headers ?? {},
     time: now.toString(),
-    address: address ?? req.socket?.remoteAddress ?? "",
-    xdomain: req.headers.origin !== undefined,
-    secure: (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+    address: address ?? req?.socket?.remoteAddress ?? "",
+    xdomain: req !== undefined && req.headers.origin !== undefined,
+    secure: req === undefined || (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
     issued: now.getTime(),
     url,
     query: q === -1 ? parseQuery("") : parseQuery(url.slice(q + 1)),

@@ -33,6 +33,8 @@ export class NamespaceRegistry<L extends EventsMap, E extends EventsMap, S exten
   /** `io.of()`: see Server#of. */
   of(name: string | RegExp | ParentNspNameMatchFn, fn?: (socket: Socket<L, E, S, D>) => void): Namespace<L, E, S, D> {
     if (typeof name === "function" || name instanceof RegExp) {
+      // `test()` on a global or sticky RegExp depends on its previous calls (`lastIndex`); socket.io 4.8.4 refuses it.
+      if (name instanceof RegExp && (name.global || name.sticky)) throw new Error("stateful regular expressions are not supported");
       const parent = this.#parent(name);
       if (fn) parent.on("connect", fn);
       return parent;
@@ -74,7 +76,7 @@ export class NamespaceRegistry<L extends EventsMap, E extends EventsMap, S exten
         if (err || !allow) return tryAt(i + 1);
         const existing = server._nsps.get(name);
         if (existing !== undefined) return done(existing);
-        const child = parent._createChild(name, true);
+        const child = parent._createChild(name);
         debug("dynamic namespace %s created", name);
         server.sockets._emitUntyped("new_namespace", child);
         done(child);

@@ -59,14 +59,14 @@ export class Namespace<
   readonly name: string;
   /** The sockets connected to this namespace on this node, by id. */
   readonly sockets: Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = new Map();
+  /** @internal Sockets whose CONNECT is in the middlewares (not connected yet), by id: socket.io's, read by tools. */
+  readonly _preConnectSockets = new Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   adapter!: Adapter;
   /** @internal connect middlewares */
   _fns: Middleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
   /** @internal called when the last socket left, or a CONNECT failed, and no other CONNECT is under way */
   _onEmpty: (() => void) | undefined;
-  /** @internal a socket joined at least once (child namespaces no socket joined are not kept) */
-  _joinedOnce = false;
   /** CONNECTs being processed (middlewares may be async): the namespace is not empty meanwhile. */
   #admitting = 0;
   #ids = 0;
@@ -350,8 +350,8 @@ export class Namespace<
 
   /** @internal Admitted: the socket joins, its client learns it, then the `connect` / `connection` listeners run. */
   _connect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: AdmissionDone): void {
+    this._preConnectSockets.delete(socket.id);
     this.sockets.set(socket.id, socket);
-    this._joinedOnce = true;
     socket._onconnect();
     done(socket);
     if (connectionChannel.hasSubscribers) connectionChannel.publish({ socket, nsp: this.name });
@@ -365,7 +365,10 @@ export class Namespace<
 
   /** @internal A socket left. */
   _remove(socket: Socket<any, any, any, any>): void {
-    if (this.sockets.get(socket.id) !== socket) return;
+    if (this.sockets.get(socket.id) !== socket) {
+      if (this._preConnectSockets.get(socket.id) === socket) this._preConnectSockets.delete(socket.id);
+      return;
+    }
     this.sockets.delete(socket.id);
     this.#checkEmpty();
   }

@@ -43,21 +43,18 @@ export class ParentNamespace<
   }
 
   /**
-   * @internal Create the child namespace `name`; `byConnect` when a client's CONNECT asked for it (not `io.of()`).
-   * With `cleanupEmptyChildNamespaces` a child goes when its last socket leaves (or its CONNECT is refused, as
-   * in socket.io). Without it, a child made by a CONNECT that no socket ever joined goes too: otherwise every
-   * name a middleware refused would stay in memory for good (issue #12).
+   * @internal Create the child namespace `name`. With `cleanupEmptyChildNamespaces` a child goes when its last
+   * socket leaves or its CONNECT is refused; without it every child stays, as in socket.io (see the README's
+   * "Dynamic namespaces and memory").
    */
-  _createChild(name: string, byConnect = false): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+  _createChild(name: string): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
     const child = new Namespace(this.server, name);
     child._fns = this._fns.slice();
     for (const listener of this.listeners("connect")) child.on("connect", listener);
     for (const listener of this.listeners("connection")) child.on("connection", listener);
     this.children.add(child);
-    const cleanup = this.server._cleanupEmptyChildNamespaces;
-    if (cleanup || byConnect) {
+    if (this.server._cleanupEmptyChildNamespaces) {
       child._onEmpty = () => {
-        if (!cleanup && child._joinedOnce) return;
         if (this.server._nsps.get(name) !== child) return;
         this.children.delete(child);
         this.server._nsps.delete(name);

@@ -43,6 +43,11 @@ export class Server<
   readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** The Engine.IO server, once attached or bound. */
   engine!: Engine;
+  /** @internal Alias of {@link Server.engine}: socket.io's (private) name, which tools and its tests read. */
+  get eio(): Engine {
+    return this.engine;
+  }
+
   /** The HTTP server attached to, if any. */
   httpServer: HttpLikeServer | undefined;
   /** @internal */

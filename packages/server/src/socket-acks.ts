@@ -1,10 +1,11 @@
 // The acknowledgements of one socket (docs/protocol.md §2.5): the callbacks it hands to listeners whose event asked
 // for one, and the table of acks it awaits from its client, bounded by `maxPendingAcks` (a peer that never answers
 // must not grow the table for as long as it stays connected).
+import type { Adapter } from "@switchboard/adapter";
 import { PacketType, type Packet } from "@switchboard/parser";
 import debugModule from "debug";
+import { publishAckTimeout } from "./diagnostics.js";
 import { AckTimeoutError } from "./errors.js";
-import { reportAckTimeout } from "./instrumentation.js";
 
 const debug = debugModule("socket.io:socket");
 
@@ -21,7 +22,7 @@ export type Ack = ((...args: any[]) => void) & { [EXPIRE]?: () => void };
 
 /** What the ack functions need of a socket. @internal */
 export interface AckHost {
-  readonly nsp: { readonly name: string };
+  readonly nsp: { readonly name: string; readonly adapter: Adapter };
   _writePacket(packet: Packet): void;
   _onerror(err: Error): void;
 }
@@ -54,7 +55,7 @@ export function addTimedAck(socket: AckHost, acks: Map<number, Ack>, id: number,
   const expire = (): void => {
     clearTimeout(timer);
     acks.delete(id);
-    reportAckTimeout(socket.nsp, false, socket);
+    publishAckTimeout(socket.nsp.adapter, socket);
     try {
       ack.call(socket, new AckTimeoutError());
     } catch (err) {

@@ -10,7 +10,7 @@ import type { EngineConnection } from "./contracts.js";
 import { guardAsync, unguard } from "./guard.js";
 import { buildHandshake, type Handshake } from "./handshake.js";
 import type { Namespace } from "./namespace.js";
-import { roomsOf } from "./rooms.js";
+import { leaveAllRooms, roomsOf } from "./rooms.js";
 import type { Server } from "./server.js";
 import type { Ack } from "./socket-acks.js";
 import type { Socket } from "./socket.js";
@@ -141,6 +141,16 @@ export class SocketState<
   /** The rooms the socket is in; always contains its own id while connected. */
   get rooms(): Set<Room> {
     return roomsOf(this.adapter, this.id);
+  }
+
+  /** @internal The acks awaited from the client, by packet id (socket.io's private `acks`, which tools read). */
+  get acks(): Map<number, Ack> {
+    return (this._extras().acks ??= new Map());
+  }
+
+  /** @internal Leave every room, the own one included (socket.io's private `leaveAll()`, which tools call). */
+  leaveAll(): void {
+    leaveAllRooms(this as unknown as Socket);
   }
 
   /** Whether the socket is disconnected. */
@@ -290,6 +300,11 @@ export class SocketState<
   /** @internal */
   _markCleanedUp(): void {
     this.#bits |= CLEANED_UP;
+  }
+
+  /** @internal Forget the awaited ack `id` (a broadcast sent with `timeout()` expired). */
+  _dropAck(id: number): void {
+    this.#more?.acks?.delete(id);
   }
 
   /** @internal */

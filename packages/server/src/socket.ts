@@ -16,13 +16,14 @@ import { PacketType, type Packet } from "@switchboard/parser";
 import debugModule from "debug";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
-import { deliveries, disconnectChannel } from "./diagnostics.js";
+import { deliveries, disconnectChannel, eventChannel, publishEvent } from "./diagnostics.js";
 import { ReservedEventError } from "./errors.js";
-import { runChain, type ChainFn } from "./middleware.js";
+import type { ChainFn } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
 import { RECOVERABLE_DISCONNECT_REASONS, RESERVED_EVENTS, type DisconnectReason } from "./reasons.js";
 import { joinRooms, leaveAllRooms, leaveRoom } from "./rooms.js";
 import { ackCallback, addAck, addTimedAck, settleAck, toError, type Ack } from "./socket-acks.js";
+import { receiveEvent } from "./socket-dispatch.js";
 import { NO_FLAGS, SocketState } from "./socket-state.js";
 import type { Event } from "./typed-events.js";
 
@@ -94,6 +95,7 @@ export class Socket<
       return true;
     }
     this._notifyOutgoing(data);
+    if (eventChannel.hasSubscribers) publishEvent(this, "out");
     this._writePacket(packet, flags);
     return true;
   }
@@ -233,6 +235,7 @@ export class Socket<
   /** Adapter host interface (AdapterSocket): write a packet the adapter prepared once for many recipients. */
   deliver(packet: Packet, prepared: unknown, flags: WriteFlags): void {
     deliveries.count++;
+    if (eventChannel.hasSubscribers) publishEvent(this, "out");
     if (this._more?.anyOutgoing !== undefined) this._notifyOutgoing(packet.data as unknown[]);
     this.client._writePrepared(prepared as unknown[], flags);
   }
@@ -336,32 +339,22 @@ export class Socket<
 
   /** @internal */ private _onevent(packet: Packet): void {
     const args = packet.data as unknown[];
+    if (eventChannel.hasSubscribers) publishEvent(this, "in");
     if (packet.id !== undefined) args.push(ackCallback(this, packet.id));
     const more = this._more;
     if (more?.any !== undefined) more.any.call(this, args);
-    if (more?.fns === undefined) {
-      this._dispatch(args);
-      return;
-    }
-    this._runMiddlewares(more.fns as ChainFn<Event>[], args as Event);
+    receiveEvent(this, args, more?.fns as ChainFn<Event>[] | undefined);
   }
 
-  /** @internal */ private _dispatch(args: unknown[]): void {
-    if (!this.connected) return;
+  /** @internal Emit `[event, ...args]` to the listeners (socket-dispatch.ts); `own`: drop the name in place. */
+  _dispatch(args: unknown[], own: boolean): void {
+    if (!this.connected) return debug("ignoring an event received after disconnection");
     try {
-      // Decoded args are ours alone: drop the event name in place instead of copying the rest.
-      const ev = args.shift() as string;
-      this.emitArgs(ev, args);
+      const ev = (own ? args.shift() : args[0]) as string;
+      this.emitArgs(ev, own ? args : args.slice(1));
     } catch (err) {
       this._onerror(toError(err));
     }
-  }
-
-  /** @internal */ private _runMiddlewares(fns: ChainFn<Event>[], event: Event): void {
-    runChain(fns, this, event, (err) => {
-      if (err === undefined) this._dispatch(event);
-      else this._onerror(toError(err));
-    });
   }
 
   /** @internal */ private _registerAck(id: number, ack: Ack, timeout: number | undefined): void {

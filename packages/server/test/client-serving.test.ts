@@ -25,7 +25,7 @@ describe("serving the browser client (with a stand-in bundle)", () => {
       res.statusCode = 418;
       res.end("app");
     });
-    attachClientServing(http, "/socket.io", { dir, etag: '"1.2.3"' });
+    attachClientServing(http, "/socket.io", undefined, { dir, etag: '"1.2.3"' });
     await new Promise<void>((resolve) => http?.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   }

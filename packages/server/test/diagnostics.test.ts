@@ -7,6 +7,7 @@ import {
   type BroadcastMessage,
   type ConnectionMessage,
   type DisconnectMessage,
+  type EventMessage,
   type RoomMessage,
   type ServerOptions,
   type Socket,
@@ -49,6 +50,7 @@ describe("diagnostics channels", () => {
       leave: "switchboard:server:leave",
       broadcast: "switchboard:server:broadcast",
       ackTimeout: "switchboard:server:ack-timeout",
+      event: "switchboard:server:event",
     });
   });
 
@@ -115,15 +117,16 @@ describe("diagnostics channels", () => {
     ctx!.io.to("r").except("x").compress(false).emit("news", "secret-payload");
     await received;
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toEqual({ nsp: "/", rooms: ["r"], except: ["x"], flags: { compress: false }, ack: false, packets: 2 });
-    expect(JSON.stringify(messages[0])).not.toContain("secret-payload");
+    const adapter = ctx!.io.sockets.adapter;
+    expect(messages[0]).toEqual({ nsp: "/", adapter, rooms: ["r"], except: ["x"], flags: { compress: false }, ack: false, packets: 2 });
+    expect(JSON.stringify({ ...messages[0], adapter: undefined })).not.toContain("secret-payload");
 
     one.client.on("poll", (cb: (n: number) => void) => cb(1));
     two.client.on("poll", (cb: (n: number) => void) => cb(2));
     three.client.on("poll", (cb: (n: number) => void) => cb(3));
     const responses = await ctx!.io.timeout(5000).emitWithAck("poll");
     expect((responses as number[]).sort()).toEqual([1, 2, 3]);
-    expect(messages[1]).toEqual({ nsp: "/", rooms: [], except: [], flags: { timeout: 5000 }, ack: true, packets: 3 });
+    expect(messages[1]).toEqual({ nsp: "/", adapter, rooms: [], except: [], flags: { timeout: 5000 }, ack: true, packets: 3 });
 
     one.socket.broadcast.emit("news", "x");
     expect(messages[2]).toMatchObject({ rooms: [], except: [one.socket.id], ack: false, packets: 2 });
@@ -135,15 +138,32 @@ describe("diagnostics channels", () => {
     const failed = new Promise<Error>((resolve) => socket.timeout(60_000).emit("never", (err: Error) => resolve(err)));
     socket.timeout(60_000).emit("never", () => {});
     expect((await failed).message).toBe("operation has timed out");
-    expect(messages).toEqual([{ nsp: "/", broadcast: false, socket }]);
+    const adapter = ctx!.io.sockets.adapter;
+    expect(messages).toEqual([{ nsp: "/", adapter, broadcast: false, socket }]);
 
     // The client has no listener for "poll", so it never answers; the broadcast's share of the ack evicts the
     // socket's last pending one (maxPendingAcks: 1), then the broadcast times out.
     await expect(ctx!.io.timeout(0).emitWithAck("poll")).rejects.toThrow("operation has timed out");
     expect(messages.slice(1)).toEqual([
-      { nsp: "/", broadcast: false, socket },
-      { nsp: "/", broadcast: true, socket: undefined },
+      { nsp: "/", adapter, broadcast: false, socket },
+      { nsp: "/", adapter, broadcast: true, socket: undefined },
     ]);
+  });
+
+  it("event: each event received, and each written (socket.emit, every recipient of a broadcast), not acks", async () => {
+    const messages = record<EventMessage>(ServerChannels.event);
+    const one = await connect();
+    const two = await connect();
+    one.socket.on("ask", (cb: (v: number) => void) => cb(1));
+    expect(await one.client.emitWithAck("ask")).toBe(1);
+    expect(messages.map((m) => [m.socket, m.nsp, m.direction])).toEqual([[one.socket, "/", "in"]]);
+    const received = Promise.all([once(one.client, "news"), once(two.client, "news"), once(two.client, "hi")]);
+    ctx!.io.emit("news");
+    two.socket.emit("hi");
+    await received;
+    const out = messages.slice(1);
+    expect(out.map((m) => m.direction)).toEqual(["out", "out", "out"]);
+    expect(out.filter((m) => m.socket === two.socket)).toHaveLength(2);
   });
 
   it("publishes nothing to a channel whose subscriber left", async () => {

@@ -1,6 +1,6 @@
 import { namespacesOf } from "@switchboard/server";
 import { LoopLag } from "../loop-lag.js";
-import type { InstrumentationStream } from "../stream.js";
+import type { InstrumentationStream } from "../stream/index.js";
 import type { AnyServer } from "../types.js";
 import { Counter, Gauge, Histogram, Registry } from "./registry.js";
 

@@ -5,7 +5,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node
 import { validateAuth, type BasicAuthentication } from "../auth.js";
 import { AdminError, AdminErrorCode } from "../errors.js";
 import { LoginRateLimiter } from "../rate-limiter.js";
-import { acquireStream } from "../stream.js";
+import { acquireStream } from "../stream/index.js";
 import type { AnyServer } from "../types.js";
 import { collectServerMetrics } from "./collector.js";
 import { Registry } from "./registry.js";
