@@ -39,18 +39,6 @@ export class RequestTimeoutError extends AdapterError {
   }
 }
 
-/** Bytes that could not be decoded as msgpack; `offset` is where decoding stopped. */
-export class MsgpackDecodeError extends AdapterError {
-  readonly offset: number;
-  constructor(message: string, offset: number, code: AdapterErrorCode = AdapterErrorCode.MSGPACK_DECODE) {
-    super(code, `${message} (at byte ${offset})`);
-    this.offset = offset;
-  }
-}
-
-/** A value that cannot be encoded as msgpack. */
-export class MsgpackEncodeError extends AdapterError {
-  constructor(message: string) {
-    super(AdapterErrorCode.MSGPACK_ENCODE, message);
-  }
-}
+// The msgpack errors belong to the codec, which lives in @switchboard/parser/msgpack; their codes are the
+// ERR_SB_MSGPACK_* entries above.
+export { MsgpackDecodeError, MsgpackEncodeError } from "@switchboard/parser/msgpack";

@@ -1,10 +1,20 @@
-// A small msgpack codec for cluster messages, byte-compatible with `notepack.io` (what @socket.io/redis-adapter
-// uses), so Switchboard and Socket.IO nodes can read each other's messages. Choices copied from notepack, as facts:
-// integers use the smallest int/uint form; every non-integer number (and NaN/±Infinity) is float 64; `undefined` is
-// nil; object keys whose value is undefined or a function are skipped; any ArrayBuffer or view is `bin` (bytes as
-// `Buffer.from(view)` gives them); Dates are the timestamp extension (-1); objects with `toJSON` are encoded as its
-// result. Decoding returns `bin` as a Buffer, refuses oversized input, absurd lengths, unknown extensions, excessive
-// nesting and trailing bytes, and never lets a `__proto__` key reach a prototype (the key is dropped).
+// The cluster messages' msgpack codec is the one of `@switchboard/parser/msgpack` (byte-compatible with notepack.io,
+// what @socket.io/redis-adapter uses, so Switchboard and Socket.IO nodes read each other's messages). In Node it
+// encodes to a Buffer and decodes `bin` as Buffers; the types here say so.
+import { decode as decodeAny, encode as encodeAny } from "@switchboard/parser/msgpack";
 
-export { encode } from "./msgpack-encode.js";
-export { decode, type MsgpackDecodeOptions } from "./msgpack-decode.js";
+export type { MsgpackDecodeOptions } from "@switchboard/parser/msgpack";
+
+/**
+ * Encode a value as msgpack, byte for byte as `notepack.io` would.
+ * @example
+ * const bytes = encode(["uid", { type: 2, data: ["hello", Buffer.from([1])], nsp: "/" }, { rooms: [] }]);
+ */
+export const encode = encodeAny as (value: unknown) => Buffer;
+
+/**
+ * Decode one msgpack value that must span the whole input; throws `MsgpackDecodeError` on malformed input.
+ * @example
+ * const [uid, packet, opts] = decode(message, { maxSize: 1e6 }) as [string, unknown, unknown];
+ */
+export const decode: typeof decodeAny = decodeAny;

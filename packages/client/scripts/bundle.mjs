@@ -6,6 +6,9 @@
 // flags, whose `NODE = false` drops Node-only code; `development` for the debug build only, which keeps `debug`).
 // The minified builds then read the TypeScript source of each chosen dist/ file (the mapping tsc applies), so that
 // the bundler inlines TS enums and `as const` codes (`PacketType.EVENT` → `2`); socket.io.js stays built from dist/.
+// socket.io.msgpack.min.js (IIFE, minified) is socket.io.min.js with `@switchboard/parser` swapped for
+// `@switchboard/parser/msgpack` (the `msgpackParser` plugin), so its default parser speaks socket.io-msgpack-parser's
+// wire format and the text parser is not in the file.
 // See the README.
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
@@ -70,6 +73,13 @@ const terser = (esm) => ({
     return { code: out.code ?? "", map: /** @type {string} */ (out.map) };
   },
 });
+// The msgpack bundle: every import of the packet parser gets the msgpack one (same exports the client uses).
+const msgpackParser = {
+  name: "msgpack-parser",
+  resolveId(source, importer, opts) {
+    return source === "@switchboard/parser" ? this.resolve("@switchboard/parser/msgpack", importer, { ...opts, skipSelf: true }) : null;
+  },
+};
 const min = (props) => ({
   minify: { mangleProps: { include: new RegExp(`^(${props.join("|")})$`), quoted: true } },
   sourcemap: true,
@@ -80,14 +90,19 @@ const min = (props) => ({
 const builds = [
   { resolve: fromDist, output: { file: `${outDir}/socket.io.js`, format: "iife", name: "io", exports: "default", sourcemap: true } },
   { resolve: fromSrc, output: { file: `${outDir}/socket.io.min.js`, format: "iife", name: "io", exports: "default", ...min([...INTERNAL_PROPS, ...IIFE_ONLY_PROPS]) } },
+  {
+    resolve: fromSrc,
+    extra: [msgpackParser],
+    output: { file: `${outDir}/socket.io.msgpack.min.js`, format: "iife", name: "io", exports: "default", ...min([...INTERNAL_PROPS, ...IIFE_ONLY_PROPS]) },
+  },
   { input: here("./esm-entry.js"), resolve: fromSrc, output: { file: `${outDir}/socket.io.esm.min.js`, format: "esm", ...min(INTERNAL_PROPS) } },
 ];
 
-for (const { input = here("./iife-entry.js"), resolve, output } of builds) {
+for (const { input = here("./iife-entry.js"), resolve, extra = [], output } of builds) {
   const minified = resolve === fromSrc;
   await build({
     input,
-    plugins: minified ? [sources, terser(output.format === "esm")] : [],
+    plugins: minified ? [...extra, sources, terser(output.format === "esm")] : [],
     platform: "browser",
     resolve,
     tsconfig: false,

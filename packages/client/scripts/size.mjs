@@ -12,6 +12,6 @@ const size = (file) => {
   const buf = readFileSync(file);
   return `${buf.length} B, ${gzipSync(buf, { level: 9 }).length} B gzip`;
 };
-for (const name of ["socket.io.min.js", "socket.io.esm.min.js", "socket.io.js"]) {
-  console.log(`${name.padEnd(22)} ours: ${size(join(ours, name)).padEnd(28)} socket.io-client: ${size(join(theirs, name))}`);
+for (const name of ["socket.io.min.js", "socket.io.esm.min.js", "socket.io.js", "socket.io.msgpack.min.js"]) {
+  console.log(`${name.padEnd(24)} ours: ${size(join(ours, name)).padEnd(28)} socket.io-client: ${size(join(theirs, name))}`);
 }

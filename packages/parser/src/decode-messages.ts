@@ -3,7 +3,7 @@ import { BAD_ACK_ID, BAD_ATTACHMENTS, BAD_CHUNK, BAD_NAMESPACE, BAD_PLACEHOLDER,
 
 const MESSAGES: Record<DecodeErrorCode, string> = {
   [BAD_TYPE]: "unknown packet type",
-  [BAD_ATTACHMENTS]: "illegal attachment count",
+  [BAD_ATTACHMENTS]: "Illegal attachments", // socket.io-parser's words, which its users match
   [TOO_MANY_ATTACHMENTS]: "too many attachments",
   [BAD_NAMESPACE]: "namespace not terminated by ','",
   [BAD_ACK_ID]: "illegal ack id",

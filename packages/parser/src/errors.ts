@@ -91,3 +91,42 @@ export class EncodeError extends Error {
     this.code = code;
   }
 }
+
+/** Stable codes of the msgpack codec's errors (`@switchboard/parser/msgpack`; the cluster adapters use it too). */
+export const MsgpackErrorCode = {
+  /** Bytes that are not valid msgpack (truncated, unknown type byte, too deep, trailing bytes). */
+  DECODE: "ERR_SB_MSGPACK_DECODE",
+  /** Input larger than the decoder's `maxSize`. */
+  TOO_LARGE: "ERR_SB_MSGPACK_TOO_LARGE",
+  /** A value msgpack cannot carry (a symbol, a function at top level, a string over 4 GiB, …). */
+  ENCODE: "ERR_SB_MSGPACK_ENCODE",
+} as const;
+
+export type MsgpackErrorCode = (typeof MsgpackErrorCode)[keyof typeof MsgpackErrorCode];
+
+/**
+ * Bytes that could not be decoded as msgpack; `offset` is where decoding stopped.
+ *
+ * @example
+ * try { decode(bytes); } catch (err) { if (err instanceof MsgpackDecodeError) console.log(err.code, err.offset); }
+ */
+export class MsgpackDecodeError extends Error {
+  readonly code: MsgpackErrorCode;
+  readonly offset: number;
+  constructor(message: string, offset: number, code: MsgpackErrorCode = MsgpackErrorCode.DECODE) {
+    super(`${message} (at byte ${offset})`);
+    this.name = "MsgpackDecodeError";
+    this.code = code;
+    this.offset = offset;
+  }
+}
+
+/** A value that cannot be encoded as msgpack. */
+export class MsgpackEncodeError extends Error {
+  readonly code: MsgpackErrorCode;
+  constructor(message: string) {
+    super(message);
+    this.name = "MsgpackEncodeError";
+    this.code = MsgpackErrorCode.ENCODE;
+  }
+}

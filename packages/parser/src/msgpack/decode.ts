@@ -1,5 +1,6 @@
-// msgpack decoding with limits (see msgpack.ts): never trusts a declared length, never assigns `__proto__`.
-import { AdapterErrorCode, MsgpackDecodeError } from "./errors.js";
+// msgpack decoding with limits (see index.ts): never trusts a declared length, never assigns `__proto__`.
+import { MsgpackDecodeError, MsgpackErrorCode } from "../errors.js";
+import { binValue, utf8Read, wrap } from "#msgpack-platform";
 
 export interface MsgpackDecodeOptions {
   /** Refuse input longer than this many bytes (ERR_SB_MSGPACK_TOO_LARGE). Default: no limit. */
@@ -13,11 +14,13 @@ const POW32 = 0x100000000;
 class Reader {
   pos = 0;
   depth = 0;
-  readonly buf: Buffer;
+  readonly buf: Uint8Array;
+  readonly view: DataView;
   readonly maxDepth: number;
 
-  constructor(buf: Buffer, maxDepth: number) {
+  constructor(buf: Uint8Array, maxDepth: number) {
     this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.maxDepth = maxDepth;
   }
 
@@ -40,10 +43,10 @@ class Reader {
  * @example
  * const [uid, packet, opts] = decode(message, { maxSize: 1e6 }) as [string, unknown, unknown];
  */
-export function decode(input: Uint8Array, opts: MsgpackDecodeOptions = {}): unknown {
-  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+export function decode(input: ArrayBuffer | ArrayBufferView, opts: MsgpackDecodeOptions = {}): unknown {
+  const buf = wrap(input);
   if (opts.maxSize !== undefined && buf.length > opts.maxSize) {
-    throw new MsgpackDecodeError(`input of ${buf.length} bytes exceeds ${opts.maxSize}`, 0, AdapterErrorCode.MSGPACK_TOO_LARGE);
+    throw new MsgpackDecodeError(`input of ${buf.length} bytes exceeds ${opts.maxSize}`, 0, MsgpackErrorCode.TOO_LARGE);
   }
   if (buf.length === 0) throw new MsgpackDecodeError("empty input", 0);
   const r = new Reader(buf, opts.maxDepth ?? 100);
@@ -70,38 +73,38 @@ function read(r: Reader): unknown {
     case 0xc4:
       return readBin(r, b[r.take(1)] as number);
     case 0xc5:
-      return readBin(r, b.readUInt16BE(r.take(2)));
+      return readBin(r, r.view.getUint16(r.take(2)));
     case 0xc6:
-      return readBin(r, b.readUInt32BE(r.take(4)));
+      return readBin(r, r.view.getUint32(r.take(4)));
     case 0xc7:
       return readExt(r, b[r.take(1)] as number);
     case 0xc8:
-      return readExt(r, b.readUInt16BE(r.take(2)));
+      return readExt(r, r.view.getUint16(r.take(2)));
     case 0xc9:
-      return readExt(r, b.readUInt32BE(r.take(4)));
+      return readExt(r, r.view.getUint32(r.take(4)));
     case 0xca:
-      return b.readFloatBE(r.take(4));
+      return r.view.getFloat32(r.take(4));
     case 0xcb:
-      return b.readDoubleBE(r.take(8));
+      return r.view.getFloat64(r.take(8));
     case 0xcc:
       return b[r.take(1)] as number;
     case 0xcd:
-      return b.readUInt16BE(r.take(2));
+      return r.view.getUint16(r.take(2));
     case 0xce:
-      return b.readUInt32BE(r.take(4));
+      return r.view.getUint32(r.take(4));
     case 0xcf: {
       const at = r.take(8);
-      return b.readUInt32BE(at) * POW32 + b.readUInt32BE(at + 4);
+      return r.view.getUint32(at) * POW32 + r.view.getUint32(at + 4);
     }
     case 0xd0:
-      return b.readInt8(r.take(1));
+      return r.view.getInt8(r.take(1));
     case 0xd1:
-      return b.readInt16BE(r.take(2));
+      return r.view.getInt16(r.take(2));
     case 0xd2:
-      return b.readInt32BE(r.take(4));
+      return r.view.getInt32(r.take(4));
     case 0xd3: {
       const at = r.take(8);
-      return b.readInt32BE(at) * POW32 + b.readUInt32BE(at + 4);
+      return r.view.getInt32(at) * POW32 + r.view.getUint32(at + 4);
     }
     case 0xd4:
       return readExt(r, 1);
@@ -116,17 +119,17 @@ function read(r: Reader): unknown {
     case 0xd9:
       return readStr(r, b[r.take(1)] as number);
     case 0xda:
-      return readStr(r, b.readUInt16BE(r.take(2)));
+      return readStr(r, r.view.getUint16(r.take(2)));
     case 0xdb:
-      return readStr(r, b.readUInt32BE(r.take(4)));
+      return readStr(r, r.view.getUint32(r.take(4)));
     case 0xdc:
-      return readArray(r, b.readUInt16BE(r.take(2)));
+      return readArray(r, r.view.getUint16(r.take(2)));
     case 0xdd:
-      return readArray(r, b.readUInt32BE(r.take(4)));
+      return readArray(r, r.view.getUint32(r.take(4)));
     case 0xde:
-      return readMap(r, b.readUInt16BE(r.take(2)));
+      return readMap(r, r.view.getUint16(r.take(2)));
     case 0xdf:
-      return readMap(r, b.readUInt32BE(r.take(4)));
+      return readMap(r, r.view.getUint32(r.take(4)));
     default:
       return r.fail(`invalid type byte 0x${prefix.toString(16)}`);
   }
@@ -134,12 +137,12 @@ function read(r: Reader): unknown {
 
 function readStr(r: Reader, n: number): string {
   const at = r.take(n);
-  return r.buf.toString("utf8", at, at + n);
+  return utf8Read(r.buf, at, at + n);
 }
 
-function readBin(r: Reader, n: number): Buffer {
+function readBin(r: Reader, n: number): unknown {
   const at = r.take(n);
-  return r.buf.subarray(at, at + n);
+  return binValue(r.buf, at, at + n);
 }
 
 function enter(r: Reader, n: number): void {
@@ -173,19 +176,19 @@ function readMap(r: Reader, n: number): Record<string, unknown> {
 
 function readExt(r: Reader, n: number): unknown {
   const b = r.buf;
-  const type = b.readInt8(r.take(1));
+  const type = r.view.getInt8(r.take(1));
   const at = r.take(n);
   if (type === 0 && n === 1) return undefined; // notepack's legacy `undefined`
-  if (type === 0) return new Uint8Array(b.subarray(at, at + n)).buffer; // notepack's legacy ArrayBuffer
-  if (type === -1 && n === 4) return new Date(b.readUInt32BE(at) * 1e3);
+  if (type === 0) return new Uint8Array(b.subarray(at, at + n)).buffer; // a copy: notepack's legacy ArrayBuffer
+  if (type === -1 && n === 4) return new Date(r.view.getUint32(at) * 1e3);
   if (type === -1 && n === 8) {
-    const hi = b.readUInt32BE(at);
-    const s = (hi & 0x3) * POW32 + b.readUInt32BE(at + 4);
+    const hi = r.view.getUint32(at);
+    const s = (hi & 0x3) * POW32 + r.view.getUint32(at + 4);
     return new Date(s * 1e3 + (hi >>> 2) / 1e6);
   }
   if (type === -1 && n === 12) {
-    const ns = b.readUInt32BE(at);
-    return new Date((b.readInt32BE(at + 4) * POW32 + b.readUInt32BE(at + 8)) * 1e3 + ns / 1e6);
+    const ns = r.view.getUint32(at);
+    return new Date((r.view.getInt32(at + 4) * POW32 + r.view.getUint32(at + 8)) * 1e3 + ns / 1e6);
   }
   return r.fail(`unsupported extension type ${type}`);
 }

@@ -1,21 +1,24 @@
-// msgpack encoding, byte for byte as notepack.io (see msgpack.ts for the choices copied).
-import { MsgpackEncodeError } from "./errors.js";
+// msgpack encoding, byte for byte as notepack.io (see index.ts for the choices copied).
+import { MsgpackEncodeError } from "../errors.js";
+import { alloc, binBytes, utf8Length, utf8Write } from "#msgpack-platform";
 
 const TIMESTAMP32_MAX_SEC = 0x100000000 - 1;
 const TIMESTAMP64_MAX_SEC = 0x400000000 - 1;
 const POW32 = 0x100000000;
 
 class Writer {
-  buf = Buffer.allocUnsafe(256);
+  buf = alloc(256);
+  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   pos = 0;
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
+    const next = alloc(size);
+    next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   u8(v: number): void {
@@ -28,8 +31,13 @@ class Writer {
     this.ensure(1 + bytes);
     this.buf[this.pos++] = type;
     if (bytes === 1) this.buf[this.pos++] = n;
-    else if (bytes === 2) this.pos = this.buf.writeUInt16BE(n, this.pos);
-    else this.pos = this.buf.writeUInt32BE(n >>> 0, this.pos);
+    else if (bytes === 2) {
+      this.view.setUint16(this.pos, n);
+      this.pos += 2;
+    } else {
+      this.view.setUint32(this.pos, n >>> 0);
+      this.pos += 4;
+    }
   }
 
   /** Bytes given as numbers (truncated to 8 bits each, as notepack does). */
@@ -44,7 +52,7 @@ class Writer {
  * @example
  * const bytes = encode(["uid", { type: 2, data: ["hello", Buffer.from([1])], nsp: "/" }, { rooms: [] }]);
  */
-export function encode(value: unknown): Buffer {
+export function encode(value: unknown): Uint8Array {
   const w = new Writer();
   write(w, value);
   return w.buf.subarray(0, w.pos);
@@ -71,21 +79,23 @@ function write(w: Writer, value: unknown): void {
 }
 
 function writeString(w: Writer, s: string): void {
-  const n = Buffer.byteLength(s);
+  const n = utf8Length(s);
   if (n < 0x20) w.u8(0xa0 | n);
   else if (n < 0x100) w.head(0xd9, 1, n);
   else if (n < 0x10000) w.head(0xda, 2, n);
   else if (n < POW32) w.head(0xdb, 4, n);
   else throw new MsgpackEncodeError("string too long");
   w.ensure(n);
-  w.pos += w.buf.write(s, w.pos, n, "utf8");
+  utf8Write(w.buf, s, w.pos, n);
+  w.pos += n;
 }
 
 function writeNumber(w: Writer, v: number): void {
   if (Math.floor(v) !== v || !Number.isFinite(v)) {
     w.ensure(9);
     w.buf[w.pos++] = 0xcb;
-    w.pos = w.buf.writeDoubleBE(v, w.pos);
+    w.view.setFloat64(w.pos, v);
+    w.pos += 8;
     return;
   }
   if (v >= 0) {
@@ -106,14 +116,14 @@ function writeNumber(w: Writer, v: number): void {
   w.bytes(0xd3, hi >> 24, hi >> 16, hi >> 8, hi, lo >> 24, lo >> 16, lo >> 8, lo);
 }
 
-function writeBin(w: Writer, b: Buffer): void {
+function writeBin(w: Writer, b: Uint8Array): void {
   const n = b.length;
   if (n < 0x100) w.head(0xc4, 1, n);
   else if (n < 0x10000) w.head(0xc5, 2, n);
   else if (n < POW32) w.head(0xc6, 4, n);
   else throw new MsgpackEncodeError("buffer too large");
   w.ensure(n);
-  b.copy(w.buf, w.pos);
+  w.buf.set(b, w.pos);
   w.pos += n;
 }
 
@@ -143,10 +153,7 @@ function writeObject(w: Writer, value: object | null): void {
     return;
   }
   if (value instanceof Date) return writeDate(w, value);
-  if (Buffer.isBuffer(value)) return writeBin(w, value);
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    return writeBin(w, Buffer.from(value as unknown as Uint8Array));
-  }
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return writeBin(w, binBytes(value));
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return write(w, (toJSON as () => unknown).call(value));
   const record = value as Record<string, unknown>;
