@@ -2,6 +2,7 @@ import { Emitter } from "@switchboard/emitter";
 import type { Packet } from "@switchboard/parser";
 import debugModule from "debug";
 import { OwnRoomIndex } from "./own-room-index.js";
+import { reportError, reportWarning } from "./report.js";
 import type {
   AdapterEvents,
   AdapterNamespace,
@@ -243,7 +244,7 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
   /** Send an event to the other nodes. A single node has none: this only warns. */
   serverSideEmit(packet: unknown[]): void {
     void packet;
-    console.warn("this adapter does not support the serverSideEmit() functionality");
+    reportWarning("this adapter does not support the serverSideEmit() functionality");
   }
 
   /** Save a session for connection state recovery. The base adapter does not support it. */
@@ -329,7 +330,7 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
  * settle(socket.join(rooms));
  */
 export function settle(result: Promise<void> | void): void {
-  if (result !== undefined) result.catch((err: unknown) => console.error(err));
+  if (result !== undefined) result.catch((err: unknown) => reportError("an adapter call failed", err));
 }
 
 function writeFlags(opts: BroadcastOptions): WriteFlags {

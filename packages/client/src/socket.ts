@@ -1,5 +1,4 @@
 import {
-  Emitter,
   on,
   type AllButLast,
   type DecorateAcknowledgements,
@@ -13,85 +12,24 @@ import {
 } from "@switchboard/emitter";
 import { clearTimer, setTimer } from "@switchboard/engine-client";
 import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/parser";
+import { CatchAll } from "./any-listeners.js";
 import { ClientError, ConnectError, ErrorCode } from "./errors.js";
 import { LOG, debug } from "@switchboard/engine-client/log";
 import type { DisconnectDescription, Manager, ManagerReservedEvents } from "./manager.js";
 import type { SocketOptions } from "./options.js";
-import type { ListenerApi } from "./typed.js";
+import { drainQueue, enqueue } from "./retry-queue.js";
+import type { AckFn, DisconnectReason, Flags, OutgoingPacket, PendingAck, Queued, SocketReservedEvents } from "./socket-types.js";
+
+export type { AnyListener, DisconnectReason, OutgoingPacket, SocketReservedEvents } from "./socket-types.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
 const log = /* @__PURE__ */ debug("socket.io-client:socket");
-
-type AckFn = (...args: unknown[]) => void;
-
-/**
- * A pending acknowledgement (docs/protocol.md §2.5): the callback, whether it is error-first (registered with a
- * timeout, or by the retry queue), and its timeout timer.
- */
-type PendingAck = [fn: AckFn, withError: boolean, timer: ReturnType<typeof setTimeout> | undefined];
-
-/** An emit of the retry queue: its arguments (the queue's ack last), flags, tries so far, whether in flight. */
-interface Queued {
-  args: unknown[];
-  flags: Flags;
-  tries: number;
-  pending: boolean;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's public listener type
-export type AnyListener = (...args: any[]) => void;
-
-/** Removes the first registration of `listener` from a catch-all list, or every one without a listener. */
-function removeAny(list: AnyListener[], listener: AnyListener | undefined): void {
-  if (!listener) list.length = 0;
-  else {
-    const i = list.indexOf(listener);
-    if (i !== -1) list.splice(i, 1);
-  }
-}
-
-/** Calls catch-all listeners with `args` (over a snapshot, so listeners may unsubscribe while called). */
-function callAny(list: AnyListener[], self: unknown, args: unknown[]): void {
-  if (list.length) for (const l of list.slice()) l.apply(self, args);
-}
-
-
-/** Why a socket disconnected (docs/protocol.md §4); no automatic reconnection after the two `io …` ones. */
-export type DisconnectReason =
-  | "io server disconnect"
-  | "io client disconnect"
-  | "ping timeout"
-  | "transport close"
-  | "transport error"
-  | "parse error";
-
-export interface SocketReservedEvents {
-  connect: () => void;
-  connect_error: (err: Error) => void;
-  disconnect: (reason: DisconnectReason, description?: DisconnectDescription) => void;
-}
-
-/** A packet on its way out, with its send options; the namespace is set when it is written. */
-export type OutgoingPacket = Omit<Packet, "nsp"> & { nsp?: string; options?: { compress?: boolean } };
-
-/** @internal */
-export interface Flags {
-  compress?: boolean;
-  volatile?: boolean;
-  timeout?: number;
-  fromQueue?: boolean;
-  /** The ack callback is error-first although no timeout applies (`emitWithAck`). */
-  withError?: boolean;
-}
-
-// The emitter minus its `emit`, whose meaning (and return type) the socket changes to "send to the server".
-const Base = Emitter as unknown as abstract new <L extends EventsMap, R extends EventsMap>() => ListenerApi<L, R>;
 
 /**
  * A namespace socket (the twin of socket.io-client's `Socket`): events and acknowledgements over the Manager's
  * connection, offline buffering, retries and connection state recovery.
  */
-export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends Base<
+export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends CatchAll<
   ListenEvents,
   SocketReservedEvents
 > {
@@ -132,9 +70,6 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   readonly _queue: Queued[] = [];
   #pid: string | undefined;
   #lastOffset: string | undefined;
-  /** The catch-all listeners, incoming (`onAny`) and outgoing (`onAnyOutgoing`). */
-  readonly #any: AnyListener[] = [];
-  readonly #anyOutgoing: AnyListener[] = [];
 
   /** Use `io()` or `manager.socket()` rather than this constructor. */
   constructor(io: Manager<ListenEvents, EmitEvents>, nsp: string, opts?: SocketOptions) {
@@ -245,7 +180,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #emitEvent(args: unknown[]): void {
-    callAny(this.#any, this, args);
+    // A snapshot: a catch-all listener may unsubscribe while called.
+    for (const l of this.listenersAny()) l.apply(this, args);
     // CSR: the offset is the last string argument of each event (docs/protocol.md §2.9 item 2).
     if (this.#pid && args.length > 1) {
       const last = args[args.length - 1];
@@ -289,7 +225,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       this.#notifyOutgoing(packet);
       this.#packet(packet);
     }
-    this.#drainQueue(true);
+    drainQueue(this, true);
     this.emitReserved("connect");
   }
 
@@ -323,7 +259,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #notifyOutgoing(packet: OutgoingPacket): void {
-    if (Array.isArray(packet.data)) callAny(this.#anyOutgoing, this, packet.data);
+    if (Array.isArray(packet.data)) for (const l of this.listenersAnyOutgoing()) l.apply(this, packet.data);
   }
 
   /**
@@ -341,7 +277,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     const data: unknown[] = [ev, ...args];
     // `undefined > 0` is false: no retries by default.
     if ((this.opts.retries as number) > 0 && !flags.fromQueue && !flags.volatile) {
-      this.#enqueue(data, flags);
+      enqueue(this, data, flags);
       return this;
     }
     const packet: OutgoingPacket = { type: PacketType.EVENT, data, options: { compress: flags.compress !== false } };
@@ -454,92 +390,5 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   /** Alias of {@link Socket.disconnect}. */
   close(): this {
     return this.disconnect();
-  }
-
-  /**
-   * Adds a listener called for every incoming event, with the event name first.
-   * @example
-   * socket.onAny((event, ...args) => console.log(event, args));
-   */
-  onAny(listener: AnyListener): this {
-    this.#any.push(listener);
-    return this;
-  }
-
-  /** Like {@link Socket.onAny}, called before the other catch-all listeners. @example socket.prependAny(log); */
-  prependAny(listener: AnyListener): this {
-    this.#any.unshift(listener);
-    return this;
-  }
-
-  /** Removes a catch-all listener, or all of them. @example socket.offAny(log); */
-  offAny(listener?: AnyListener): this {
-    removeAny(this.#any, listener);
-    return this;
-  }
-
-  /** The catch-all listeners. @example socket.listenersAny().length; */
-  listenersAny(): AnyListener[] {
-    return [...this.#any];
-  }
-
-  /**
-   * Adds a listener called for every outgoing event (when it is written, not when buffered).
-   * @example
-   * socket.onAnyOutgoing((event, ...args) => console.log("sent", event));
-   */
-  onAnyOutgoing(listener: AnyListener): this {
-    this.#anyOutgoing.push(listener);
-    return this;
-  }
-
-  /** Like {@link Socket.onAnyOutgoing}, called first. @example socket.prependAnyOutgoing(log); */
-  prependAnyOutgoing(listener: AnyListener): this {
-    this.#anyOutgoing.unshift(listener);
-    return this;
-  }
-
-  /** Removes an outgoing catch-all listener, or all of them. @example socket.offAnyOutgoing(log); */
-  offAnyOutgoing(listener?: AnyListener): this {
-    removeAny(this.#anyOutgoing, listener);
-    return this;
-  }
-
-  /** The outgoing catch-all listeners. @example socket.listenersAnyOutgoing().length; */
-  listenersAnyOutgoing(): AnyListener[] {
-    return [...this.#anyOutgoing];
-  }
-
-  /** Sends one queued (retried) emit. */
-  #enqueue(args: unknown[], flags: Flags): void {
-    const last = args[args.length - 1];
-    const ack = typeof last === "function" ? (args.pop() as AckFn) : undefined;
-    const item: Queued = { args, flags: { ...flags, fromQueue: true }, tries: 0, pending: false };
-    args.push((err: unknown, ...res: unknown[]) => {
-      if (item !== this._queue[0]) return; // a late answer to an earlier try
-      if (err !== null && err !== undefined) {
-        if (item.tries > (this.opts.retries as number)) {
-          this._queue.shift();
-          ack?.(err);
-        }
-      } else {
-        this._queue.shift();
-        ack?.(null, ...res);
-      }
-      item.pending = false;
-      this.#drainQueue();
-    });
-    this._queue.push(item);
-    this.#drainQueue();
-  }
-
-  /** Sends the head of the queue unless it is in flight (`force`: re-send it, after a reconnection). */
-  #drainQueue(force = false): void {
-    const item = this._queue[0];
-    if (!item || (item.pending && !force) || !this.connected) return;
-    item.pending = true;
-    item.tries++;
-    this.flags = item.flags;
-    (this.emit as (ev: string, ...a: unknown[]) => this)(...(item.args as [string, ...unknown[]]));
   }
 }

@@ -31,6 +31,7 @@ import {
 import { answerRequest, type RequestHost } from "./classic-requests.js";
 import { Liveness, liveCount, type LivenessOptions } from "./liveness.js";
 import { createDriver, type PubSubDriver, type RedisClient } from "./redis-client.js";
+import { reportError } from "./report.js";
 
 const debug = debugModule("socket.io-redis");
 
@@ -112,7 +113,7 @@ export class RedisAdapter extends Adapter {
       this.#driver.subscribe([c.request, c.response, c.ownResponse], this.#onRequestOrResponse),
     ]).then(
       () => undefined,
-      (err: unknown) => console.error(`socket.io-redis: subscription failed for ${nsp.name}:`, err),
+      (err: unknown) => reportError(`subscription failed for ${nsp.name}`, err),
     );
   }
 
@@ -255,7 +256,7 @@ export class RedisAdapter extends Adapter {
     try {
       bytes = payload();
     } catch (err) {
-      console.error("socket.io-redis: cannot encode a message:", err);
+      reportError("cannot encode a message", err);
       return;
     }
     this.#driver.publish(channel, bytes).catch((err: unknown) => debug("publish to %s failed: %o", channel, err));

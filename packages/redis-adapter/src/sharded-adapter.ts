@@ -16,6 +16,7 @@ import {
 import debugModule from "debug";
 import { Liveness, liveCount, type LivenessOptions } from "./liveness.js";
 import { createDriver, type PubSubDriver, type RedisClient } from "./redis-client.js";
+import { reportError } from "./report.js";
 
 const debug = debugModule("socket.io-redis");
 
@@ -74,7 +75,7 @@ export class ShardedRedisAdapter extends ClusterAdapter {
       () => this.#driver.unavailable() === undefined,
     );
     this.subscribed = this.#driver.ssubscribe([this.#channel, this.#responseChannel], this.#handler).catch((err: unknown) => {
-      console.error(`socket.io-redis: sharded subscription failed for ${nsp.name}:`, err);
+      reportError(`sharded subscription failed for ${nsp.name}`, err);
     });
     if (this.#mode !== "static") {
       this.on("create-room", (room) => {
