@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 test("exports the shared pieces and nothing else", () => {
-  expect(Object.keys(internal).sort()).toEqual(["DeadlineNode", "DeadlineQueue", "PreEncodedPacket", "generateId", "preEncode"]);
+  expect(Object.keys(internal).sort()).toEqual(["DeadlineNode", "DeadlineQueue", "PreEncodedPacket", "createCors", "generateId", "preEncode"]);
 });
 
 test("a DeadlineNode made outside the engine can be pushed (its link fields are published)", () => {
