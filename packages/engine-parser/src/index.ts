@@ -34,3 +34,15 @@ export {
   type FinalPacket,
   type OpenHandshake,
 } from "./scan.js";
+export {
+  protocolV3,
+  V3_MESSAGE_BYTE,
+  encodePayloadV3,
+  decodeTextPayloadV3,
+  decodeBinaryPayloadV3,
+  encodeBase64MessageV3,
+  encodeBinaryMessageV3,
+  textPacketFromV3,
+  binaryPacketFromV3,
+  type V3Item,
+} from "./v3.js";

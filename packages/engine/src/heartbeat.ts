@@ -35,6 +35,8 @@ export class Heartbeat {
   readonly pong: DeadlineQueue<ClockedSession>;
   /** Polling sessions closed by the server, waiting for a GET to carry the close packet. */
   readonly close: DeadlineQueue<ClockedSession>;
+  /** v3 sessions waiting for the client's next ping (delay pingInterval + pingTimeout, §1.10). */
+  readonly clientPing: DeadlineQueue<ClockedSession>;
   /** Upgrades waiting for the client's `upgrade` packet (delay upgradeTimeout). */
   readonly upgrade: DeadlineQueue<UpgradeAttempt>;
   /** Upgrades whose paused GET is released with a noop every 100 ms. */
@@ -46,6 +48,8 @@ export class Heartbeat {
     this.ping = new DeadlineQueue<ClockedSession>(timings.pingInterval, (s) => s.onPingDue(), options);
     this.pong = new DeadlineQueue<ClockedSession>(timings.pingTimeout, (s) => s.onPingTimeout(), options);
     this.close = new DeadlineQueue<ClockedSession>(CLOSE_TIMEOUT, (s) => s.onCloseTimeout(), options);
+    const clientPingDelay = timings.pingInterval + timings.pingTimeout;
+    this.clientPing = new DeadlineQueue<ClockedSession>(clientPingDelay, (s) => s.onPingTimeout(), options);
     this.upgrade = new DeadlineQueue<UpgradeAttempt>(timings.upgradeTimeout, (u) => u.onTimeout(), options);
     this.upgradeCheck = new DeadlineQueue<UpgradeAttempt>(UPGRADE_CHECK_INTERVAL, (u) => u.onCheck(), options);
   }
@@ -53,6 +57,16 @@ export class Heartbeat {
   /** §1.5: the first ping goes out pingInterval after the open packet. */
   start(session: ClockedSession): void {
     this.ping.push(session);
+  }
+
+  /**
+   * §1.10: a v3 session (opened, or its client pinged): the client's next ping is due within
+   * pingInterval + pingTimeout. False when the session is not waiting for one (it is closing).
+   */
+  awaitClientPing(session: ClockedSession, first = false): boolean {
+    if (!first && session._dlQueue !== this.clientPing) return false;
+    this.clientPing.push(session);
+    return true;
   }
 
   /** A ping went out: the pong is due within pingTimeout. */
@@ -101,6 +115,7 @@ export class Heartbeat {
     this.ping.clear();
     this.pong.clear();
     this.close.clear();
+    this.clientPing.clear();
     this.upgrade.clear();
     this.upgradeCheck.clear();
   }

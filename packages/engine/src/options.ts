@@ -51,7 +51,10 @@ export interface ServerOptions {
   cookie?: boolean | CookieOptions;
   /** CORS headers and preflight handling. Off by default (no Access-Control-* headers). */
   cors?: boolean | CorsOptions;
-  /** Engine.IO v3 clients are not supported; must stay false. */
+  /**
+   * Accepts Engine.IO v3 clients (socket.io-client 2.x): handshakes without `EIO=4` (docs/protocol.md
+   * §1.10). Default false: they are refused with code 5.
+   */
   allowEIO3?: boolean;
   /** The WebSocket server implementation: a class with the contract of `ws`'s WebSocketServer. Default `ws`'s. */
   wsEngine?: WsEngine;
@@ -89,7 +92,6 @@ export function resolveOptions(opts: ServerOptions = {}): ResolvedOptions {
     if (t !== "polling" && t !== "websocket") throw new InvalidOptionError(`unknown transport "${String(t)}"`);
     transports.push(t);
   }
-  if (opts.allowEIO3) throw new InvalidOptionError("Engine.IO v3 clients are not supported (allowEIO3)");
   return {
     pingInterval: positive("pingInterval", opts.pingInterval, 25000),
     pingTimeout: positive("pingTimeout", opts.pingTimeout, 20000),
@@ -106,7 +108,7 @@ export function resolveOptions(opts: ServerOptions = {}): ResolvedOptions {
     initialPacket: opts.initialPacket,
     cookie: opts.cookie === true ? {} : (opts.cookie ?? false),
     cors: opts.cors === true ? {} : (opts.cors ?? false),
-    allowEIO3: false,
+    allowEIO3: opts.allowEIO3 === true,
     wsEngine: opts.wsEngine ?? defaultWsEngine,
   };
 }

@@ -21,7 +21,7 @@ import type { Transport } from "./transports/transport.js";
 const debug = createDebug("engine:socket");
 
 const NOOP = EncodedPackets.noop;
-const { close: CLOSE_TYPE, pong: PONG_TYPE, message: MESSAGE_TYPE, noop: NOOP_TYPE } = PacketTypes;
+const { close: CLOSE_TYPE, ping: PING_TYPE, pong: PONG_TYPE, message: MESSAGE_TYPE, noop: NOOP_TYPE } = PacketTypes;
 
 /** The receiving side of a session; see `Socket`. User exceptions never escape into the transport. */
 // `this` is always a Socket (the only subclass): the casts below only name it for diagnostics.
@@ -33,6 +33,8 @@ export abstract class PacketReceiver extends SendQueue {
   protected abstract _onMessage(data: string | Buffer): void;
   /** @internal The client answered a ping. */
   protected abstract _onPong(): void;
+  /** @internal The client pinged (`2…`): answered in v3 (§1.10); false when the session speaks v4. */
+  protected abstract _onPing(): boolean;
   /** @internal Any packet but a pong arrived (it may extend the pong deadline, see Heartbeat). */
   protected abstract _onActivity(): void;
   /** @internal Reports an exception thrown by application code. */
@@ -130,6 +132,10 @@ export abstract class PacketReceiver extends SendQueue {
         this._onClose("transport close", undefined, NOOP);
         return;
       case NOOP_TYPE:
+        return;
+      case PING_TYPE:
+        if (this._onPing()) return;
+        this._protocolError(`unexpected ${name} packet`);
         return;
       default:
         // open, upgrade, and (in v4) a client ping outside the probe are protocol errors (§1.5).

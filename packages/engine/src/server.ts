@@ -16,12 +16,13 @@ import { normalizePath, resolveOptions, type AttachOptions, type ResolvedOptions
 import { applyMiddlewares } from "./middleware.js";
 import { reportError } from "./report.js";
 import { ShapeTable, prepareRequest, type EngineRequest } from "./request.js";
-import { checkAllowRequest, checkVersion, obtainId, verifyRequest } from "./verify.js";
+import { checkAllowRequest, checkVersion, obtainId, requestProtocol, verifyRequest } from "./verify.js";
 import { headersFromLines, writeHeaderLines } from "./ws-headers.js";
 import type { SessionContext } from "./session-context.js";
 import { Socket } from "./socket.js";
-import { PollingTransport, type PollingContext } from "./transports/polling.js";
-import { WebSocketTransport } from "./transports/websocket.js";
+import { PollingTransport, pollingFormat, type PollingContext } from "./transports/polling.js";
+import type { WebSocketTransport } from "./transports/websocket.js";
+import { newWebSocketTransport } from "./transports/websocket-v3.js";
 import { UpgradeResponse } from "./upgrade-response.js";
 import { createWsServer, type WsServerLike } from "./ws-engine.js";
 
@@ -241,7 +242,7 @@ export class Server extends EventEmitter<ServerEvents> {
   /** allowRequest, then the EIO version, then the id (§1.8); `done(error)` or `done(null, id)`. */
   #prepareHandshake(req: EngineRequest, done: (err: RequestError | null, id?: string) => void): void {
     checkAllowRequest(this.opts.allowRequest, req, (refused) => {
-      const error = refused ?? checkVersion(req);
+      const error = refused ?? checkVersion(req, this.opts.allowEIO3);
       if (error !== null) return done(error);
       obtainId(
         () => this.generateId(req),
@@ -266,7 +267,7 @@ export class Server extends EventEmitter<ServerEvents> {
       try {
         if (err !== null) return this.#refuse(req, res, err);
         if (res.destroyed) return;
-        const transport = new PollingTransport(this.#pollingCtx, id!);
+        const transport = new PollingTransport(this.#pollingCtx, id!, pollingFormat(req));
         const socket = this.#open(id!, transport, req);
         transport.onRequest(req, res);
         this.#announce(socket);
@@ -286,7 +287,7 @@ export class Server extends EventEmitter<ServerEvents> {
       // §1.6.1: a session that cannot take this probe (already upgraded, upgrading, closing) still
       // gets the 101, then a close, as on the reference server: clients treat a 400 here as fatal.
       const session = this.clients[sid]!;
-      wss.handleUpgrade(req, socket, head, (ws) => this.#onProbe(session, ws));
+      wss.handleUpgrade(req, socket, head, (ws) => this.#onProbe(session, ws, req));
       return;
     }
     this.#prepareHandshake(req, (err, id) => {
@@ -310,16 +311,16 @@ export class Server extends EventEmitter<ServerEvents> {
         ws.close();
         return;
       }
-      this.#announce(this.#open(id, new WebSocketTransport(ws), req));
+      this.#announce(this.#open(id, newWebSocketTransport(ws, req), req));
     } catch (err) {
       reportError(err);
       ws.terminate();
     }
   }
 
-  #onProbe(session: Socket, ws: WebSocket): void {
+  #onProbe(session: Socket, ws: WebSocket, req: EngineRequest): void {
     (ws as unknown as { _socket?: Duplex })._socket?.removeListener("error", ignoreError);
-    const probe = new WebSocketTransport(ws);
+    const probe = newWebSocketTransport(ws, req);
     const accepted = this.opts.allowUpgrades && this.clients[session.id] === session && session.beginUpgrade(probe);
     if (!accepted) probe.shutdown("graceful");
   }
@@ -330,6 +331,7 @@ export class Server extends EventEmitter<ServerEvents> {
     const keepRequest =
       transport.name === "polling" || this.#middlewares.length > 0 || this.opts.allowRequest !== undefined;
     const socket = new Socket(id, this.#ctx, transport, req, keepRequest);
+    if (requestProtocol(req) === 3) socket._useProtocol3();
     this.clients[id] = socket;
     this.#clientsCount++;
     socket.open();

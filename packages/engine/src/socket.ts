@@ -18,12 +18,14 @@ import type { SendCallback } from "./write-queue.js";
 
 const debug = createDebug("engine:socket");
 
-const { close: CLOSE, ping: PING, noop: NOOP } = EncodedPackets;
+const { close: CLOSE, ping: PING, pong: PONG, noop: NOOP } = EncodedPackets;
 
 /** Bit of `_bits`: the session moved from polling to WebSocket. */
 const UPGRADED = FIRST_SESSION_BIT;
 /** Bit of `_bits`: the pong deadline of the current ping was already extended once. */
 const PONG_EXTENDED = FIRST_SESSION_BIT << 1;
+/** Bit of `_bits`: the session speaks Engine.IO v3 (`allowEIO3`, docs/protocol.md §1.10). */
+const EIO3 = FIRST_SESSION_BIT << 2;
 
 /**
  * One Engine.IO session (a client connection), over polling or WebSocket.
@@ -92,9 +94,14 @@ export class Socket extends PacketReceiver {
     return this.#ctx.server;
   }
 
-  /** Engine.IO protocol revision. */
-  get protocol(): 4 {
-    return 4;
+  /** Engine.IO protocol revision: 4, or 3 for a socket.io-client 2.x session (`allowEIO3`). */
+  get protocol(): 3 | 4 {
+    return (this._bits & EIO3) !== 0 ? 3 : 4;
+  }
+
+  /** @internal Before `open()`: the session speaks v3 (its client pings, §1.10). */
+  _useProtocol3(): void {
+    this._bits |= EIO3;
   }
 
   /**
@@ -154,7 +161,9 @@ export class Socket extends PacketReceiver {
     });
     this._enqueue(open, true, undefined);
     if (opts.initialPacket !== undefined) this.send(opts.initialPacket);
-    this.#ctx.heartbeat.start(this);
+    // §1.5 / §1.10: in v4 the server pings; in v3 it waits for the client's pings.
+    if ((this._bits & EIO3) === 0) this.#ctx.heartbeat.start(this);
+    else this.#ctx.heartbeat.awaitClientPing(this, true);
     if (handshakeChannel.hasSubscribers) {
       const message: HandshakeMessage = { socket: this, transport: this.#transport.name };
       handshakeChannel.publish(message);
@@ -268,6 +277,17 @@ export class Socket extends PacketReceiver {
   /** @internal */ protected _onPong(): void {
     if (!this.#ctx.heartbeat.pongReceived(this)) return;
     this.emit("heartbeat");
+  }
+
+  /** @internal §1.10: a v3 client pinged; answer `3` (no data, as the reference) and re-arm its deadline. */
+  protected _onPing(): boolean {
+    if ((this._bits & EIO3) === 0) return false;
+    if (!this.#ctx.heartbeat.awaitClientPing(this)) return true;
+    this._push(PONG);
+    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type: "pong", options: { compress: true } });
+    this._schedule();
+    this.emit("heartbeat");
+    return true;
   }
 
   // ---- shared clocks (called by the server's deadline queues, see heartbeat.ts) ----

@@ -5,15 +5,21 @@ import type { AllowRequestFunction, TransportName } from "./options.js";
 import { hasInvalidOrigin, type EngineRequest } from "./request.js";
 
 // Request verification, in the reference order (docs/protocol.md §1.8): transport known and enabled,
-// Origin characters, then sid known, transport matching and EIO 4 (or, for a handshake: GET, a
-// real upgrade for websocket), then allowRequest, then the EIO version, then the id.
+// Origin characters, then sid known, transport matching and the session's EIO (or, for a handshake:
+// GET, a real upgrade for websocket), then allowRequest, then the EIO version, then the id.
 
 /** The `EIO` query value of the protocol revision this server speaks. */
 const EIO = String(protocol);
 
+/** @internal The revision a request speaks: anything but `EIO=4` (even none) means v3, as on the reference. */
+export function requestProtocol(req: EngineRequest): 3 | 4 {
+  return req._query.EIO === EIO ? 4 : 3;
+}
+
 /** @internal What verification needs to know about a session. */
 export interface KnownSession {
   readonly transport: { readonly name: TransportName };
+  readonly protocol: 3 | 4;
 }
 
 /** @internal Synchronous checks of any request or upgrade; null when it may proceed. */
@@ -39,10 +45,15 @@ export function verifyRequest(
     if (!upgrade && previousTransport !== transport) {
       return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH", transport, previousTransport });
     }
-    // Every session here speaks v4; a request for it in another version (or none, which means v3)
-    // is refused at once, as the reference does, instead of being served as if it were v4.
-    if (q.EIO !== EIO) {
-      return new RequestError(ErrorCodes.BAD_REQUEST, { name: "PROTOCOL_MISMATCH", protocol: 3, previousProtocol: 4 });
+    // A request in another revision than its session's is refused at once, as the reference does,
+    // instead of being served in the session's.
+    const requested = requestProtocol(req);
+    if (requested !== socket.protocol) {
+      return new RequestError(ErrorCodes.BAD_REQUEST, {
+        name: "PROTOCOL_MISMATCH",
+        protocol: requested,
+        previousProtocol: socket.protocol,
+      });
     }
   } else {
     if (req.method !== "GET") return new RequestError(ErrorCodes.BAD_HANDSHAKE_METHOD, { method: req.method });
@@ -80,9 +91,10 @@ export function checkAllowRequest(
   }
 }
 
-/** @internal §1.1, §7: a missing EIO counts as v3, which this server does not speak. */
-export function checkVersion(req: EngineRequest): RequestError | null {
-  return req._query.EIO === EIO ? null : new RequestError(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
+/** @internal §1.1, §1.10: a missing EIO counts as v3, which this server speaks only with `allowEIO3`. */
+export function checkVersion(req: EngineRequest, allowEIO3: boolean): RequestError | null {
+  if (req._query.EIO === EIO || allowEIO3) return null;
+  return new RequestError(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
 }
 
 /**

@@ -34,7 +34,8 @@ describe("options", () => {
       expect(() => resolveOptions(bad as never)).toThrow(InvalidOptionError);
     }
     expect(() => resolveOptions({ upgradeTimeout: Infinity })).toThrow(expect.objectContaining({ code: "ERR_EIO_INVALID_OPTION" }));
-    expect(() => resolveOptions({ allowEIO3: true })).toThrow(InvalidOptionError);
+    expect(resolveOptions({ allowEIO3: true }).allowEIO3).toBe(true);
+    expect(resolveOptions({}).allowEIO3).toBe(false);
   });
 
   test("ignore webtransport in the transport list", () => {

@@ -59,6 +59,8 @@ export class Client {
     // the sockets learn why from the disconnect reason (what socket.io users observe).
     conn.setHandler(this);
     server._connectQueue.add(this);
+    // docs/protocol.md §1.10: a socket.io-client 2.x (Engine.IO v3) never sends CONNECT for "/".
+    if (conn.protocol === 3) this._connect("/", {});
   }
 
   /** The Engine.IO connection id (never sent to other clients). */
@@ -136,8 +138,10 @@ export class Client {
 
   /** @internal A decoded packet (from the own or the shared decoder). */
   _ondecoded(packet: Packet): void {
-    const name = packet.nsp || "/";
+    let name = packet.nsp || "/";
     if (packet.type === PacketType.CONNECT) {
+      // A v2 client puts its query in the namespace (`/nsp?x=y`): it is the auth payload (§1.10).
+      if (this.conn.protocol === 3) ({ name, auth: packet.data } = splitV2Namespace(name));
       // The official client sends CONNECT twice when `connect()` is called on an auto-connecting
       // socket: while the first is being processed (or in the same tick) the second is ignored.
       if (this.#connecting?.has(name) === true) return;
@@ -296,6 +300,13 @@ function decodeShared(client: Client, text: string): void {
   } finally {
     decoding = previous;
   }
+}
+
+/** `/nsp?x=y` → name `/nsp`, auth `{ x: "y" }` (repeated keys: the last wins, as socket.io 4). */
+function splitV2Namespace(nsp: string): { name: string; auth: Record<string, string> } {
+  const q = nsp.indexOf("?");
+  if (q === -1) return { name: nsp, auth: {} };
+  return { name: nsp.slice(0, q), auth: Object.fromEntries(new URLSearchParams(nsp.slice(q + 1))) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
+import { reportError, reportMissingErrorHandler } from "./report.js";
 import { settle, type BroadcastFlags, type PrivateSessionId, type Room, type Session, type WriteFlags } from "@switchboard/adapter";
 import type {
   AllButLast,
@@ -57,7 +58,7 @@ export class Socket<
     auth: Record<string, unknown>,
     previous?: Session,
   ) {
-    super(nsp, client, auth, previous !== undefined ? previous.sid : generateId());
+    super(nsp, client, auth, previous !== undefined ? previous.sid : newSocketId(nsp.name, client));
     if (previous !== undefined) {
       this._extras().pid = previous.pid;
       settle(joinRooms(this, previous.rooms));
@@ -257,13 +258,16 @@ export class Socket<
     this.connected = true;
     settle(this.join(this.id));
     const pid = this._more?.pid;
-    const data = pid === undefined ? { sid: this.id } : { sid: this.id, pid };
+    // §1.10: a v2 client takes a bare CONNECT (its id is derived from the Engine.IO id).
+    const data = this.conn.protocol === 3 ? undefined : pid === undefined ? { sid: this.id } : { sid: this.id, pid };
     this._writePacket({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
 
   /** @internal Refused by a middleware: CONNECT_ERROR with `{message, data}`. */
   _error(err: { message: string; data?: unknown }): void {
-    const data = err.data === undefined ? { message: err.message } : { message: err.message, data: err.data };
+    // §1.10: a v2 client's connect error is the bare data, or else the message.
+    const v2 = this.conn.protocol === 3;
+    const data = v2 ? (err.data ?? err.message) : err.data === undefined ? { message: err.message } : { message: err.message, data: err.data };
     this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 
@@ -293,12 +297,11 @@ export class Socket<
       try {
         this.emitReserved("error", err);
       } catch (e) {
-        console.error(e);
+        reportError(e);
       }
     } else {
       debug("missing error handler on socket %s", this.id);
-      console.error("Missing error handler on `socket`.");
-      console.error(err.stack);
+      reportMissingErrorHandler(err);
     }
   }
 
@@ -373,7 +376,13 @@ export class Socket<
     try {
       this.emitReserved(ev, reason as DisconnectReason, description);
     } catch (err) {
-      console.error(err);
+      reportError(err);
     }
   }
+}
+
+/** A new socket's id: random, except for a v2 client, which derives it from the Engine.IO id (§1.10). */
+function newSocketId(nsp: string, client: Client): string {
+  if (client.conn.protocol !== 3) return generateId();
+  return nsp === "/" ? client.id : `${nsp}#${client.id}`;
 }

@@ -1,5 +1,15 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { BASE64_PREFIX, EncodedPackets, SEPARATOR, segmentEnd, type FinalPacket } from "@switchboard/engine-parser";
+import {
+  BASE64_PREFIX,
+  EncodedPackets,
+  SEPARATOR,
+  decodeBinaryPayloadV3,
+  decodeTextPayloadV3,
+  encodePayloadV3,
+  segmentEnd,
+  type FinalPacket,
+  type V3Item,
+} from "@switchboard/engine-parser";
 import createDebug from "debug";
 import { chooseCoding, compress } from "../compression.js";
 import { DeadlineNode, type DeadlineQueue } from "../deadline-queue.js";
@@ -7,9 +17,20 @@ import { PayloadTooLargeError, TransportError } from "../errors.js";
 import { writeStatus } from "../http-responses.js";
 import type { HttpCompressionOptions } from "../options.js";
 import { PreEncodedPacket } from "../pre-encoded.js";
+import type { EngineRequest } from "../request.js";
+import { requestProtocol } from "../verify.js";
 import { Transport, type OutItem, type ShutdownMode } from "./transport.js";
 
 const debug = createDebug("engine:polling");
+
+/** @internal Payload format of a polling session: v4, or v3 (§1.10) with or without binary payloads. */
+export const enum PollingFormat {
+  V4 = 0,
+  /** v3, binary as `b4<base64>` (the handshake had `b64`). */
+  V3_TEXT = 1,
+  /** v3, a payload with binary data is a binary payload. */
+  V3_BINARY = 2,
+}
 
 /** @internal What the polling transport needs from the server. */
 export interface PollingContext {
@@ -23,6 +44,12 @@ export interface PollingContext {
   decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
 }
 
+/** @internal The payload format a handshake request asks for. */
+export function pollingFormat(req: EngineRequest): PollingFormat {
+  if (requestProtocol(req) === 4) return PollingFormat.V4;
+  return req._query.b64 ? PollingFormat.V3_TEXT : PollingFormat.V3_BINARY;
+}
+
 /**
  * HTTP long-polling (docs/protocol.md §1.3): a GET is held until packets are queued and answered with
  * them joined by 0x1e; a POST carries the client's payload and is answered `ok`. At most one of
@@ -32,6 +59,9 @@ export class PollingTransport extends Transport {
   readonly name = "polling" as const;
   readonly #ctx: PollingContext;
   readonly #sid: string;
+  readonly #format: PollingFormat;
+  /** The POST in flight is `application/octet-stream` (a v3 binary payload). */
+  #binaryPost = false;
   #handshake = true;
   #shut = false;
   #getReq: IncomingMessage | null = null;
@@ -44,10 +74,11 @@ export class PollingTransport extends Transport {
   #bodyDeadline: DeadlineNode<PollingTransport> | null = null;
 
   /** @internal */
-  constructor(ctx: PollingContext, sid: string) {
+  constructor(ctx: PollingContext, sid: string, format: PollingFormat = PollingFormat.V4) {
     super();
     this.#ctx = ctx;
     this.#sid = sid;
+    this.#format = format;
   }
 
   /** @internal A GET is pending (engine.io's polling is writable only then). */
@@ -90,9 +121,11 @@ export class PollingTransport extends Transport {
       this.owner?.onTransportError(this, new TransportError("data request overlap from client"));
       return;
     }
-    // §1.3: v4 polling is text only; binary travels as `b` + base64.
+    // §1.3: v4 polling is text only; binary travels as `b` + base64. A v3 client may POST a binary payload.
     const type = req.headers["content-type"];
-    if (type !== undefined && type.toLowerCase().startsWith("application/octet-stream")) {
+    const binary = type !== undefined && type.toLowerCase().startsWith("application/octet-stream");
+    this.#binaryPost = binary;
+    if (binary && this.#format === PollingFormat.V4) {
       writeStatus(res, 400);
       this.owner?.onTransportError(this, new TransportError("binary POST body is not allowed"));
       return;
@@ -140,10 +173,17 @@ export class PollingTransport extends Transport {
   readonly #onPostEnd = (): void => {
     const res = this.#postRes!;
     const chunks = this.#chunks;
-    const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.#bytes).toString("utf8");
     const req = this.#postReq!;
-    this.#endPost();
-    this.#dispatch(body);
+    if (this.#format === PollingFormat.V4) {
+      const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.#bytes).toString("utf8");
+      this.#endPost();
+      this.#dispatch(body);
+    } else {
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#bytes);
+      const binary = this.#binaryPost;
+      this.#endPost();
+      this.#dispatchV3(binary ? decodeBinaryPayloadV3(bytes) : decodeTextPayloadV3(bytes.toString("utf8")));
+    }
     if (res.destroyed) return;
     const headers: OutgoingHttpHeaders = {
       "Content-Type": "text/html",
@@ -205,7 +245,19 @@ export class PollingTransport extends Transport {
     }
   }
 
+  /** §1.10: the packets of a v3 payload (already in v4 form); a malformed payload is a parse error. */
+  #dispatchV3(packets: V3Item[] | null): void {
+    // "" reaches the session as an empty packet, which it reports as a parse error.
+    if (packets === null) packets = [""];
+    for (const packet of packets) {
+      if (this.#shut || this.owner === null) return;
+      if (typeof packet === "string") this.owner.onText(this, packet);
+      else this.owner.onBinary(this, Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
+    }
+  }
+
   send(items: readonly OutItem[]): boolean {
+    if (this.#format !== PollingFormat.V4) return this.#sendV3(items);
     let body = "";
     for (let i = 0; i < items.length; i++) {
       if (i > 0) body += SEPARATOR;
@@ -215,8 +267,14 @@ export class PollingTransport extends Transport {
     return this.#respond(body);
   }
 
+  #sendV3(items: readonly OutItem[]): boolean {
+    const packets: V3Item[] = items.map((item) => (item instanceof PreEncodedPacket ? v3Item(item) : item));
+    const payload = encodePayloadV3(packets, this.#format === PollingFormat.V3_BINARY);
+    return this.#respond(typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+  }
+
   /** Answers the pending GET with a payload. Returns false when compression makes it asynchronous. */
-  #respond(body: string): boolean {
+  #respond(body: string | Buffer): boolean {
     const req = this.#getReq;
     const res = this.#getRes;
     if (req === null || res === null) return true;
@@ -229,7 +287,7 @@ export class PollingTransport extends Transport {
       return true;
     }
     const headers: OutgoingHttpHeaders = {
-      "Content-Type": "text/plain; charset=UTF-8",
+      "Content-Type": typeof body === "string" ? "text/plain; charset=UTF-8" : "application/octet-stream",
       "cache-control": "no-store",
     };
     this.#ctx.decorateHeaders(headers, req, this.#sid, handshake);
@@ -242,7 +300,7 @@ export class PollingTransport extends Transport {
       res.end(body);
       return true;
     }
-    compress(Buffer.from(body, "utf8"), coding, compression as HttpCompressionOptions, (err, out) => {
+    compress(typeof body === "string" ? Buffer.from(body, "utf8") : body, coding, compression as HttpCompressionOptions, (err, out) => {
       if (res.destroyed) return;
       if (err) {
         writeStatus(res, 500);
@@ -260,9 +318,14 @@ export class PollingTransport extends Transport {
   shutdown(_mode: ShutdownMode, finalPacket: FinalPacket = EncodedPackets.close): void {
     if (this.#shut) return;
     this.#shut = true;
-    if (this.#getRes !== null) this.#respond(finalPacket);
+    if (this.#getRes !== null) this.#respond(this.#format === PollingFormat.V4 ? finalPacket : `1:${finalPacket}`);
     this.owner = null;
   }
 }
 
 function ignore(): void {}
+
+/** A pre-encoded message as a v3 payload item: its text packet, or its bytes. */
+function v3Item(packet: PreEncodedPacket): V3Item {
+  return packet.binary ? (packet.data as Buffer) : packet.pollingText;
+}
