@@ -1,3 +1,5 @@
+import { reportError } from "./report.js";
+
 /** Listener maps: event name → listener signature. */
 export type ListenerMap<M> = { [K in keyof M]: (...args: never[]) => void };
 
@@ -37,7 +39,7 @@ export class TypedEmitter<M extends ListenerMap<M>> {
       try {
         (list[i] as (...a: Parameters<M[E]>) => void)(...args);
       } catch (err) {
-        console.error(err);
+        reportError(err);
       }
     }
   }

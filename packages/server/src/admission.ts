@@ -2,6 +2,7 @@
 // a CONNECT recovers or creates the socket, runs the namespace's middlewares, then admits it (CONNECT reply,
 // `connection`) or refuses it (CONNECT_ERROR). The per-connection namespace limit is checked by the client
 // before any of this (client.ts), so a flood of CONNECTs creates nothing.
+import { reportError } from "./report.js";
 import { DeadlineQueue } from "@switchboard/engine/internal";
 import debugModule from "debug";
 import type { Client } from "./client.js";
@@ -57,7 +58,7 @@ export function admit(nsp: AnyNamespace, client: Client, auth: Record<string, un
       debug("restoreSession failed: %o", err);
       runMiddlewares(nsp, new Socket(nsp, client, auth), done);
     },
-  ).catch((err: unknown) => console.error(err));
+  ).catch((err: unknown) => reportError(err));
 }
 
 function runMiddlewares(nsp: AnyNamespace, socket: AnySocket, done: AdmissionDone): void {

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- catch-all listeners take any arguments */
+import { reportError } from "./report.js";
 type AnyListener = (...args: any[]) => void;
 
 /**
@@ -34,7 +35,7 @@ export class AnyListeners {
       try {
         (list[i] as AnyListener).apply(self, args as unknown[]);
       } catch (err) {
-        console.error(err);
+        reportError(err);
       }
     }
   }

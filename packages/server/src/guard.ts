@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- listeners take any arguments */
+import { reportError } from "./report.js";
 type Listener = (...args: any[]) => unknown;
 
 interface Guarded {
@@ -57,5 +58,5 @@ function report(self: unknown, err: unknown): void {
   const error = err instanceof Error ? err : new Error(String(err));
   const target = self as { _onerror?: (e: Error) => void } | null;
   if (target !== null && typeof target._onerror === "function") target._onerror(error);
-  else console.error(error);
+  else reportError(error);
 }

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
+import { reportError } from "./report.js";
 import type { Adapter, AdapterNamespace, Room, SocketId } from "@switchboard/adapter";
 import {
   Emitter,
@@ -86,7 +87,7 @@ export class Namespace<
     this.adapter = this.server._createAdapter(this);
     void Promise.resolve()
       .then(() => this.adapter.init())
-      .catch((err: unknown) => console.error(err));
+      .catch((err: unknown) => reportError(err));
   }
 
   // Every listener is guarded so an async one's rejection is reported, not unhandled (guard.ts).
@@ -246,7 +247,7 @@ export class Namespace<
     try {
       this.emitUntyped(String(args[0]), ...args.slice(1));
     } catch (err) {
-      console.error(err);
+      reportError(err);
     }
   }
 
@@ -382,7 +383,7 @@ export class Namespace<
     try {
       this.emitUntyped(ev, ...args);
     } catch (err) {
-      console.error(err);
+      reportError(err);
     }
   }
 }
