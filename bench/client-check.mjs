@@ -33,7 +33,12 @@ for (const scenario of ["broadcast", "echo"]) {
   for (let r = 1; r <= rounds; r++) {
     for (const client of ["minimal", "official"]) {
       const out = await runOne({
-        impl: opts.server, scenario, size, pin, timeoutMs: 300_000, client: client === "official" ? "official" : undefined,
+        impl: opts.server,
+        scenario,
+        size,
+        pin,
+        timeoutMs: 300_000,
+        client: client === "official" ? "official" : undefined,
       });
       if (out.error || !out.checks?.ok) {
         failed = true;
@@ -41,19 +46,29 @@ for (const scenario of ["broadcast", "echo"]) {
         continue;
       }
       got[client].push(out.metrics);
-      console.error(`  r${r} ${scenario} ${client.padEnd(8)} generator ${out.metrics.gen_us} µs/unit (util ${out.metrics.gen_util}), ` +
-        `server ${out.metrics.cpu_us} µs/unit`);
+      console.error(
+        `  r${r} ${scenario} ${client.padEnd(8)} generator ${out.metrics.gen_us} µs/unit (util ${out.metrics.gen_util}), ` +
+          `server ${out.metrics.cpu_us} µs/unit`,
+      );
     }
   }
   const med = (c, k) => median(got[c].map((m) => m[k]));
-  rows.push({ scenario, gen: [med("minimal", "gen_us"), med("official", "gen_us")], srv: [med("minimal", "cpu_us"), med("official", "cpu_us")] });
+  rows.push({
+    scenario,
+    gen: [med("minimal", "gen_us"), med("official", "gen_us")],
+    srv: [med("minimal", "cpu_us"), med("official", "cpu_us")],
+  });
 }
 const f = (x) => (x === null ? "–" : x.toFixed(2));
 console.log(`\nserver: ${opts.server}\n`);
-console.log("| scenario | generator µs/unit: minimal | official | ratio | server µs/unit: minimal | official |");
+console.log(
+  "| scenario | generator µs/unit: minimal | official | ratio | server µs/unit: minimal | official |",
+);
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   const ratio = r.gen[0] !== null && r.gen[1] ? (r.gen[0] / r.gen[1]).toFixed(2) : "–";
-  console.log(`| ${r.scenario} | ${f(r.gen[0])} | ${f(r.gen[1])} | ${ratio} | ${f(r.srv[0])} | ${f(r.srv[1])} |`);
+  console.log(
+    `| ${r.scenario} | ${f(r.gen[0])} | ${f(r.gen[1])} | ${ratio} | ${f(r.srv[0])} | ${f(r.srv[1])} |`,
+  );
 }
 if (failed) process.exitCode = 1;

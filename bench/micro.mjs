@@ -23,7 +23,10 @@ const { values: opts } = parseArgs({
 const SAMPLE_MS = opts.smoke ? 2 : opts.quick ? 50 : 200;
 const SAMPLES = opts.smoke ? 1 : 5;
 
-const chat = ["chat message", { user: "alice", text: "hello there, how are you today?", ts: 1732250000000, tags: ["a", "b"] }];
+const chat = [
+  "chat message",
+  { user: "alice", text: "hello there, how are you today?", ts: 1732250000000, tags: ["a", "b"] },
+];
 const blob = Buffer.alloc(1024, 7);
 const fileEvent = ["file", { name: "a.bin", size: blob.length }, blob];
 
@@ -52,27 +55,76 @@ const textPacket = { type: 2, nsp: "/", data: chat, id: 12 };
 const binPacket = { type: 2, nsp: "/", data: fileEvent };
 const textWire = encTheirs.encode(textPacket);
 const binWire = encTheirs.encode({ ...binPacket });
-const eioPackets = Array.from({ length: 10 }, (_, i) => ({ type: "message", data: `2["tick",${i},"${"x".repeat(40)}"]` }));
+const eioPackets = Array.from({ length: 10 }, (_, i) => ({
+  type: "message",
+  data: `2["tick",${i},"${"x".repeat(40)}"]`,
+}));
 const eioPayload = eioPayloadTheirs(eioPackets);
 const eioBin = { type: "message", data: blob };
 const eioBase64 = eioEncodeTheirs(eioBin, false);
 
 /** Makes decoded Socket.IO packets comparable (our decoder always sets `id`; buffers compared by bytes). */
-const norm = (p) => JSON.parse(JSON.stringify({ ...p, id: p?.id ?? null }, (_k, v) => (v?.type === "Buffer" ? v.data : v)));
+const norm = (p) =>
+  JSON.parse(
+    JSON.stringify({ ...p, id: p?.id ?? null }, (_k, v) => (v?.type === "Buffer" ? v.data : v)),
+  );
 const normBytes = (p) => ({ type: p.type, data: Buffer.from(p.data).toString("hex") });
 
 const CASES = [
-  { name: "sio encode text", ours: () => encOurs.encode(textPacket), theirs: () => encTheirs.encode(textPacket) },
-  { name: "sio decode text", ours: () => sioDecode(ours.Decoder, textWire), theirs: () => sioDecode(theirs.Decoder, textWire), norm },
+  {
+    name: "sio encode text",
+    ours: () => encOurs.encode(textPacket),
+    theirs: () => encTheirs.encode(textPacket),
+  },
+  {
+    name: "sio decode text",
+    ours: () => sioDecode(ours.Decoder, textWire),
+    theirs: () => sioDecode(theirs.Decoder, textWire),
+    norm,
+  },
   // socket.io-parser's encoder mutates a binary packet (type, attachments), so each call gets a fresh object.
-  { name: "sio encode binary (1 KiB)", ours: () => encOurs.encode({ ...binPacket }), theirs: () => encTheirs.encode({ ...binPacket }) },
-  { name: "sio decode binary (1 KiB)", ours: () => sioDecode(ours.Decoder, binWire), theirs: () => sioDecode(theirs.Decoder, binWire), norm },
-  { name: "eio encode text", ours: () => oursEio.encodePacket(eioPackets[0], true), theirs: () => eioEncodeTheirs(eioPackets[0], true) },
-  { name: "eio decode text", ours: () => oursEio.decodePacket("4hello world"), theirs: () => theirsEio.decodePacket("4hello world") },
-  { name: "eio encode binary base64 (1 KiB)", ours: () => oursEio.encodePacket(eioBin, false), theirs: () => eioEncodeTheirs(eioBin, false) },
-  { name: "eio decode binary base64 (1 KiB)", ours: () => oursEio.decodePacket(eioBase64, "nodebuffer"), theirs: () => theirsEio.decodePacket(eioBase64, "nodebuffer"), norm: normBytes },
-  { name: "eio encode payload (10 packets)", ours: () => oursEio.encodePayload(eioPackets), theirs: () => eioPayloadTheirs(eioPackets) },
-  { name: "eio decode payload (10 packets)", ours: () => oursEio.decodePayload(eioPayload), theirs: () => theirsEio.decodePayload(eioPayload) },
+  {
+    name: "sio encode binary (1 KiB)",
+    ours: () => encOurs.encode({ ...binPacket }),
+    theirs: () => encTheirs.encode({ ...binPacket }),
+  },
+  {
+    name: "sio decode binary (1 KiB)",
+    ours: () => sioDecode(ours.Decoder, binWire),
+    theirs: () => sioDecode(theirs.Decoder, binWire),
+    norm,
+  },
+  {
+    name: "eio encode text",
+    ours: () => oursEio.encodePacket(eioPackets[0], true),
+    theirs: () => eioEncodeTheirs(eioPackets[0], true),
+  },
+  {
+    name: "eio decode text",
+    ours: () => oursEio.decodePacket("4hello world"),
+    theirs: () => theirsEio.decodePacket("4hello world"),
+  },
+  {
+    name: "eio encode binary base64 (1 KiB)",
+    ours: () => oursEio.encodePacket(eioBin, false),
+    theirs: () => eioEncodeTheirs(eioBin, false),
+  },
+  {
+    name: "eio decode binary base64 (1 KiB)",
+    ours: () => oursEio.decodePacket(eioBase64, "nodebuffer"),
+    theirs: () => theirsEio.decodePacket(eioBase64, "nodebuffer"),
+    norm: normBytes,
+  },
+  {
+    name: "eio encode payload (10 packets)",
+    ours: () => oursEio.encodePayload(eioPackets),
+    theirs: () => eioPayloadTheirs(eioPackets),
+  },
+  {
+    name: "eio decode payload (10 packets)",
+    ours: () => oursEio.decodePayload(eioPayload),
+    theirs: () => theirsEio.decodePayload(eioPayload),
+  },
 ];
 
 let sink = 0;
@@ -94,10 +146,15 @@ function sample(fn) {
 export function runMicro() {
   const rows = [];
   for (const c of CASES) {
-    const f = c.norm ?? ((x) => (Buffer.isBuffer(x) || ArrayBuffer.isView(x) ? Buffer.from(x).toString("hex") : x));
+    const f =
+      c.norm ??
+      ((x) => (Buffer.isBuffer(x) || ArrayBuffer.isView(x) ? Buffer.from(x).toString("hex") : x));
     const a = c.ours();
     const b = c.theirs();
-    const same = isDeepStrictEqual(JSON.parse(JSON.stringify(f(a))), JSON.parse(JSON.stringify(f(b))));
+    const same = isDeepStrictEqual(
+      JSON.parse(JSON.stringify(f(a))),
+      JSON.parse(JSON.stringify(f(b))),
+    );
     sample(c.ours);
     sample(c.theirs); // warm-up
     const o = [];
@@ -108,20 +165,35 @@ export function runMicro() {
     }
     const ours_ns = median(o);
     const theirs_ns = median(t);
-    rows.push({ name: c.name, ours_ns: Math.round(ours_ns), theirs_ns: Math.round(theirs_ns), ratio: Math.round((ours_ns / theirs_ns) * 100) / 100, same });
+    rows.push({
+      name: c.name,
+      ours_ns: Math.round(ours_ns),
+      theirs_ns: Math.round(theirs_ns),
+      ratio: Math.round((ours_ns / theirs_ns) * 100) / 100,
+      same,
+    });
   }
   return rows;
 }
 
 const rows = runMicro();
-const lines = ["| case | Switchboard ns/op | socket.io ns/op | ratio | same output |", "|---|---:|---:|---:|---|"];
+const lines = [
+  "| case | Switchboard ns/op | socket.io ns/op | ratio | same output |",
+  "|---|---:|---:|---:|---|",
+];
 for (const r of rows) {
-  lines.push(`| ${r.name} | ${r.ours_ns.toLocaleString("en-US")} | ${r.theirs_ns.toLocaleString("en-US")} | ${r.ratio.toFixed(2)} | ${r.same ? "yes" : "NO"} |`);
+  lines.push(
+    `| ${r.name} | ${r.ours_ns.toLocaleString("en-US")} | ${r.theirs_ns.toLocaleString("en-US")} | ${r.ratio.toFixed(2)} | ${r.same ? "yes" : "NO"} |`,
+  );
 }
 console.log(lines.join("\n"));
 if (opts.json) {
   writeFileSync(opts.json, "");
-  for (const r of rows) appendFileSync(opts.json, `${JSON.stringify({ time: new Date().toISOString(), node: process.version, ...r })}\n`);
+  for (const r of rows)
+    appendFileSync(
+      opts.json,
+      `${JSON.stringify({ time: new Date().toISOString(), node: process.version, ...r })}\n`,
+    );
 }
 if (sink < 0) console.log(sink);
 if (rows.some((r) => !r.same)) {

@@ -1,21 +1,34 @@
 #!/usr/bin/env node
 // The load benchmark: Switchboard beside the socket.io package (and plain `ws` where it makes sense) in one
-// run, servers alternating A B A B … per scenario, each measurement in fresh processes pinned to separate
+// run, servers alternating per scenario (A B in odd rounds, B A in even ones), each measurement in fresh processes pinned to separate
 // cores. Prints medians and paired ratios against the issue's targets; writes raw JSON lines with --json.
 //
 //   node bench/run.mjs [--scenario broadcast,echo] [--servers switchboard,socket.io] [--rounds 3]
 //                      [--quick | --smoke] [--json out.jsonl] [--md out.md] [--no-pin]
 // Run `npm run build` first (the root `npm run bench` does).
+import { spawnSync } from "node:child_process";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runOne } from "./lib/run-one.mjs";
 import { canPin } from "./lib/procs.mjs";
+import { roundOrder } from "./lib/order.mjs";
 import { headline, summarise, table } from "./lib/report.mjs";
 import { SIZES } from "./lib/sizes.mjs";
 
-export const SCENARIOS = ["broadcast", "echo", "echo-open", "idle", "connect", "rooms", "binary", "polling"];
+export const SCENARIOS = [
+  "broadcast",
+  "broadcast-open",
+  "echo",
+  "echo-open",
+  "idle",
+  "connect",
+  "rooms",
+  "binary",
+  "polling",
+];
 // "switchboard-base" (with --base DIR) is the same app on another checkout's build: before/after in one run.
 const ALL_SERVERS = ["switchboard", "switchboard-base", "socket.io", "raw-ws"];
 
@@ -56,7 +69,9 @@ for (const s of scenarios) {
 }
 const wanted = opts.servers
   ? opts.servers.split(",")
-  : ALL_SERVERS.filter((s) => !(opts["no-raw"] && s === "raw-ws") && (s !== "switchboard-base" || opts.base));
+  : ALL_SERVERS.filter(
+      (s) => !(opts["no-raw"] && s === "raw-ws") && (s !== "switchboard-base" || opts.base),
+    );
 if (wanted.includes("switchboard-base")) {
   if (!opts.base) {
     console.error("switchboard-base needs --base DIR (a checkout with a built packages/server)");
@@ -76,25 +91,39 @@ const records = [];
 if (opts.from) {
   // Summarise earlier JSON lines instead of measuring (e.g. two runs of different scenarios together).
   for (const f of opts.from) {
-    for (const line of readFileSync(f, "utf8").split("\n")) if (line.trim()) records.push(JSON.parse(line));
+    for (const line of readFileSync(f, "utf8").split("\n"))
+      if (line.trim()) records.push(JSON.parse(line));
   }
 } else await measureAll();
 
 async function measureAll() {
   if (opts.json) writeFileSync(opts.json, "");
-  console.error(`# ${profile} run: ${scenarios.join(", ")} × ${wanted.join(" / ")} × ${rounds} round(s); ` +
-    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ` +
-    `${pin ? "server on core 0, generator on core 1" : "not pinned"}`);
+  console.error(
+    `# ${profile} run: ${scenarios.join(", ")} × ${wanted.join(" / ")} × ${rounds} round(s); ` +
+      `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ` +
+      `${pin ? "server on core 0, generator on core 1" : "not pinned"}`,
+  );
 
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) {
       const mod = await import(`./scenarios/${scenario}.mjs`);
-      // A B A B …: the same order every round, so that each pair shares a round.
-      for (const impl of wanted.filter((s) => mod.servers.includes(s === "switchboard-base" ? "switchboard" : s))) {
+      // Each pair shares a round (paired ratios stay per round), and the order rotates from round to round
+      // (A B, then B A, …) so that neither server always runs first.
+      const present = wanted.filter((s) =>
+        mod.servers.includes(s === "switchboard-base" ? "switchboard" : s),
+      );
+      for (const impl of roundOrder(present, round)) {
         const t0 = Date.now();
         const out = await runOne({ impl, scenario, size, timeoutMs, pin });
         const record = {
-          run: runId, time: new Date().toISOString(), profile, round, scenario, impl, node: process.version, pinned: pin,
+          run: runId,
+          time: new Date().toISOString(),
+          profile,
+          round,
+          scenario,
+          impl,
+          node: process.version,
+          pinned: pin,
           // Other work on the machine shifts the figures; the 1-minute load average says how busy it was.
           load1: Math.round(loadavg()[0] * 100) / 100,
           ...(out.error ? { error: out.error } : { metrics: out.metrics, checks: out.checks }),
@@ -102,19 +131,25 @@ async function measureAll() {
         records.push(record);
         if (opts.json) appendFileSync(opts.json, `${JSON.stringify(record)}\n`);
         const m = out.metrics ?? {};
-        const brief = out.error ? `ERROR ${out.error.split("\n")[0]}`
-          : scenario === "idle" ? `heap ${m.heap_b} B/conn, rss ${m.rss_b} B/conn`
-          : `${m.cpu_us} µs/unit (user ${m.user_us}), ${m.throughput}/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ` +
-            `srv ${m.srv_util} gen ${m.gen_util}`;
-        console.error(`  r${round} ${scenario.padEnd(10)} ${impl.padEnd(12)} ${out.checks?.ok === false ? "CHECKS FAILED " : ""}` +
-          `${brief}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
+        const brief = out.error
+          ? `ERROR ${out.error.split("\n")[0]}`
+          : scenario === "idle"
+            ? `heap ${m.heap_b} B/conn, rss ${m.rss_b} B/conn`
+            : `${m.cpu_us} µs/unit (user ${m.user_us}), ${m.throughput}/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ` +
+              `srv ${m.srv_util} gen ${m.gen_util}`;
+        console.error(
+          `  r${round} ${scenario.padEnd(10)} ${impl.padEnd(12)} ${out.checks?.ok === false ? "CHECKS FAILED " : ""}` +
+            `${brief}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`,
+        );
       }
     }
   }
 }
 
 const servers = ALL_SERVERS.filter((s) => records.some((r) => r.impl === s));
-const shown = opts.from ? SCENARIOS.filter((s) => records.some((r) => r.scenario === s)) : scenarios;
+const shown = opts.from
+  ? SCENARIOS.filter((s) => records.some((r) => r.scenario === s))
+  : scenarios;
 const loads = records.map((r) => r.load1).filter((x) => typeof x === "number");
 const loadNote = loads.length
   ? `machine load average (1 min) during the run: ${Math.min(...loads)}–${Math.max(...loads)}`
@@ -122,15 +157,36 @@ const loadNote = loads.length
 const summary = summarise(records, shown, servers);
 const md = table(summary, servers);
 console.log(`\n${md}\n`);
-console.log(`targets met: ${summary.met}, missed: ${summary.missed}` +
-  ` (ratio = median over rounds of Switchboard / socket.io in the same round); ${loadNote}`);
+console.log(
+  `targets met: ${summary.met}, missed: ${summary.missed}` +
+    ` (ratio = median over rounds of Switchboard / socket.io in the same round); ${loadNote}`,
+);
 if (opts.md) {
-  const what = opts.from ? `from ${opts.from.join(", ")}` : `${runId}, ${profile}, ${rounds} round(s)`;
-  const header = `<!-- ${what}, node ${process.version}, ` +
+  const what = opts.from
+    ? `from ${opts.from.join(", ")}`
+    : `${runId}, ${profile}, ${rounds} round(s)`;
+  const header =
+    `<!-- ${what}, node ${process.version}, ` +
     `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, pinned: ${pin}, ${loadNote} -->\n`;
-  writeFileSync(opts.md, `${header}${md}\n\nHeadline (the issue's targets):\n\n${headline(summary)}\n`);
+  writeFileSync(
+    opts.md,
+    `${header}${md}\n\nHeadline (the issue's targets):\n\n${headline(summary)}\n`,
+  );
 }
 if (summary.failures.length > 0) {
-  console.error(`\n${summary.failures.length} measurement(s) failed:\n  ${summary.failures.join("\n  ")}`);
+  console.error(
+    `\n${summary.failures.length} measurement(s) failed:\n  ${summary.failures.join("\n  ")}`,
+  );
   process.exitCode = 1;
+}
+
+// The Redis Streams adapter's fan-out (streams/fanout.mjs) is part of a plain run only (not --scenario, --from or
+// --smoke); it needs a Redis and says it skipped when none is reachable.
+if (!opts.from && !opts.smoke && !opts.scenario) {
+  const script = fileURLToPath(new URL("./streams/fanout.mjs", import.meta.url));
+  const sizes = opts.quick ? ["--clients", "50", "--events", "300"] : [];
+  const streams = spawnSync(process.execPath, [script, "--rounds", String(rounds), ...sizes], {
+    stdio: "inherit",
+  });
+  if (streams.status !== 0) process.exitCode = 1;
 }

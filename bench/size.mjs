@@ -16,7 +16,8 @@ const parse = (s) => {
   const m = /^(\d+) B, (\d+) B gzip$/.exec(s.trim());
   return m ? { raw: Number(m[1]), gzip: Number(m[2]) } : null;
 };
-const fmt = (x) => (x ? `${x.raw.toLocaleString("en-US")} B / ${x.gzip.toLocaleString("en-US")} B gzip` : "missing");
+const fmt = (x) =>
+  x ? `${x.raw.toLocaleString("en-US")} B / ${x.gzip.toLocaleString("en-US")} B gzip` : "missing";
 const rows = [];
 for (const line of run.stdout.split("\n")) {
   const m = LINE.exec(line.trim());

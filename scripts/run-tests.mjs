@@ -12,10 +12,19 @@ const report = join(root, ".vitest-report.json");
 rmSync(report, { force: true });
 
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
-const args = [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const args = [
+  vitest,
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const run = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed = json.numPassedTests ?? 0;

@@ -1,29 +1,67 @@
-// One benchmark server node (child process of run.mjs): Switchboard + @switchboard/redis-adapter, or socket.io +
-// @socket.io/redis-adapter, both on node-redis clients. Controlled over IPC.
+// One benchmark server process (child of run.mjs), controlled over IPC. BENCH_IMPL picks what it runs:
+// - "switchboard": one node, @switchboard/server + @switchboard/redis-adapter (node-redis clients);
+// - "socket.io": one node, socket.io + @socket.io/redis-adapter (node-redis clients);
+// - "switchboard-inproc": BENCH_NODES Switchboard servers in this one process, each on its own port, joined by
+//   @switchboard/adapter's InProcessClusterAdapter (an in-process bus that copies every message, as a trip
+//   through a broker would). That adapter has no multi-process mode, so its nodes share one process and one
+//   CPU figure.
 import { createServer } from "node:http";
-import { createClient } from "redis";
 
 const impl = process.env.BENCH_IMPL;
 const url = process.env.BENCH_REDIS_URL;
 const key = process.env.BENCH_KEY;
+const nodeCount = Math.max(1, Number(process.env.BENCH_NODES) || 1);
 
-const pub = createClient({ url });
-const sub = pub.duplicate();
-pub.on("error", () => {});
-sub.on("error", () => {});
-await Promise.all([pub.connect(), sub.connect()]);
+/** The servers this process runs; the first one broadcasts. */
+const servers = [];
 
-let io;
-if (impl === "socket.io") {
-  const { Server } = await import("socket.io");
-  const { createAdapter } = await import("@socket.io/redis-adapter");
-  io = new Server(createServer(), { adapter: createAdapter(pub, sub, { key }), transports: ["websocket"] });
-} else {
+if (impl === "switchboard-inproc") {
   const { Server } = await import("@switchboard/server");
-  const { createAdapter } = await import("@switchboard/redis-adapter");
-  io = new Server(createServer(), { adapter: createAdapter(pub, sub, { key }), transports: ["websocket"] });
+  // Straight to the module: the package's `./testing` entry would also load vitest into the node.
+  const { InProcessBus, InProcessClusterAdapter } = await import(
+    new URL("../../packages/adapter/dist/in-process-cluster.js", import.meta.url).href
+  );
+  const bus = new InProcessBus();
+  // Production heartbeat timing (the class's defaults are the tests' fast ones), so heartbeats are not
+  // part of the measured CPU.
+  const timing = { heartbeatInterval: 5000, heartbeatTimeout: 10_000, requestsTimeout: 5000 };
+  for (let i = 0; i < nodeCount; i++) {
+    servers.push(
+      new Server(createServer(), {
+        adapter: (nsp) => new InProcessClusterAdapter(nsp, bus, timing),
+        transports: ["websocket"],
+      }),
+    );
+  }
+} else {
+  const { createClient } = await import("redis");
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  // A Redis hiccup must not crash the node; the run notices missing deliveries instead.
+  pub.on("error", () => {});
+  sub.on("error", () => {});
+  await Promise.all([pub.connect(), sub.connect()]);
+  if (impl === "socket.io") {
+    const { Server } = await import("socket.io");
+    const { createAdapter } = await import("@socket.io/redis-adapter");
+    servers.push(
+      new Server(createServer(), {
+        adapter: createAdapter(pub, sub, { key }),
+        transports: ["websocket"],
+      }),
+    );
+  } else {
+    const { Server } = await import("@switchboard/server");
+    const { createAdapter } = await import("@switchboard/redis-adapter");
+    servers.push(
+      new Server(createServer(), {
+        adapter: createAdapter(pub, sub, { key }),
+        transports: ["websocket"],
+      }),
+    );
+  }
 }
-const http = io.httpServer;
+const io = servers[0];
 
 const commands = {
   cpu: () => {
@@ -31,7 +69,8 @@ const commands = {
     return u.user + u.system;
   },
   serverCount: () => io.of("/").adapter.serverCount(),
-  clients: () => io.of("/").sockets.size,
+  /** Connected sockets per server of this process. */
+  clients: () => servers.map((s) => s.of("/").sockets.size),
   async burst({ count, size }) {
     const payload = { text: "x".repeat(size), n: 0 };
     for (let i = 0; i < count; i++) {
@@ -51,4 +90,12 @@ process.on("message", async (msg) => {
   }
 });
 process.on("disconnect", () => process.exit(0));
-http.listen(0, "127.0.0.1", () => process.send({ type: "ready", port: http.address().port }));
+const ports = await Promise.all(
+  servers.map(
+    (s) =>
+      new Promise((resolve) =>
+        s.httpServer.listen(0, "127.0.0.1", () => resolve(s.httpServer.address().port)),
+      ),
+  ),
+);
+process.send({ type: "ready", ports });

@@ -26,4 +26,8 @@ export function installApp(io) {
 }
 
 /** The options both servers get (all equal to both packages' defaults but `serveClient`). */
-export const SERVER_OPTIONS = { serveClient: false, perMessageDeflate: false, httpCompression: false };
+export const SERVER_OPTIONS = {
+  serveClient: false,
+  perMessageDeflate: false,
+  httpCompression: false,
+};

@@ -6,7 +6,10 @@ export declare class WsClient {
   id: string;
   readonly ws: WebSocket;
   readonly closed: Promise<void>;
-  static connect(port: number, opts?: { host?: string; path?: string; localAddress?: string; timeout?: number }): Promise<WsClient>;
+  static connect(
+    port: number,
+    opts?: { host?: string; path?: string; localAddress?: string; timeout?: number },
+  ): Promise<WsClient>;
   on(event: string, fn: (args: unknown[], ackId?: number) => void): this;
   emit(event: string, ...args: unknown[]): void;
   emitCb(event: string, args: unknown[], fn: (args: unknown[]) => void): void;

@@ -37,7 +37,9 @@ export class WsClient {
     this.closed = new Promise((resolve) => this.ws.once("close", () => resolve()));
     this.ws.on("error", (err) => this.#onFail?.(err));
     this.ws.once("close", () => this.#onFail?.(new Error("closed before connect")));
-    this.ws.on("message", (data, isBinary) => (isBinary ? this.#onBinary(data) : this.#onText(data.toString())));
+    this.ws.on("message", (data, isBinary) =>
+      isBinary ? this.#onBinary(data) : this.#onText(data.toString()),
+    );
   }
 
   /**
@@ -53,7 +55,10 @@ export class WsClient {
     const wsOptions = opts.localAddress ? { localAddress: opts.localAddress } : {};
     const c = new WsClient(`ws://${host}:${port}${path}?EIO=4&transport=websocket`, wsOptions);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error("connect timeout")), opts.timeout ?? OPEN_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error("connect timeout")),
+        opts.timeout ?? OPEN_TIMEOUT_MS,
+      );
       const fail = (err) => {
         clearTimeout(timer);
         c.#onConnect = c.#onFail = null;
@@ -148,7 +153,13 @@ export class WsClient {
       this.#dispatch(p === 0x33, s, 2, null);
     } else if (p === 0x35 /* 5 BINARY_EVENT */ || p === 0x36 /* 6 BINARY_ACK */) {
       const dash = s.indexOf("-", 2);
-      this.#pending = { ack: p === 0x36, s, start: dash + 1, want: Number(s.slice(2, dash)), bufs: [] };
+      this.#pending = {
+        ack: p === 0x36,
+        s,
+        start: dash + 1,
+        want: Number(s.slice(2, dash)),
+        bufs: [],
+      };
     } else if (p === 0x34 /* 4 CONNECT_ERROR */) {
       this.#onFail?.(new Error(`connect_error ${s.slice(2)}`));
     }

@@ -37,7 +37,7 @@ process.on("message", async (msg) => {
       const result = await mod.run({ port, ctl, size, impl });
       process.send({ result });
     } catch (err) {
-      process.send({ error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      process.send({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
   }
 });

@@ -14,7 +14,10 @@ export class OfficialClient {
   /** Connects over WebSocket only, like the minimal client. */
   static connect(port, opts = {}) {
     const s = io(`http://${opts.host ?? "127.0.0.1"}:${port}`, {
-      transports: ["websocket"], forceNew: true, reconnection: false, timeout: opts.timeout ?? 10_000,
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      timeout: opts.timeout ?? 10_000,
     });
     return new Promise((resolve, reject) => {
       s.once("connect", () => resolve(new OfficialClient(s)));

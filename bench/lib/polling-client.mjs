@@ -17,7 +17,13 @@ function request(port, method, path, body) {
         method,
         path,
         agent: pollingAgent,
-        headers: body === undefined ? {} : { "content-type": "text/plain;charset=UTF-8", "content-length": Buffer.byteLength(body) },
+        headers:
+          body === undefined
+            ? {}
+            : {
+                "content-type": "text/plain;charset=UTF-8",
+                "content-length": Buffer.byteLength(body),
+              },
       },
       (res) => {
         const chunks = [];

@@ -7,7 +7,8 @@ let tasksetOk;
 /** True when `taskset` works here and there are at least two cores to split. */
 export function canPin() {
   if (tasksetOk === undefined) {
-    tasksetOk = availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+    tasksetOk =
+      availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
   }
   return tasksetOk;
 }

@@ -28,6 +28,10 @@ export interface Summary {
 export declare const BASE: string;
 export declare const OURS: string;
 export declare const TARGETS: { scenario: string; metric: string; max: number }[];
-export declare function summarise(records: BenchRecord[], scenarios: string[], servers: string[]): Summary;
+export declare function summarise(
+  records: BenchRecord[],
+  scenarios: string[],
+  servers: string[],
+): Summary;
 export declare function table(summary: Summary, servers: string[]): string;
 export declare function headline(summary: Summary): string;

@@ -6,6 +6,21 @@ const SERVER = fileURLToPath(new URL("./server-app.mjs", import.meta.url));
 const LOADGEN = fileURLToPath(new URL("./loadgen.mjs", import.meta.url));
 
 /**
+ * The server's Node flags: with `SB_BENCH_PROF=<dir>`, a CPU profile per server process lands in `<dir>`
+ * (named after the implementation), for finding where a scenario's time goes.
+ */
+function serverArgs(impl) {
+  const dir = process.env["SB_BENCH_PROF"];
+  if (!dir) return ["--expose-gc"];
+  return [
+    "--expose-gc",
+    "--cpu-prof",
+    `--cpu-prof-dir=${dir}`,
+    `--cpu-prof-name=${impl}-${Date.now()}.cpuprofile`,
+  ];
+}
+
+/**
  * @param {{ impl: string, scenario: string, size: object, timeoutMs: number, pin: boolean, client?: "official" }} opts
  * @returns {Promise<{ metrics?: object, checks?: object, error?: string }>}
  */
@@ -14,12 +29,18 @@ export async function runOne({ impl, scenario, size, timeoutMs, pin, client }) {
   let gen;
   try {
     const starting = [
-      startNode(SERVER, [impl], { cpu: pin ? 0 : undefined, execArgv: ["--expose-gc"] }),
+      startNode(SERVER, [impl], { cpu: pin ? 0 : undefined, execArgv: serverArgs(impl) }),
       startNode(LOADGEN, [], { cpu: pin ? 1 : undefined, execArgv: ["--max-old-space-size=4096"] }),
     ];
     // Keep hold of whichever started, so that `finally` stops it even when the other failed.
-    starting[0].then((x) => (server = x), () => {});
-    starting[1].then((x) => (gen = x), () => {});
+    starting[0].then(
+      (x) => (server = x),
+      () => {},
+    );
+    starting[1].then(
+      (x) => (gen = x),
+      () => {},
+    );
     [server, gen] = await Promise.all(starting);
     const g = gen.child;
     // Relay the generator's requests to the server.
@@ -29,7 +50,10 @@ export async function runOne({ impl, scenario, size, timeoutMs, pin, client }) {
       if (g.connected) g.send({ ...reply, id: undefined, rpcReply: m.rpc });
     });
     return await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ error: `timed out after ${timeoutMs} ms` }), timeoutMs);
+      const timer = setTimeout(
+        () => resolve({ error: `timed out after ${timeoutMs} ms` }),
+        timeoutMs,
+      );
       g.on("message", (m) => {
         if (m?.result || m?.error) {
           clearTimeout(timer);

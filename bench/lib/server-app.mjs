@@ -19,7 +19,12 @@ async function startSocketIoLike(pkg) {
   return {
     port: http.address().port,
     count: app.count,
-    close: () => new Promise((resolve) => { io.close(); http.close(() => resolve()); setTimeout(resolve, 500).unref(); }),
+    close: () =>
+      new Promise((resolve) => {
+        io.close();
+        http.close(() => resolve());
+        setTimeout(resolve, 500).unref();
+      }),
   };
 }
 
@@ -30,7 +35,12 @@ async function startSocketIoLike(pkg) {
 async function startRawWs() {
   const { WebSocketServer } = await import("ws");
   const http = createServer();
-  const wss = new WebSocketServer({ server: http, path: "/socket.io/", perMessageDeflate: false, clientTracking: true });
+  const wss = new WebSocketServer({
+    server: http,
+    path: "/socket.io/",
+    perMessageDeflate: false,
+    clientTracking: true,
+  });
   const rooms = new Map();
   let next = 0;
   let count = 0;
@@ -45,7 +55,12 @@ async function startRawWs() {
       if (isBinary) return;
       const s = data.toString();
       if (s === "3") return;
-      if (s.startsWith("40")) { connected = true; count++; ws.send(`40{"sid":"${sid}"}`); return; }
+      if (s.startsWith("40")) {
+        connected = true;
+        count++;
+        ws.send(`40{"sid":"${sid}"}`);
+        return;
+      }
       if (s.startsWith('42["bcast",')) {
         const frame = Buffer.from(s); // built once, sent to every socket as is
         for (const c of wss.clients) c.send(frame, { binary: false });
@@ -79,7 +94,13 @@ async function startRawWs() {
   return {
     port: http.address().port,
     count: () => count,
-    close: () => new Promise((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(); http.close(() => resolve()); setTimeout(resolve, 500).unref(); }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        http.close(() => resolve());
+        setTimeout(resolve, 500).unref();
+      }),
   };
 }
 
@@ -92,10 +113,13 @@ function gcAll() {
 }
 
 const server =
-  impl === "raw-ws" ? await startRawWs()
-  : impl === "socket.io" ? await startSocketIoLike("socket.io")
-  : impl === "switchboard-base" ? await startSocketIoLike(pathToFileURL(process.env.SB_BASE_SERVER ?? "").href)
-  : await startSocketIoLike("@switchboard/server");
+  impl === "raw-ws"
+    ? await startRawWs()
+    : impl === "socket.io"
+      ? await startSocketIoLike("socket.io")
+      : impl === "switchboard-base"
+        ? await startSocketIoLike(pathToFileURL(process.env.SB_BASE_SERVER ?? "").href)
+        : await startSocketIoLike("@switchboard/server");
 
 process.on("message", async (msg) => {
   const reply = (body) => process.send?.({ id: msg.id, ...body });
@@ -128,4 +152,6 @@ process.on("message", async (msg) => {
   }
 });
 process.on("disconnect", () => process.exit(0));
+// An orderly exit on the runner's SIGTERM, so that `--cpu-prof` (SB_BENCH_PROF) writes its profile.
+process.on("SIGTERM", () => process.exit(0));
 process.send?.({ ready: true, port: server.port, impl, pid: process.pid });

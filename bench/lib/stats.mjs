@@ -22,11 +22,17 @@ export class Latencies {
     return this.#n;
   }
 
-  /** `{ p50, p99 }` in ms (null when empty). */
+  /**
+   * `{ p50, p99, p999 }` in ms (null when empty). p999 needs ≥ 1,000 samples to mean more than the maximum.
+   * @example
+   * const l = new Latencies();
+   * l.add(1.5);
+   * l.summary(); // { p50: 1.5, p99: 1.5, p999: 1.5 }
+   */
   summary() {
-    if (this.#n === 0) return { p50: null, p99: null };
+    if (this.#n === 0) return { p50: null, p99: null, p999: null };
     const sorted = this.#buf.slice(0, this.#n).sort();
-    return { p50: pick(sorted, 0.5), p99: pick(sorted, 0.99) };
+    return { p50: pick(sorted, 0.5), p99: pick(sorted, 0.99), p999: pick(sorted, 0.999) };
   }
 }
 

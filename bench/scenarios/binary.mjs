@@ -15,15 +15,27 @@ export async function run({ port, ctl, size }) {
     const blob = randomBytes(bytes);
     // Unmeasured warm-up first, so that the JIT has settled.
     if (warm > 0) {
-      await closedLoop(clients, warm, (c, done) => c.emitCb("echo", [blob], done), (args) =>
-        args.length === 1 && Buffer.isBuffer(args[0]) && args[0].equals(blob));
+      await closedLoop(
+        clients,
+        warm,
+        (c, done) => c.emitCb("echo", [blob], done),
+        (args) => args.length === 1 && Buffer.isBuffer(args[0]) && args[0].equals(blob),
+      );
     }
     const m = await measure(ctl, () =>
-      closedLoop(clients, ms, (c, done) => c.emitCb("echo", [blob], done), (args) =>
-        args.length === 1 && Buffer.isBuffer(args[0]) && args[0].equals(blob)),
+      closedLoop(
+        clients,
+        ms,
+        (c, done) => c.emitCb("echo", [blob], done),
+        (args) => args.length === 1 && Buffer.isBuffer(args[0]) && args[0].equals(blob),
+      ),
     );
     const loop = m.result;
-    const checks = { round_trips: loop.ok, bad_replies: loop.bad, ok: loop.ok > 0 && loop.bad === 0 };
+    const checks = {
+      round_trips: loop.ok,
+      bad_replies: loop.bad,
+      ok: loop.ok > 0 && loop.bad === 0,
+    };
     return { metrics: perUnit(m, loop.ok, loop.lat), checks };
   } finally {
     await closeAll(clients);

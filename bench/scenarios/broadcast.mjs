@@ -66,7 +66,9 @@ export async function run({ port, ctl, size }) {
     const sender = clients[0];
     const pass = (k) => {
       const p = fanOutPass({
-        clients: n, count: k, window,
+        clients: n,
+        count: k,
+        window,
         send: (seq) => sender.emit("bcast", payload(seq, bytes)),
         members: () => n,
         accept: () => true,
@@ -90,7 +92,11 @@ export async function run({ port, ctl, size }) {
       out_of_order: st.outOfOrder,
       malformed: st.bad,
     };
-    checks.ok = st.delivered === st.expected && checks.clients_complete === n && st.outOfOrder === 0 && st.bad === 0;
+    checks.ok =
+      st.delivered === st.expected &&
+      checks.clients_complete === n &&
+      st.outOfOrder === 0 &&
+      st.bad === 0;
     return { metrics: perUnit(m, st.delivered, st.lat), checks };
   } finally {
     await closeAll(clients);

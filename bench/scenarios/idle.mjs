@@ -25,7 +25,12 @@ export async function run({ port, ctl, size }) {
       array_buffers_b: per("arrayBuffers"),
       gc: after.gced,
     };
-    const checks = { expected: n, connected: count, gc: after.gced, ok: count === n && after.gced === true };
+    const checks = {
+      expected: n,
+      connected: count,
+      gc: after.gced,
+      ok: count === n && after.gced === true,
+    };
     return { metrics, checks };
   } finally {
     await closeAll(clients);

@@ -16,15 +16,27 @@ export async function run({ port, ctl, size }) {
     const data = { s: "x".repeat(bytes), n: 3 };
     // Unmeasured warm-up first, so that the JIT has settled.
     if (warm > 0) {
-      await closedLoopAsync(clients, warm, (c) => c.emitWithAck("echo", data), (args) =>
-        args.length === 1 && args[0]?.n === 3 && args[0]?.s === data.s);
+      await closedLoopAsync(
+        clients,
+        warm,
+        (c) => c.emitWithAck("echo", data),
+        (args) => args.length === 1 && args[0]?.n === 3 && args[0]?.s === data.s,
+      );
     }
     const m = await measure(ctl, () =>
-      closedLoopAsync(clients, ms, (c) => c.emitWithAck("echo", data), (args) =>
-        args.length === 1 && args[0]?.n === 3 && args[0]?.s === data.s),
+      closedLoopAsync(
+        clients,
+        ms,
+        (c) => c.emitWithAck("echo", data),
+        (args) => args.length === 1 && args[0]?.n === 3 && args[0]?.s === data.s,
+      ),
     );
     const loop = m.result;
-    const checks = { round_trips: loop.ok, bad_replies: loop.bad, ok: loop.ok > 0 && loop.bad === 0 };
+    const checks = {
+      round_trips: loop.ok,
+      bad_replies: loop.bad,
+      ok: loop.ok > 0 && loop.bad === 0,
+    };
     return { metrics: perUnit(m, loop.ok, loop.lat), checks };
   } finally {
     await Promise.all(clients.map((c) => c.close()));

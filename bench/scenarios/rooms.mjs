@@ -21,7 +21,10 @@ export async function run({ port, ctl, size }) {
     const sender = clients[0];
     const pass = (c) => {
       const p = fanOutPass({
-        clients: n, count: c, window, members,
+        clients: n,
+        count: c,
+        window,
+        members,
         send: (seq) => sender.emit("room", roomOf(seq), payload(seq, bytes)),
         accept: (i, seq) => seq % k === i % k,
       });
@@ -38,8 +41,11 @@ export async function run({ port, ctl, size }) {
     const m = await measure(ctl, p.start);
     const st = p.st;
     const checks = {
-      joins_acked: joinOk, expected_deliveries: st.expected, deliveries: st.delivered,
-      wrong_room_or_malformed: st.bad, out_of_order: st.outOfOrder,
+      joins_acked: joinOk,
+      expected_deliveries: st.expected,
+      deliveries: st.delivered,
+      wrong_room_or_malformed: st.bad,
+      out_of_order: st.outOfOrder,
     };
     checks.ok = joinOk && st.delivered === st.expected && st.bad === 0 && st.outOfOrder === 0;
     return { metrics: perUnit(m, st.delivered, st.lat), checks };

@@ -17,11 +17,18 @@ export function describeError(err: unknown): string {
 }
 
 /** Calls `fn`; anything it throws that `typed` refuses becomes a FuzzFailure (the decoder leaked an untyped error). */
-export function typedOrOk<T>(fn: () => T, typed: (err: unknown) => boolean, what: string): { ok: true; value: T } | { ok: false; error: unknown } {
+export function typedOrOk<T>(
+  fn: () => T,
+  typed: (err: unknown) => boolean,
+  what: string,
+): { ok: true; value: T } | { ok: false; error: unknown } {
   try {
     return { ok: true, value: fn() };
   } catch (err) {
-    if (!typed(err)) throw new FuzzFailure(`${what} threw an untyped error: ${describeError(err)}`, { cause: err });
+    if (!typed(err))
+      throw new FuzzFailure(`${what} threw an untyped error: ${describeError(err)}`, {
+        cause: err,
+      });
     return { ok: false, error: err };
   }
 }
@@ -59,15 +66,20 @@ interface Saved {
 
 function snapshotOf(target: object): Snapshot {
   const props: Snapshot = new Map();
-  for (const key of Reflect.ownKeys(target)) props.set(key, Object.getOwnPropertyDescriptor(target, key)!);
+  for (const key of Reflect.ownKeys(target))
+    props.set(key, Object.getOwnPropertyDescriptor(target, key)!);
   return props;
 }
 
 function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined): boolean {
   return (
     b !== undefined &&
-    a.value === b.value && a.get === b.get && a.set === b.set &&
-    a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable
+    a.value === b.value &&
+    a.get === b.get &&
+    a.set === b.set &&
+    a.writable === b.writable &&
+    a.enumerable === b.enumerable &&
+    a.configurable === b.configurable
   );
 }
 
@@ -82,7 +94,10 @@ function sameDescriptor(a: PropertyDescriptor, b: PropertyDescriptor | undefined
  */
 export class PrototypeGuard {
   readonly #saved: Saved[] = WATCHED.map(([name, target]) => ({
-    name, target, proto: Object.getPrototypeOf(target) as object | null, props: snapshotOf(target),
+    name,
+    target,
+    proto: Object.getPrototypeOf(target) as object | null,
+    props: snapshotOf(target),
   }));
 
   /** What changed, as readable lines; empty when the prototypes are as they were. */
@@ -94,7 +109,8 @@ export class PrototypeGuard {
         if (!props.has(key)) changes.push(`${name} gained own key ${String(key)}`);
       }
       for (const [key, desc] of props) {
-        if (!sameDescriptor(desc, Object.getOwnPropertyDescriptor(target, key))) changes.push(`${name}.${String(key)} changed`);
+        if (!sameDescriptor(desc, Object.getOwnPropertyDescriptor(target, key)))
+          changes.push(`${name}.${String(key)} changed`);
       }
     }
     // Belt and braces: what user code would observe.
@@ -110,9 +126,11 @@ export class PrototypeGuard {
     for (const { target, proto, props } of this.#saved) {
       try {
         if (Object.getPrototypeOf(target) !== proto) Object.setPrototypeOf(target, proto);
-        for (const key of Reflect.ownKeys(target)) if (!props.has(key)) delete (target as Record<PropertyKey, unknown>)[key];
+        for (const key of Reflect.ownKeys(target))
+          if (!props.has(key)) delete (target as Record<PropertyKey, unknown>)[key];
         for (const [key, desc] of props) {
-          if (!sameDescriptor(desc, Object.getOwnPropertyDescriptor(target, key))) Object.defineProperty(target, key, desc);
+          if (!sameDescriptor(desc, Object.getOwnPropertyDescriptor(target, key)))
+            Object.defineProperty(target, key, desc);
         }
       } catch {
         // Left as is: check() keeps reporting it.
@@ -141,7 +159,12 @@ export interface PlainDataOptions {
  * `Object.prototype` (or null when `allowNullProto`): a `__proto__` key that reached the prototype shows up here.
  * Returns how many container levels deep the data goes (0 for a primitive or a leaf).
  */
-export function checkPlainData(root: unknown, leaf: (obj: object) => boolean, where: string, opts: PlainDataOptions = {}): number {
+export function checkPlainData(
+  root: unknown,
+  leaf: (obj: object) => boolean,
+  where: string,
+  opts: PlainDataOptions = {},
+): number {
   const stack: Array<[unknown, number]> = [[root, 1]];
   let deepest = 0;
   const seen = new Set<object>();
@@ -159,15 +182,20 @@ export function checkPlainData(root: unknown, leaf: (obj: object) => boolean, wh
     if (depth > deepest) deepest = depth;
     const proto: unknown = Object.getPrototypeOf(value);
     if (Array.isArray(value)) {
-      if (proto !== Array.prototype) throw new FuzzFailure(`${where}: an array with a foreign prototype`);
+      if (proto !== Array.prototype)
+        throw new FuzzFailure(`${where}: an array with a foreign prototype`);
       for (let i = 0; i < value.length; i++) stack.push([value[i], depth + 1]);
       continue;
     }
     if (proto !== Object.prototype && !(opts.allowNullProto === true && proto === null)) {
-      throw new FuzzFailure(`${where}: an object whose prototype is not Object.prototype (${describeProto(proto)})`);
+      throw new FuzzFailure(
+        `${where}: an object whose prototype is not Object.prototype (${describeProto(proto)})`,
+      );
     }
-    if (opts.noProtoKey === true && Object.hasOwn(value, "__proto__")) throw new FuzzFailure(`${where}: an object with an own __proto__ key`);
-    for (const key of Object.keys(value)) stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+    if (opts.noProtoKey === true && Object.hasOwn(value, "__proto__"))
+      throw new FuzzFailure(`${where}: an object with an own __proto__ key`);
+    for (const key of Object.keys(value))
+      stack.push([(value as Record<string, unknown>)[key], depth + 1]);
   }
   return deepest;
 }
@@ -175,7 +203,11 @@ export function checkPlainData(root: unknown, leaf: (obj: object) => boolean, wh
 function describeProto(proto: unknown): string {
   if (proto === null) return "null";
   try {
-    return `own keys ${JSON.stringify(Reflect.ownKeys(proto as object).map(String).slice(0, 8))}`;
+    return `own keys ${JSON.stringify(
+      Reflect.ownKeys(proto as object)
+        .map(String)
+        .slice(0, 8),
+    )}`;
   } catch {
     return "unprintable";
   }
@@ -192,11 +224,13 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     if (Object.is(x, y)) continue;
     if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
     if (isBinaryValue(x) || isBinaryValue(y)) {
-      if (!isBinaryValue(x) || !isBinaryValue(y) || !Buffer.from(bytesOf(x)).equals(bytesOf(y))) return false;
+      if (!isBinaryValue(x) || !isBinaryValue(y) || !Buffer.from(bytesOf(x)).equals(bytesOf(y)))
+        return false;
       continue;
     }
     if (x instanceof Date || y instanceof Date) {
-      if (!(x instanceof Date) || !(y instanceof Date) || !Object.is(x.getTime(), y.getTime())) return false;
+      if (!(x instanceof Date) || !(y instanceof Date) || !Object.is(x.getTime(), y.getTime()))
+        return false;
       continue;
     }
     if (Array.isArray(x) !== Array.isArray(y)) return false;
@@ -214,6 +248,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** The bytes of any binary value, without copying. */
 export function bytesOf(value: unknown): Uint8Array {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new TypeError("not binary");
 }

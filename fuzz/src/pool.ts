@@ -44,8 +44,14 @@ export async function runPooled(target: string, opts: PoolOptions): Promise<RunR
     Array.from({ length: n }, (_, slot) => {
       const start = slot * per;
       const job: WorkerJob = {
-        target, seed: opts.seed, start, runs: Math.max(0, Math.min(per, opts.runs - start)), batch: opts.batch,
-        maxFailures: opts.maxFailures, current, slot,
+        target,
+        seed: opts.seed,
+        start,
+        runs: Math.max(0, Math.min(per, opts.runs - start)),
+        batch: opts.batch,
+        maxFailures: opts.maxFailures,
+        current,
+        slot,
       };
       current[slot] = start;
       return runWorker(job, opts.timeoutMs, (d) => {
@@ -55,15 +61,24 @@ export async function runPooled(target: string, opts: PoolOptions): Promise<RunR
     }),
   );
   const outcomes: Record<string, number> = {};
-  for (const r of results) for (const [k, v] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
+  for (const r of results)
+    for (const [k, v] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
   return {
-    target, seed: opts.seed, start: 0, runs: results.reduce((a, r) => a + r.runs, 0),
+    target,
+    seed: opts.seed,
+    start: 0,
+    runs: results.reduce((a, r) => a + r.runs, 0),
     failures: results.flatMap((r) => r.failures).sort((a, b) => a.index - b.index),
-    outcomes, ms: performance.now() - t0,
+    outcomes,
+    ms: performance.now() - t0,
   };
 }
 
-function runWorker(job: WorkerJob, timeoutMs: number, onBatch: (done: number) => void): Promise<RunResult> {
+function runWorker(
+  job: WorkerJob,
+  timeoutMs: number,
+  onBatch: (done: number) => void,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: job });
     let last = Date.now();
@@ -78,12 +93,24 @@ function runWorker(job: WorkerJob, timeoutMs: number, onBatch: (done: number) =>
     const failed = (kind: Failure["kind"], message: string): void => {
       const index = Atomics.load(job.current, job.slot);
       const failure: Failure = { target: job.target, seed: job.seed, index, kind, message };
-      finish({ target: job.target, seed: job.seed, start: job.start, runs: doneSoFar, failures: [failure], outcomes: {}, ms: 0 });
+      finish({
+        target: job.target,
+        seed: job.seed,
+        start: job.start,
+        runs: doneSoFar,
+        failures: [failure],
+        outcomes: {},
+        ms: 0,
+      });
       void worker.terminate();
     };
-    const watchdog = setInterval(() => {
-      if (Date.now() - last > timeoutMs) failed("hang", `no progress for ${timeoutMs} ms: the decoder is stuck on this input`);
-    }, Math.min(1000, timeoutMs));
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() - last > timeoutMs)
+          failed("hang", `no progress for ${timeoutMs} ms: the decoder is stuck on this input`);
+      },
+      Math.min(1000, timeoutMs),
+    );
     worker.on("message", (msg: WorkerMessage) => {
       last = Date.now();
       if (msg.type === "batch") {
@@ -93,7 +120,12 @@ function runWorker(job: WorkerJob, timeoutMs: number, onBatch: (done: number) =>
         finish(msg.result);
       }
     });
-    worker.on("error", (err) => failed("crash", `worker died: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    worker.on("error", (err) =>
+      failed(
+        "crash",
+        `worker died: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      ),
+    );
     worker.on("exit", (code) => {
       if (!settled) failed("crash", `worker exited with code ${code} before finishing`);
     });

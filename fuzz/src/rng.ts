@@ -42,7 +42,12 @@ export class Rng {
     const hi = Math.floor(index / 0x100000000) >>> 0;
     const lo = index >>> 0;
     const id = fnv1a(stream);
-    return new Rng(mix(s ^ 0x9e3779b9), mix(lo ^ id), mix(hi ^ 0x6a09e667 ^ s), mix(id ^ lo ^ 0xbb67ae85));
+    return new Rng(
+      mix(s ^ 0x9e3779b9),
+      mix(lo ^ id),
+      mix(hi ^ 0x6a09e667 ^ s),
+      mix(id ^ lo ^ 0xbb67ae85),
+    );
   }
 
   /** A uniform unsigned 32-bit integer. */

@@ -57,7 +57,8 @@ export function inputAt<I>(target: Target<I>, seed: number, index: number): I {
 
 function stackOf(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
-  const cause = err.cause instanceof Error ? `\ncaused by: ${err.cause.stack ?? describeError(err.cause)}` : "";
+  const cause =
+    err.cause instanceof Error ? `\ncaused by: ${err.cause.stack ?? describeError(err.cause)}` : "";
   return (err.stack ?? describeError(err)) + cause;
 }
 
@@ -73,20 +74,38 @@ function safeShow<I>(target: Target<I>, input: I): string {
  * Runs one input; returns its outcome label, or the failure it caused. Pollution is not looked at here (see
  * runTarget): it is checked per batch.
  */
-export function runOne<I>(target: Target<I>, seed: number, index: number): { outcome: string } | { failure: Failure } {
+export function runOne<I>(
+  target: Target<I>,
+  seed: number,
+  index: number,
+): { outcome: string } | { failure: Failure } {
   let input: I;
   try {
     input = inputAt(target, seed, index);
   } catch (err) {
     const message = `generator threw ${describeError(err)}`;
-    return { failure: { target: target.name, seed, index, kind: "generator", message, stack: stackOf(err) } };
+    return {
+      failure: {
+        target: target.name,
+        seed,
+        index,
+        kind: "generator",
+        message,
+        stack: stackOf(err),
+      },
+    };
   }
   try {
     return { outcome: target.check(input) };
   } catch (err) {
     return {
       failure: {
-        target: target.name, seed, index, kind: "invariant", message: describeError(err), stack: stackOf(err),
+        target: target.name,
+        seed,
+        index,
+        kind: "invariant",
+        message: describeError(err),
+        stack: stackOf(err),
         input: safeShow(target, input),
       },
     };
@@ -130,20 +149,38 @@ export function runTarget<I>(target: Target<I>, opts: RunOptions): RunResult {
         if (changes.length === 0) continue;
         guard.restore();
         failures.push({
-          target: target.name, seed: opts.seed, index: i, kind: "pollution", message: `prototype pollution: ${changes.join("; ")}`,
+          target: target.name,
+          seed: opts.seed,
+          index: i,
+          kind: "pollution",
+          message: `prototype pollution: ${changes.join("; ")}`,
           input: safeShow(target, inputAt(target, opts.seed, i)),
         });
       }
       if (failures.length === before) {
         // Only the batch as a whole pollutes (inputs interacting): report it by its first index.
         const message = `prototype pollution by inputs ${batchStart}..${index - 1} together: ${seen.join("; ")}`;
-        failures.push({ target: target.name, seed: opts.seed, index: batchStart, kind: "pollution", message });
+        failures.push({
+          target: target.name,
+          seed: opts.seed,
+          index: batchStart,
+          kind: "pollution",
+          message,
+        });
       }
     }
     opts.onBatch?.(index - start);
   }
   failures.sort((a, b) => a.index - b.index);
-  return { target: target.name, seed: opts.seed, start, runs: index - start, failures, outcomes, ms: performance.now() - t0 };
+  return {
+    target: target.name,
+    seed: opts.seed,
+    start,
+    runs: index - start,
+    failures,
+    outcomes,
+    ms: performance.now() - t0,
+  };
 }
 
 /** A failure as the CLI prints it, ending with the command that rebuilds the input. */
@@ -151,6 +188,8 @@ export function formatFailure(f: Failure, verbose = false): string {
   const lines = [`[${f.target}] ${f.kind} at seed ${f.seed} index ${f.index}: ${f.message}`];
   if (f.input !== undefined) lines.push(`  input: ${f.input}`);
   if (verbose && f.stack !== undefined) lines.push(f.stack.replace(/^/gm, "    "));
-  lines.push(`  reproduce: npm run fuzz -- --decoders ${f.target} --seed ${f.seed} --index ${f.index}`);
+  lines.push(
+    `  reproduce: npm run fuzz -- --decoders ${f.target} --seed ${f.seed} --index ${f.index}`,
+  );
   return lines.join("\n");
 }

@@ -21,7 +21,10 @@ export interface Target<I = unknown> {
 /** Escapes a string so control characters, lone surrogates and huge inputs stay readable. */
 export function showString(s: string, max = 2000): string {
   const cut = s.length > max ? s.slice(0, max) : s;
-  const body = JSON.stringify(cut).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  const body = JSON.stringify(cut).replace(
+    /[\ud800-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
   return s.length > max ? `${body} …(${s.length} code units)` : body;
 }
 

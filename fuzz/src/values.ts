@@ -4,20 +4,89 @@
 import { Rng } from "./rng.js";
 
 export const KEYS = [
-  "a", "b", "id", "0", "1", "10", "__proto__", "constructor", "prototype", "_placeholder", "num", "toString",
-  "hasOwnProperty", "valueOf", "polluted", "length", "", "é", "\u2028", "sid", "type", "nsp", "data", "rooms",
+  "a",
+  "b",
+  "id",
+  "0",
+  "1",
+  "10",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "_placeholder",
+  "num",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "polluted",
+  "length",
+  "",
+  "é",
+  "\u2028",
+  "sid",
+  "type",
+  "nsp",
+  "data",
+  "rooms",
 ];
 
 const STRINGS = [
-  "", "hello", "x", "__proto__", "constructor", "prototype", "_placeholder", "connect", "disconnect", "message",
-  "\u00e9t\u00e9", "\ud83d\ude00", "\u2028\u2029", "\u0000", '"quoted"', "back\\slash", "{}", "[]", "/admin", "40",
-  "\ufeff", "\ufffd",
+  "",
+  "hello",
+  "x",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "_placeholder",
+  "connect",
+  "disconnect",
+  "message",
+  "\u00e9t\u00e9",
+  "\ud83d\ude00",
+  "\u2028\u2029",
+  "\u0000",
+  '"quoted"',
+  "back\\slash",
+  "{}",
+  "[]",
+  "/admin",
+  "40",
+  "\ufeff",
+  "\ufffd",
 ];
 
 export const NUMBERS = [
-  0, 1, -1, 0.5, -0.25, 31, 32, -32, -33, 127, 128, -128, -129, 255, 256, 65535, 65536, -32768, -32769,
-  2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, -(2 ** 53 - 1), 1e21,
-  1.7976931348623157e308, 5e-324, Math.PI,
+  0,
+  1,
+  -1,
+  0.5,
+  -0.25,
+  31,
+  32,
+  -32,
+  -33,
+  127,
+  128,
+  -128,
+  -129,
+  255,
+  256,
+  65535,
+  65536,
+  -32768,
+  -32769,
+  2 ** 31 - 1,
+  2 ** 31,
+  -(2 ** 31),
+  -(2 ** 31) - 1,
+  2 ** 32 - 1,
+  2 ** 32,
+  2 ** 53 - 1,
+  -(2 ** 53 - 1),
+  1e21,
+  1.7976931348623157e308,
+  5e-324,
+  Math.PI,
 ];
 
 export interface ValueOptions {
@@ -63,18 +132,29 @@ export function randomValue(rng: Rng, depth: number, opts: ValueOptions = {}): u
 
 export function randomArray(rng: Rng, depth: number, opts: ValueOptions = {}): unknown[] {
   const out: unknown[] = [];
-  for (let n = rng.chance(0.01) ? rng.range(16, 200) : rng.int(5); n > 0; n--) out.push(randomValue(rng, depth, opts));
+  for (let n = rng.chance(0.01) ? rng.range(16, 200) : rng.int(5); n > 0; n--)
+    out.push(randomValue(rng, depth, opts));
   return out;
 }
 
-export function randomObject(rng: Rng, depth: number, opts: ValueOptions = {}): Record<string, unknown> {
+export function randomObject(
+  rng: Rng,
+  depth: number,
+  opts: ValueOptions = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (let n = rng.chance(0.01) ? rng.range(16, 40) : rng.int(5); n > 0; n--) {
     const key = rng.chance(0.8) ? rng.pick(KEYS) : randomString(rng).slice(0, 20);
     let value = randomValue(rng, depth, opts);
     // A real `_placeholder: true` in application data is the protocol's own ambiguity, not a decoder bug.
     if (key === "_placeholder" && value === true) value = false;
-    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === "__proto__")
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[key] = value;
   }
   return out;

@@ -12,6 +12,7 @@ import { Server } from "@switchboard/server";
 import { Server as OfficialServer } from "socket.io";
 import { io as clientIo, type Socket as ClientSocket } from "socket.io-client";
 import { closeAll, onCleanup } from "./helpers.js";
+import { waitFor } from "../support/wait.js";
 
 afterEach(closeAll);
 
@@ -77,7 +78,12 @@ async function measure(kind: "official" | "ours"): Promise<Counts> {
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
   // The admin socket: its server_stats are summed; its own traffic is counted as the official server counts.
-  const admin = clientIo(`${url}/admin`, { forceNew: true, reconnection: false, transports: ["websocket"], autoConnect: false });
+  const admin = clientIo(`${url}/admin`, {
+    forceNew: true,
+    reconnection: false,
+    transports: ["websocket"],
+    autoConnect: false,
+  });
   onCleanup(() => admin.disconnect());
   const own = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, lastIn: 0 };
   const sums: Counts = {};
@@ -108,13 +114,23 @@ async function measure(kind: "official" | "ours"): Promise<Counts> {
   await connected(admin);
 
   // The application's traffic: one client per transport setup, text and binary both ways, acks, a broadcast.
-  const setups = [{ transports: ["websocket"] }, { transports: ["polling"] }, { transports: ["polling", "websocket"] }];
-  const clients = setups.map((opts) => clientIo(url, { forceNew: true, reconnection: false, ...opts }));
+  const setups = [
+    { transports: ["websocket"] },
+    { transports: ["polling"] },
+    { transports: ["polling", "websocket"] },
+  ];
+  const clients = setups.map((opts) =>
+    clientIo(url, { forceNew: true, reconnection: false, ...opts }),
+  );
   for (const c of clients) onCleanup(() => c.disconnect());
-  await Promise.all(clients.map((c) => Promise.all([connected(c), new Promise((r) => c.once("welcome", r))])));
+  await Promise.all(
+    clients.map((c) => Promise.all([connected(c), new Promise((r) => c.once("welcome", r))])),
+  );
   for (const c of clients) {
     expect(await c.emitWithAck("echo", "héllo ✓")).toBe("héllo ✓");
-    expect(Buffer.from(await c.emitWithAck("echo", Buffer.from([1, 2, 3, 4, 5])))).toEqual(Buffer.from([1, 2, 3, 4, 5]));
+    expect(Buffer.from(await c.emitWithAck("echo", Buffer.from([1, 2, 3, 4, 5])))).toEqual(
+      Buffer.from([1, 2, 3, 4, 5]),
+    );
   }
   const news = Promise.all(clients.map((c) => new Promise((r) => c.once("news", r))));
   clients[0]!.emit("shout", "all");
@@ -133,12 +149,8 @@ async function measure(kind: "official" | "ours"): Promise<Counts> {
   return app;
 }
 
-async function until(fn: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until(fn: () => boolean, what: string, ms = 10_000): Promise<void> {
+  return waitFor(fn, what, ms);
 }
 
 const COMPARED = ["rawConnection", "packetsIn", "bytesIn", "packetsOut", "bytesOut"];
@@ -149,7 +161,9 @@ describe("aggregated counts, ours and the official @socket.io/admin-ui's", () =>
     await closeAll();
     const ours = await measure("ours");
     const pick = (c: Counts): Counts =>
-      Object.fromEntries(Object.entries(c).filter(([k]) => COMPARED.includes(k) || k.startsWith("rawDisconnection")));
+      Object.fromEntries(
+        Object.entries(c).filter(([k]) => COMPARED.includes(k) || k.startsWith("rawDisconnection")),
+      );
     expect(pick(ours)).toEqual(pick(official));
     // 1 admin + 3 app sessions; traffic really flowed (so equal sums are not two zeros)
     expect(official.rawConnection).toBe(4);

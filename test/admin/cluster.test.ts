@@ -25,7 +25,13 @@ async function redisClient(): Promise<Redis> {
 async function node(serverId: string, key: string): Promise<Node> {
   const [pub, sub, store] = await Promise.all([redisClient(), redisClient(), redisClient()]);
   return startNode(
-    { auth: BASIC, mode: "development", serverId, statsInterval: 200, store: new RedisStore(store, { prefix: `${key}-admin` }) },
+    {
+      auth: BASIC,
+      mode: "development",
+      serverId,
+      statsInterval: 200,
+      store: new RedisStore(store, { prefix: `${key}-admin` }),
+    },
     { adapter: createAdapter(pub, sub, { key, requestsTimeout: 1000 }) },
   );
 }
@@ -37,7 +43,12 @@ interface Admin {
 }
 
 function admin(url: string, auth: Record<string, unknown>): Promise<Admin> {
-  const socket = officialIo(`${url}/admin`, { auth, forceNew: true, reconnection: false, transports: ["websocket"] });
+  const socket = officialIo(`${url}/admin`, {
+    auth,
+    forceNew: true,
+    reconnection: false,
+    transports: ["websocket"],
+  });
   onCleanup(() => socket.disconnect());
   const events: [string, ...any[]][] = [];
   const waiters: (() => void)[] = [];
@@ -86,10 +97,14 @@ describe.runIf(redis.problem === undefined)("admin namespace over a two-node Red
     const adm = await admin(a.url, { username: USER, password: PASSWORD });
     const [sessionId] = await adm.wait("session");
     // both nodes' stats reach the admin socket on node A
-    const [statsA] = (await adm.wait("server_stats", (s: ServerStats) => s.serverId === "node-a")) as [ServerStats];
+    const [statsA] = (await adm.wait(
+      "server_stats",
+      (s: ServerStats) => s.serverId === "node-a",
+    )) as [ServerStats];
     const [statsB] = (await adm.wait(
       "server_stats",
-      (s: ServerStats) => s.serverId === "node-b" && s.namespaces.some((n) => n.name === "/" && n.socketsCount === 2),
+      (s: ServerStats) =>
+        s.serverId === "node-b" && s.namespaces.some((n) => n.name === "/" && n.socketsCount === 2),
     )) as [ServerStats];
     expect(statsA.namespaces.find((n) => n.name === "/")?.socketsCount).toBe(1);
     expect(statsB.clientsCount).toBe(2);
@@ -104,7 +119,9 @@ describe.runIf(redis.problem === undefined)("admin namespace over a two-node Red
     await adm.wait("socket_connected", (s: SerializedSocket) => s.id === late.id);
 
     // an action from node A's admin socket reaches a socket on node B
-    const gone = new Promise<string>((resolve) => onB1.once("disconnect", (r: string) => resolve(r)));
+    const gone = new Promise<string>((resolve) =>
+      onB1.once("disconnect", (r: string) => resolve(r)),
+    );
     adm.socket.emit("_disconnect", "/", false, onB1.id);
     expect(await gone).toBe("io server disconnect");
 

@@ -7,11 +7,22 @@ import type { Browser, Page } from "playwright-core";
 import { InProcessBus, InProcessClusterAdapter } from "@switchboard/adapter/testing";
 import { io as ioc, type Socket as ClientSocket } from "@switchboard/client";
 import { InMemoryStore, instrument } from "@switchboard/admin";
-import { CHROMIUM, closeApps, hasChromium, launchBrowser, newPage, startApp, type App } from "../browser/helpers.js";
+import {
+  CHROMIUM,
+  closeApps,
+  hasChromium,
+  launchBrowser,
+  newPage,
+  startApp,
+  type App,
+} from "../browser/helpers.js";
 
 const CI = process.env["CI"] === "true";
 const skip = !hasChromium && !CI;
-if (skip) console.warn(`\n!!! ${CHROMIUM} is missing: the browser tests of the admin dashboard (cluster) are SKIPPED !!!\n`);
+if (skip)
+  console.warn(
+    `\n!!! ${CHROMIUM} is missing: the browser tests of the admin dashboard (cluster) are SKIPPED !!!\n`,
+  );
 
 const PASSWORD = "cluster-pass";
 const HASH = bcrypt.hashSync(PASSWORD, 4);
@@ -93,6 +104,7 @@ describe.runIf(!skip)("admin dashboard over a two-node cluster", () => {
     // An action on a socket held by node B goes through the cluster.
     const reason = new Promise<string>((resolve) => onB.once("disconnect", resolve));
     await p.click(`#sockets-body tr[data-id="${onB.id}"] button[data-action="disconnect"]`);
+    await p.click(`#sockets-body tr[data-id="${onB.id}"] button[data-action="confirm-disconnect"]`);
     expect(await reason).toBe("io server disconnect");
     await p.waitForSelector(`#sockets-body tr[data-id="${onB.id}"]`, { state: "detached" });
     expect(onA.connected).toBe(true);

@@ -8,11 +8,22 @@ import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { io as ioc, type Socket as ClientSocket } from "@switchboard/client";
 import type { ServerOptions } from "@switchboard/server";
 import { instrument, type InstrumentOptions } from "@switchboard/admin";
-import { CHROMIUM, closeApps, hasChromium, launchBrowser, newPage, startApp, type App } from "../browser/helpers.js";
+import {
+  CHROMIUM,
+  closeApps,
+  hasChromium,
+  launchBrowser,
+  newPage,
+  startApp,
+  type App,
+} from "../browser/helpers.js";
 
 const CI = process.env["CI"] === "true";
 const skip = !hasChromium && !CI;
-if (skip) console.warn(`\n!!! ${CHROMIUM} is missing: the browser tests of the admin dashboard are SKIPPED !!!\n`);
+if (skip)
+  console.warn(
+    `\n!!! ${CHROMIUM} is missing: the browser tests of the admin dashboard are SKIPPED !!!\n`,
+  );
 
 const USER = "admin";
 const PASSWORD = "s3cret-Pa55";
@@ -41,7 +52,10 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
   });
 
   /** A Switchboard server instrumented with the dashboard at /admin, with a `hello` handler of its own. */
-  async function start(opts: Partial<InstrumentOptions> = {}, serverOpts: Partial<ServerOptions> = {}): Promise<App> {
+  async function start(
+    opts: Partial<InstrumentOptions> = {},
+    serverOpts: Partial<ServerOptions> = {},
+  ): Promise<App> {
     const setup = (io: App["io"]): void => {
       io.on("connection", (socket) => {
         socket.on("hello", (who: string, ack?: (reply: string) => void) => ack?.(`hi ${who}`));
@@ -75,7 +89,10 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
     await p.click("#login-submit");
   }
 
-  async function connectClient(app: App, query: Record<string, string> = {}): Promise<ClientSocket> {
+  async function connectClient(
+    app: App,
+    query: Record<string, string> = {},
+  ): Promise<ClientSocket> {
     const client = ioc(app.url, { forceNew: true, query, auth: { token: "client-secret-token" } });
     clients.push(client);
     await new Promise<void>((resolve, reject) => {
@@ -108,7 +125,9 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
     expect(await stat(p, "servers")).toBe("1");
     // The page's own admin socket upgrades to WebSocket: the CSP's `connect-src 'self'` lets it through.
     await p.waitForFunction(
-      () => document.querySelector('#sockets-body tr[data-nsp="/admin"] .col-transport')?.textContent === "websocket",
+      () =>
+        document.querySelector('#sockets-body tr[data-nsp="/admin"] .col-transport')
+          ?.textContent === "websocket",
     );
     expect(errors).toEqual([]);
     expect(cspViolations).toEqual([]);
@@ -157,6 +176,8 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
     await p.waitForSelector(row);
     const reason = new Promise<string>((resolve) => client.once("disconnect", resolve));
     await p.click(`${row} button[data-action="disconnect"]`);
+    // Disconnect asks for confirmation first (issue #20)
+    await p.click(`${row} button[data-action="confirm-disconnect"]`);
     expect(await reason).toBe("io server disconnect");
     await p.waitForSelector(row, { state: "detached" });
   });
@@ -177,7 +198,9 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
     // The room table lists it, as text (never markup).
     await p.waitForSelector(`#rooms-body tr[data-room="vip <b>room</b>"]`);
     expect(await p.$("#rooms-body b")).toBeNull();
-    expect(await p.textContent(`#rooms-body tr[data-room="vip <b>room</b>"]`)).toContain("vip <b>room</b>");
+    expect(await p.textContent(`#rooms-body tr[data-room="vip <b>room</b>"]`)).toContain(
+      "vip <b>room</b>",
+    );
 
     await p.click(`${row} .chip[data-room="vip <b>room</b>"] button[data-action="leave"]`);
     await p.waitForSelector(`${row} .chip[data-room="vip <b>room</b>"]`, { state: "detached" });
@@ -190,7 +213,9 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
     await login(p);
     const client = await connectClient(app);
     await p.waitForSelector(`#sockets-body tr[data-id="${client.id}"]`);
-    expect(await client.emitWithAck("hello", "<img src=x onerror=alert(1)>")).toBe("hi <img src=x onerror=alert(1)>");
+    expect(await client.emitWithAck("hello", "<img src=x onerror=alert(1)>")).toBe(
+      "hi <img src=x onerror=alert(1)>",
+    );
     await p.waitForSelector("#log-card:not([hidden])");
     const entry = await p.waitForSelector('#log-body tr[data-kind="in"]');
     expect(await entry.textContent()).toContain('["hello","<img src=x onerror=alert(1)>"]');
@@ -198,7 +223,9 @@ describe.runIf(!skip)("admin dashboard in headless Chromium", () => {
     // Shown as text: no element was created from the event's content.
     expect(await p.$("#log-body img")).toBeNull();
     // The plot of event rates counts it too (extras of server_stats).
-    await p.waitForFunction(() => (document.getElementById("stat-events-in")?.textContent ?? "0") !== "0");
+    await p.waitForFunction(
+      () => (document.getElementById("stat-events-in")?.textContent ?? "0") !== "0",
+    );
     expect(errors).toEqual([]);
   });
 

@@ -3,43 +3,35 @@
 import bcrypt from "bcryptjs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { instrument, type Instrumentation, type InstrumentOptions } from "@switchboard/admin";
 import { Server, type ServerOptions } from "@switchboard/server";
+import { cleanup, onCleanup } from "../support/cleanup.js";
+import { closeHttp, listen as listenOn } from "../support/net.js";
 
 export const USER = "admin";
 export const PASSWORD = "ui-pass-123";
-export const BASIC = { type: "basic" as const, username: USER, password: bcrypt.hashSync(PASSWORD, 4) };
+export const BASIC = {
+  type: "basic" as const,
+  username: USER,
+  password: bcrypt.hashSync(PASSWORD, 4),
+};
 
 /** The files the `@socket.io/admin-ui` npm package ships for its hosted UI. */
-export const OFFICIAL_UI_DIR = fileURLToPath(new URL("../../node_modules/@socket.io/admin-ui/ui/dist/", import.meta.url));
+export const OFFICIAL_UI_DIR = fileURLToPath(
+  new URL("../../node_modules/@socket.io/admin-ui/ui/dist/", import.meta.url),
+);
 
-const tasks: (() => unknown)[] = [];
+export { onCleanup } from "../support/cleanup.js";
 
-export function onCleanup(task: () => unknown): void {
-  tasks.push(task);
-}
-
-/** Close everything opened since the last call, newest first (for afterEach). */
-export async function closeAll(): Promise<void> {
-  for (const task of tasks.splice(0).reverse()) {
-    try {
-      await Promise.race([Promise.resolve(task()), new Promise((r) => setTimeout(r, 3000))]);
-    } catch {
-      // keep closing the rest
-    }
-  }
-}
+/** Close everything opened since the last call, newest first (the kit's registry: for afterEach). */
+export const closeAll = cleanup.run;
 
 async function listen(http: HttpServer): Promise<string> {
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  onCleanup(async () => {
-    http.closeAllConnections();
-    await new Promise((r) => http.close(r));
-  });
-  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const port = await listenOn(http);
+  onCleanup(() => closeHttp(http));
+  return `http://127.0.0.1:${port}`;
 }
 
 const TYPES: Record<string, string> = {
@@ -58,7 +50,10 @@ export async function serveStatic(dir: string): Promise<string> {
     const file = normalize(join(dir, path === "/" ? "index.html" : path));
     if (!file.startsWith(dir)) return void res.writeHead(403).end();
     readFile(file).then(
-      (body) => res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body),
+      (body) =>
+        res
+          .writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" })
+          .end(body),
       () => res.writeHead(404).end(),
     );
   });
@@ -72,7 +67,10 @@ export interface Node {
 }
 
 /** Our server on port 0 with `instrument(io, opts)`. */
-export async function startNode(opts: Partial<InstrumentOptions>, serverOpts: Partial<ServerOptions> = {}): Promise<Node> {
+export async function startNode(
+  opts: Partial<InstrumentOptions>,
+  serverOpts: Partial<ServerOptions> = {},
+): Promise<Node> {
   const http = createServer();
   const io = new Server(http, serverOpts);
   const admin = instrument(io, opts);

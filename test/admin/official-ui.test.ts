@@ -5,7 +5,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { io as ioc, type Socket as ClientSocket } from "@switchboard/client";
 import { CHROMIUM, hasChromium, launchBrowser } from "../browser/helpers.js";
-import { BASIC, closeAll, OFFICIAL_UI_DIR, onCleanup, PASSWORD, serveStatic, startNode, USER } from "./helpers.js";
+import {
+  BASIC,
+  closeAll,
+  OFFICIAL_UI_DIR,
+  onCleanup,
+  PASSWORD,
+  serveStatic,
+  startNode,
+  USER,
+} from "./helpers.js";
 
 const CI = process.env["CI"] === "true";
 const skip = !hasChromium && !CI;
@@ -53,7 +62,10 @@ describe.skipIf(skip)("the official admin UI against a Switchboard server", () =
   it("logs in (a wrong password is refused), lists a client, disconnects it, shows the event log", async () => {
     const uiOrigin = await serveStatic(OFFICIAL_UI_DIR);
     // The hosted UI connects cross-origin with credentials, as users configure it.
-    const node = await startNode({ auth: BASIC, mode: "development", serverId: "switchboard-1" }, { cors: { origin: [uiOrigin], credentials: true } });
+    const node = await startNode(
+      { auth: BASIC, mode: "development", serverId: "switchboard-1" },
+      { cors: { origin: [uiOrigin], credentials: true } },
+    );
     const page = await openUi(uiOrigin);
 
     await login(page, node.url, "not-the-password");
@@ -67,18 +79,25 @@ describe.skipIf(skip)("the official admin UI against a Switchboard server", () =
     // the namespace selector starts on the admin namespace: pick "/"
     await page.locator("main .v-select").first().click();
     await page.getByRole("option", { name: "/", exact: true }).click();
-    const row = page.locator("main tbody tr").filter({ has: page.getByRole("cell", { name: id, exact: true }) });
+    const row = page
+      .locator("main tbody tr")
+      .filter({ has: page.getByRole("cell", { name: id, exact: true }) });
     await row.waitFor();
     expect(await row.innerText()).toContain("WebSocket");
 
-    const reason = new Promise<string>((resolve) => app.once("disconnect", (r: string) => resolve(r)));
+    const reason = new Promise<string>((resolve) =>
+      app.once("disconnect", (r: string) => resolve(r)),
+    );
     await row.locator("button:has(.mdi-logout)").click();
     expect(await reason).toBe("io server disconnect");
     await expect.poll(() => node.io.sockets.sockets.size).toBe(0);
 
     // the list no longer has it
     await page.locator("nav").getByRole("link", { name: "Sockets" }).click();
-    await page.locator("main tbody").getByRole("cell", { name: id, exact: true }).waitFor({ state: "detached" });
+    await page
+      .locator("main tbody")
+      .getByRole("cell", { name: id, exact: true })
+      .waitFor({ state: "detached" });
 
     // the event log (development mode) shows its connection and disconnection
     await page.locator("nav").getByRole("link", { name: "Events" }).click();

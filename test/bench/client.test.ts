@@ -53,13 +53,23 @@ async function start(Server: Ctor, extra: object = {}) {
   return { port: (http.address() as AddressInfo).port, app };
 }
 
-async function official(port: number, transports: string[] = ["websocket"]): Promise<OfficialSocket> {
-  const s = officialIo(`http://127.0.0.1:${port}`, { transports, forceNew: true, reconnection: false });
+async function official(
+  port: number,
+  transports: string[] = ["websocket"],
+): Promise<OfficialSocket> {
+  const s = officialIo(`http://127.0.0.1:${port}`, {
+    transports,
+    forceNew: true,
+    reconnection: false,
+  });
   toClose.push(() => s.disconnect());
-  await within(new Promise<void>((resolve, reject) => {
-    s.once("connect", () => resolve());
-    s.once("connect_error", reject);
-  }), "the official client to connect");
+  await within(
+    new Promise<void>((resolve, reject) => {
+      s.once("connect", () => resolve());
+      s.once("connect_error", reject);
+    }),
+    "the official client to connect",
+  );
   return s;
 }
 
@@ -71,11 +81,17 @@ async function ours(port: number): Promise<WsClient> {
 
 /** Resolves with the arguments of the next `event` on our client. */
 function nextOn(c: WsClient, event: string): Promise<unknown[]> {
-  return within(new Promise((resolve) => c.on(event, (args) => resolve(args))), `"${event}" on the bench client`);
+  return within(
+    new Promise((resolve) => c.on(event, (args) => resolve(args))),
+    `"${event}" on the bench client`,
+  );
 }
 
 function nextOnOfficial(s: OfficialSocket, event: string): Promise<unknown[]> {
-  return within(new Promise((resolve) => s.once(event, (...args: unknown[]) => resolve(args))), `"${event}" on the official client`);
+  return within(
+    new Promise((resolve) => s.once(event, (...args: unknown[]) => resolve(args))),
+    `"${event}" on the official client`,
+  );
 }
 
 const normalise = (v: unknown): unknown => (Buffer.isBuffer(v) ? { buffer: [...v] } : v);
@@ -85,10 +101,17 @@ describe.each(SERVERS)("bench client beside socket.io-client on %s", (_name, Ser
     const { port } = await start(Server);
     const [a, b] = await Promise.all([ours(port), official(port)]);
     expect(a.id).toMatch(/\S/);
-    const inputs: unknown[] = ["hello", { n: 1, nested: { s: "é€😀", list: [1, null, true] } }, Buffer.from([0, 1, 2, 250, 255])];
+    const inputs: unknown[] = [
+      "hello",
+      { n: 1, nested: { s: "é€😀", list: [1, null, true] } },
+      Buffer.from([0, 1, 2, 250, 255]),
+    ];
     for (const input of inputs) {
       const mine = await within(a.emitWithAck("echo", input), "our ack");
-      const theirs = (await within(b.timeout(3000).emitWithAck("echo", input), "their ack")) as unknown;
+      const theirs = (await within(
+        b.timeout(3000).emitWithAck("echo", input),
+        "their ack",
+      )) as unknown;
       expect(mine.map(normalise)).toEqual([normalise(theirs)]);
       expect(normalise(mine[0])).toEqual(normalise(input));
     }
@@ -129,13 +152,18 @@ describe.each(SERVERS)("bench client beside socket.io-client on %s", (_name, Ser
     const a = await ours(port);
     let pings = 0;
     // Three pings answered in time: without pongs the server would drop us after the first one (60 ms).
-    await within(new Promise<void>((resolve) => {
-      a.ws.on("message", (data: Buffer, isBinary: boolean) => {
-        if (!isBinary && data.toString() === "2" && ++pings === 3) resolve();
-      });
-    }), "three pings");
+    await within(
+      new Promise<void>((resolve) => {
+        a.ws.on("message", (data: Buffer, isBinary: boolean) => {
+          if (!isBinary && data.toString() === "2" && ++pings === 3) resolve();
+        });
+      }),
+      "three pings",
+    );
     expect(a.ws.readyState).toBe(a.ws.OPEN);
-    expect(await within(a.emitWithAck("echo", "still here"), "ack after pings")).toEqual(["still here"]);
+    expect(await within(a.emitWithAck("echo", "still here"), "ack after pings")).toEqual([
+      "still here",
+    ]);
     expect(app.count()).toBe(1);
   });
 
@@ -145,7 +173,10 @@ describe.each(SERVERS)("bench client beside socket.io-client on %s", (_name, Ser
     toClose.push(() => o.terminate());
     const a = await ours(port);
     expect(await within(o.emitWithAck("echo", { n: 1 }), "wrapped ack")).toEqual([{ n: 1 }]);
-    const got = within(new Promise<unknown[]>((resolve) => o.on("bcast", resolve)), "wrapped bcast");
+    const got = within(
+      new Promise<unknown[]>((resolve) => o.on("bcast", resolve)),
+      "wrapped bcast",
+    );
     a.emit("bcast", "to all");
     expect(await got).toEqual(["to all"]);
   });
@@ -157,7 +188,10 @@ describe.each(SERVERS)("bench client beside socket.io-client on %s", (_name, Ser
     const b = await official(port, ["polling"]);
     const input = { s: "polled", n: 3 };
     const mine = await within(p.emitWithAck("echo", input), "polling ack");
-    const theirs = (await within(b.timeout(3000).emitWithAck("echo", input), "their ack")) as unknown;
+    const theirs = (await within(
+      b.timeout(3000).emitWithAck("echo", input),
+      "their ack",
+    )) as unknown;
     expect(mine).toEqual([theirs]);
     expect(p.id).toMatch(/\S/);
   });

@@ -2,7 +2,12 @@
 // playwright-core (never a downloaded browser), and an app = http.Server + @switchboard/server that also
 // serves two tiny pages loading the bundle from `/socket.io/…` (docs/protocol.md §3 `serveClient`).
 import { existsSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { Server, type ServerOptions } from "@switchboard/server";
@@ -86,14 +91,20 @@ function pages(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(html);
+  res
+    .writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" })
+    .end(html);
 }
 
 /**
  * Start an app on 127.0.0.1 (`port` 0 = any free port; a fixed port to restart "the same" server).
  * `setup` runs before listening, so no connection can arrive before the handlers exist.
  */
-export async function startApp(setup: (io: Server) => void, port = 0, opts: Partial<ServerOptions> = {}): Promise<App> {
+export async function startApp(
+  setup: (io: Server) => void,
+  port = 0,
+  opts: Partial<ServerOptions> = {},
+): Promise<App> {
   const http = createServer(pages);
   const io = new Server(http, opts);
   setup(io);
@@ -101,7 +112,9 @@ export async function startApp(setup: (io: Server) => void, port = 0, opts: Part
   // Added after the server attached, so it observes every request (the client files included) without answering.
   http.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const ifNoneMatch = req.headers["if-none-match"];
-    res.on("finish", () => requests.push({ url: req.url ?? "", ifNoneMatch, status: res.statusCode }));
+    res.on("finish", () =>
+      requests.push({ url: req.url ?? "", ifNoneMatch, status: res.statusCode }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

@@ -48,17 +48,30 @@ function unresolved(cites: readonly Cite[], sections: readonly string[]): Cite[]
 }
 
 const SKIP_DIRS = new Set(["node_modules", "dist", ".git", "coverage"]);
-const WALK_ROOTS = ["packages", "examples", "test", "fuzz", "bench", "docs", "scripts", "README.md"];
+const WALK_ROOTS = [
+  "packages",
+  "examples",
+  "test",
+  "fuzz",
+  "bench",
+  "docs",
+  "scripts",
+  "README.md",
+];
 
 /** Tracked and new (not ignored) files; a walk of the usual folders when git is not available. */
 function repoFiles(): string[] {
   let listed: string[];
   try {
-    const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const out = execFileSync(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+      {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     listed = out.split("\0").filter((f) => f !== "");
   } catch {
     listed = [];

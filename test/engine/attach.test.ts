@@ -2,7 +2,17 @@
 import type { Server as HttpServer } from "node:http";
 import { WebSocketServer } from "ws";
 import { expect, it } from "vitest";
-import { describeEngines, handshake, onCleanup, openWs, raw, rawUpgrade, request, startServer, wsHandshake } from "./helpers.js";
+import {
+  describeEngines,
+  handshake,
+  onCleanup,
+  openWs,
+  raw,
+  rawUpgrade,
+  request,
+  startServer,
+  wsHandshake,
+} from "./helpers.js";
 
 interface AppState {
   appRequests: string[];
@@ -17,9 +27,12 @@ function installApp(http: HttpServer, state: AppState): void {
   });
   const wss = new WebSocketServer({ noServer: true });
   onCleanup(() => wss.close());
-  wss.on("connection", (ws) => ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary })));
+  wss.on("connection", (ws) =>
+    ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary })),
+  );
   http.on("upgrade", (req, socket, head) => {
-    if (req.url?.startsWith("/other")) wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    if (req.url?.startsWith("/other"))
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 }
 
@@ -37,7 +50,11 @@ describeEngines("attach", (impl) => {
     const near = await request(`http://127.0.0.1:${srv.port}/engine.iox?EIO=4&transport=polling`);
     expect(near.text).toBe("app 404");
     await handshake(srv);
-    expect(state.appRequests).toEqual(["/hello", "/nothing", "/engine.iox?EIO=4&transport=polling"]);
+    expect(state.appRequests).toEqual([
+      "/hello",
+      "/nothing",
+      "/engine.iox?EIO=4&transport=polling",
+    ]);
   });
 
   it("another upgrade listener for another path still works, alongside engine websockets", async () => {
@@ -61,7 +78,8 @@ describeEngines("attach", (impl) => {
     onCleanup(() => wss.close());
     wss.on("connection", (ws) => ws.send("late listener"));
     srv.http.on("upgrade", (req, socket, head) => {
-      if (req.url === "/late") wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+      if (req.url === "/late")
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     });
     const ws = openWs(`ws://127.0.0.1:${srv.port}/late`);
     expect(await ws.nextText()).toBe("late listener");

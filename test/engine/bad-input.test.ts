@@ -41,7 +41,15 @@ const garbageQueries = [
   `EIO=4&transport=polling&t=${"a".repeat(4000)}`,
 ];
 
-const oddSids = ["../../etc/passwd", "%00", "<script>alert(1)</script>", "%E0%A4%A", "a b", "x".repeat(2000), "\u00e9\u{1f600}"];
+const oddSids = [
+  "../../etc/passwd",
+  "%00",
+  "<script>alert(1)</script>",
+  "%E0%A4%A",
+  "a b",
+  "x".repeat(2000),
+  "\u00e9\u{1f600}",
+];
 const prototypeSids = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
 
 describeEngines("bad input", (impl) => {
@@ -55,7 +63,9 @@ describeEngines("bad input", (impl) => {
   it.each(oddSids)("odd sid %j → 400 code 1", async (sid) => {
     const srv = await startServer(impl);
     await handshake(srv); // so the session table is not empty
-    const res = await request(`http://127.0.0.1:${srv.port}${srv.path}?EIO=4&transport=polling&sid=${sid}`);
+    const res = await request(
+      `http://127.0.0.1:${srv.port}${srv.path}?EIO=4&transport=polling&sid=${sid}`,
+    );
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text)).toEqual({ code: 1, message: "Session ID unknown" });
     await stillServes(srv);
@@ -64,7 +74,10 @@ describeEngines("bad input", (impl) => {
   it.each(prototypeSids)("sid %j (an Object.prototype key) is an unknown session", async (sid) => {
     const srv = await startServer(impl);
     for (const method of ["GET", "POST"]) {
-      const res = await request(srv.url(`EIO=4&transport=polling&sid=${sid}`), { method, body: method === "POST" ? "4x" : undefined });
+      const res = await request(srv.url(`EIO=4&transport=polling&sid=${sid}`), {
+        method,
+        body: method === "POST" ? "4x" : undefined,
+      });
       // A session table that is a plain object would find `constructor` & co. and answer something else.
       expectErrorBody(res, 400, 1, "Session ID unknown");
     }
@@ -76,9 +89,13 @@ describeEngines("bad input", (impl) => {
 
   it("huge headers and a huge URL are refused by HTTP, no crash", async () => {
     const srv = await startServer(impl);
-    const res = await request(srv.url("EIO=4&transport=polling"), { headers: { "x-big": "h".repeat(64 * 1024) } }).catch((e: Error) => e);
+    const res = await request(srv.url("EIO=4&transport=polling"), {
+      headers: { "x-big": "h".repeat(64 * 1024) },
+    }).catch((e: Error) => e);
     if (!(res instanceof Error)) expect(res.status).toBe(431);
-    const big = await request(srv.url(`EIO=4&transport=polling&q=${"u".repeat(80 * 1024)}`)).catch((e: Error) => e);
+    const big = await request(srv.url(`EIO=4&transport=polling&q=${"u".repeat(80 * 1024)}`)).catch(
+      (e: Error) => e,
+    );
     if (!(big instanceof Error)) expect(big.status).toBeGreaterThanOrEqual(400);
     await stillServes(srv);
   });
@@ -88,15 +105,18 @@ describeEngines("bad input", (impl) => {
     ["non-digit packet", "hello"],
     ["valid then invalid", `4ok${SEP}9bad`],
     ["trailing separator", `4ok${SEP}`],
-  ])("POST body that is not a valid payload (%s) → session closed `parse error`", async (_name, body) => {
-    const srv = await startServer(impl);
-    const { sid } = await handshake(srv);
-    await srv.socket(sid);
-    await post(srv, sid, body).catch(() => undefined);
-    expect((await srv.closed(sid)).reason).toBe("parse error");
-    expect((await poll(srv, sid)).status).toBe(400);
-    await stillServes(srv);
-  });
+  ])(
+    "POST body that is not a valid payload (%s) → session closed `parse error`",
+    async (_name, body) => {
+      const srv = await startServer(impl);
+      const { sid } = await handshake(srv);
+      await srv.socket(sid);
+      await post(srv, sid, body).catch(() => undefined);
+      expect((await srv.closed(sid)).reason).toBe("parse error");
+      expect((await poll(srv, sid)).status).toBe(400);
+      await stillServes(srv);
+    },
+  );
 
   it("an empty POST body does not crash", async () => {
     const srv = await startServer(impl);
@@ -107,9 +127,15 @@ describeEngines("bad input", (impl) => {
 
   it.each([
     ["truncated request line", "GET /engine.io/?EIO=4&transp"],
-    ["truncated headers", "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: yes"],
+    [
+      "truncated headers",
+      "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: yes",
+    ],
     ["binary garbage", Buffer.from([0, 1, 2, 3, 255, 254, 13, 10, 13, 10])],
-    ["truncated upgrade", "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"],
+    [
+      "truncated upgrade",
+      "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n",
+    ],
   ])("%s then EOF: no crash", async (_name, data) => {
     const srv = await startServer(impl);
     await raw(srv, data, { endWrite: true });
@@ -131,9 +157,20 @@ describeEngines("bad input", (impl) => {
   it("an upgrade with a bad Sec-WebSocket-Version or key is refused, no crash", async () => {
     const srv = await startServer(impl);
     const head = { settle: (text: string) => text.includes("\r\n\r\n") };
-    const v7 = await raw(srv, rawUpgrade(`${srv.path}?EIO=4&transport=websocket`).replace("Version: 13", "Version: 7"), head);
+    const v7 = await raw(
+      srv,
+      rawUpgrade(`${srv.path}?EIO=4&transport=websocket`).replace("Version: 13", "Version: 7"),
+      head,
+    );
     expect(v7.text).toMatch(/^HTTP\/1\.1 4\d\d /);
-    const noKey = await raw(srv, rawUpgrade(`${srv.path}?EIO=4&transport=websocket`).replace(/Sec-WebSocket-Key: [^\r]*\r\n/, ""), head);
+    const noKey = await raw(
+      srv,
+      rawUpgrade(`${srv.path}?EIO=4&transport=websocket`).replace(
+        /Sec-WebSocket-Key: [^\r]*\r\n/,
+        "",
+      ),
+      head,
+    );
     expect(noKey.text).toMatch(/^HTTP\/1\.1 4\d\d /);
     await stillServes(srv);
   });

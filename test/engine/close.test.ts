@@ -1,6 +1,18 @@
 // docs/protocol.md §1.7: closing from either side, over both transports, with the close reasons of §1.7.
 import { expect, it } from "vitest";
-import { describeEngines, expectErrorBody, handshake, packets, poll, pollUntilClose, post, startServer, waitFor, within, wsHandshake } from "./helpers.js";
+import {
+  describeEngines,
+  expectErrorBody,
+  handshake,
+  packets,
+  poll,
+  pollUntilClose,
+  post,
+  startServer,
+  waitFor,
+  within,
+  wsHandshake,
+} from "./helpers.js";
 
 describeEngines("close (§1.7)", (impl) => {
   it("client `1` over polling: pending GET answered with `6`, next poll 400, reason `transport close`", async () => {

@@ -1,7 +1,14 @@
 // docs/protocol.md §1.9: CORS is off by default; with `cors` set, every Engine.IO response carries the headers.
 import type { IncomingHttpHeaders } from "node:http";
 import { expect, it } from "vitest";
-import { describeEngines, expectErrorBody, handshake, post, request, startServer } from "./helpers.js";
+import {
+  describeEngines,
+  expectErrorBody,
+  handshake,
+  post,
+  request,
+  startServer,
+} from "./helpers.js";
 
 const ORIGIN = "http://a.example";
 const cors = { origin: ORIGIN, credentials: true };
@@ -48,7 +55,11 @@ describeEngines("cors (§1.9)", (impl) => {
     const srv = await startServer(impl, { cors });
     const res = await request(srv.url("EIO=4&transport=polling"), {
       method: "OPTIONS",
-      headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.text).toBe("");
@@ -75,7 +86,9 @@ describeEngines("cors (§1.9)", (impl) => {
     const res = await request(srv.url("EIO=4&transport=bogus"), { headers: { origin: ORIGIN } });
     expectErrorBody(res, 400, 0, "Transport unknown");
     expectCors(res.headers);
-    const unknownSid = await request(srv.url("EIO=4&transport=polling&sid=nope12345678901234"), { headers: { origin: ORIGIN } });
+    const unknownSid = await request(srv.url("EIO=4&transport=polling&sid=nope12345678901234"), {
+      headers: { origin: ORIGIN },
+    });
     expectErrorBody(unknownSid, 400, 1, "Session ID unknown");
     expectCors(unknownSid.headers);
   });
@@ -95,11 +108,14 @@ describeEngines("cors (§1.9)", (impl) => {
   it.each([
     ["an array", ["http://a.example"]],
     ["a RegExp", /^http:\/\/a\.example$/],
-  ])("origin as %s sends no Allow-Origin for a request Origin it does not allow", async (_name, origin) => {
-    const srv = await startServer(impl, { cors: { origin } });
-    const { res } = await handshake(srv, "", { origin: "http://evil.example" });
-    expect(res.headers["access-control-allow-origin"]).toBeUndefined();
-  });
+  ])(
+    "origin as %s sends no Allow-Origin for a request Origin it does not allow",
+    async (_name, origin) => {
+      const srv = await startServer(impl, { cors: { origin } });
+      const { res } = await handshake(srv, "", { origin: "http://evil.example" });
+      expect(res.headers["access-control-allow-origin"]).toBeUndefined();
+    },
+  );
 
   it("a fixed origin is sent as configured whatever the request Origin (the browser enforces it)", async () => {
     const srv = await startServer(impl, { cors });

@@ -2,12 +2,22 @@
 // `<length>:<packet>` polling payload, binary payloads and `b4` base64, the client-driven heartbeat,
 // binary WebSocket frames with a type byte, and the v3/v4 boundaries.
 import { expect, it } from "vitest";
-import { describeEngines, expectErrorBody, openWs, request, startServer, type HttpResponse, type TestServer } from "./helpers.js";
+import {
+  describeEngines,
+  expectErrorBody,
+  openWs,
+  request,
+  startServer,
+  type HttpResponse,
+  type TestServer,
+} from "./helpers.js";
 
 const V3 = { allowEIO3: true };
 
 function url(srv: TestServer, sid?: string, extra = ""): string {
-  return srv.url(`EIO=3&transport=polling${sid === undefined ? "" : `&sid=${encodeURIComponent(sid)}`}${extra}`);
+  return srv.url(
+    `EIO=3&transport=polling${sid === undefined ? "" : `&sid=${encodeURIComponent(sid)}`}${extra}`,
+  );
 }
 
 /** Splits a v3 text payload (`<length>:<packet>`…), checking every length. */
@@ -26,7 +36,10 @@ function v3Packets(payload: string): string[] {
   return out;
 }
 
-async function v3Handshake(srv: TestServer, extra = ""): Promise<{ sid: string; res: HttpResponse }> {
+async function v3Handshake(
+  srv: TestServer,
+  extra = "",
+): Promise<{ sid: string; res: HttpResponse }> {
   const res = await request(url(srv, undefined, extra));
   expect(res.status, res.text).toBe(200);
   const [open] = v3Packets(res.text);
@@ -36,14 +49,28 @@ async function v3Handshake(srv: TestServer, extra = ""): Promise<{ sid: string; 
   return { sid, res };
 }
 
-const post = (srv: TestServer, sid: string, body: string | Buffer, type = "text/plain;charset=UTF-8") =>
-  request(url(srv, sid), { method: "POST", headers: { "content-type": type }, body });
+const post = (
+  srv: TestServer,
+  sid: string,
+  body: string | Buffer,
+  type = "text/plain;charset=UTF-8",
+) => request(url(srv, sid), { method: "POST", headers: { "content-type": type }, body });
 
 describeEngines("Engine.IO v3 (allowEIO3, §1.10)", (impl) => {
   it("refuses EIO=3 and a missing EIO with code 5 without the option", async () => {
     const srv = await startServer(impl);
-    expectErrorBody(await request(srv.url("EIO=3&transport=polling")), 400, 5, "Unsupported protocol version");
-    expectErrorBody(await request(srv.url("transport=polling")), 400, 5, "Unsupported protocol version");
+    expectErrorBody(
+      await request(srv.url("EIO=3&transport=polling")),
+      400,
+      5,
+      "Unsupported protocol version",
+    );
+    expectErrorBody(
+      await request(srv.url("transport=polling")),
+      400,
+      5,
+      "Unsupported protocol version",
+    );
   });
 
   it("opens a v3 polling session: length-prefixed payloads, messages both ways", async () => {

@@ -45,7 +45,9 @@ describeEngines("engine.io fidelity", (impl) => {
     await second.opened;
     await second.closed;
     expect(srv.connectionErrors).toEqual([]);
-    const echoed = new Promise<string>((resolve) => socket.once("message", (data: string) => resolve(data)));
+    const echoed = new Promise<string>((resolve) =>
+      socket.once("message", (data: string) => resolve(data)),
+    );
     ws.send("4hello");
     expect(await echoed).toBe("hello");
     expect(socket.readyState).toBe("open");
@@ -101,7 +103,9 @@ describeEngines("engine.io fidelity", (impl) => {
     const created: unknown[] = [];
     socket.on("packetCreate", (packet: unknown) => created.push(packet));
     socket.send("a");
-    (socket as unknown as { send(d: string, o: { compress: boolean }): void }).send("b", { compress: false });
+    (socket as unknown as { send(d: string, o: { compress: boolean }): void }).send("b", {
+      compress: false,
+    });
     expect(await client.nextText()).toBe("4a");
     expect(await client.nextText()).toBe("4b");
     expect(created).toEqual([
@@ -144,14 +148,18 @@ describeEngines("engine.io fidelity", (impl) => {
   it("use(): a second next() from the same middleware is ignored", async () => {
     const srv = await startServer(impl);
     let calls = 0;
-    (srv.engine as unknown as { use(fn: unknown): void }).use((_req: unknown, _res: unknown, next: () => void) => {
-      next();
-      next();
-    });
-    (srv.engine as unknown as { use(fn: unknown): void }).use((_req: unknown, _res: unknown, next: () => void) => {
-      calls++;
-      next();
-    });
+    (srv.engine as unknown as { use(fn: unknown): void }).use(
+      (_req: unknown, _res: unknown, next: () => void) => {
+        next();
+        next();
+      },
+    );
+    (srv.engine as unknown as { use(fn: unknown): void }).use(
+      (_req: unknown, _res: unknown, next: () => void) => {
+        calls++;
+        next();
+      },
+    );
     const { sid } = await handshake(srv);
     expect(calls).toBe(1);
     expect((await post(srv, sid, "4x")).text).toBe("ok");
@@ -161,16 +169,20 @@ describeEngines("engine.io fidelity", (impl) => {
   it("use(): async middlewares run in order; a rejection refuses with code 3", async () => {
     const srv = await startServer(impl);
     const order: string[] = [];
-    (srv.engine as unknown as { use(fn: unknown): void }).use(async (_req: unknown, _res: unknown, next: () => void) => {
-      await new Promise((r) => setImmediate(r));
-      order.push("async");
-      next();
-    });
-    (srv.engine as unknown as { use(fn: unknown): void }).use(async (req: { url: string }, _res: unknown, next: () => void) => {
-      order.push("second");
-      if (req.url.includes("deny")) throw new Error("denied");
-      next();
-    });
+    (srv.engine as unknown as { use(fn: unknown): void }).use(
+      async (_req: unknown, _res: unknown, next: () => void) => {
+        await new Promise((r) => setImmediate(r));
+        order.push("async");
+        next();
+      },
+    );
+    (srv.engine as unknown as { use(fn: unknown): void }).use(
+      async (req: { url: string }, _res: unknown, next: () => void) => {
+        order.push("second");
+        if (req.url.includes("deny")) throw new Error("denied");
+        next();
+      },
+    );
     await handshake(srv);
     expect(order).toEqual(["async", "second"]);
     const event = srv.nextConnectionError();
@@ -202,11 +214,15 @@ describeEngines(
     it("`request._query` has a null prototype, over polling and websocket", async () => {
       const srv = await startServer(switchboard);
       const { sid } = await handshake(srv, "&__proto__=x&constructor=y");
-      const polling = (await srv.socket(sid)).request as unknown as { _query: Record<string, string> };
+      const polling = (await srv.socket(sid)).request as unknown as {
+        _query: Record<string, string>;
+      };
       expect(Object.getPrototypeOf(polling._query)).toBeNull();
       expect(polling._query["__proto__"]).toBe("x");
       const ws = await wsHandshake(srv, "&constructor=y");
-      const stand = (await srv.socket(ws.sid)).request as unknown as { _query: Record<string, string> };
+      const stand = (await srv.socket(ws.sid)).request as unknown as {
+        _query: Record<string, string>;
+      };
       expect(Object.getPrototypeOf(stand._query)).toBeNull();
       expect(stand._query["constructor"]).toBe("y");
     });

@@ -1,7 +1,15 @@
 // docs/protocol.md §1.4: the handshake over polling and over WebSocket, and the options that shape it.
 import { expect, it } from "vitest";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import { describeEngines, handshake, openWs, packets, poll, startServer, wsHandshake } from "./helpers.js";
+import {
+  describeEngines,
+  handshake,
+  openWs,
+  packets,
+  poll,
+  startServer,
+  wsHandshake,
+} from "./helpers.js";
 
 const opts = { pingInterval: 300, pingTimeout: 200, maxHttpBufferSize: 5000 };
 
@@ -10,8 +18,19 @@ describeEngines("handshake", (impl) => {
     const srv = await startServer(impl, opts);
     const { open, res } = await handshake(srv, "&t=abc");
     expect(res.headers["content-type"]).toBe("text/plain; charset=UTF-8");
-    expect(Object.keys(open).sort()).toEqual(["maxPayload", "pingInterval", "pingTimeout", "sid", "upgrades"]);
-    expect(open).toMatchObject({ upgrades: ["websocket"], pingInterval: 300, pingTimeout: 200, maxPayload: 5000 });
+    expect(Object.keys(open).sort()).toEqual([
+      "maxPayload",
+      "pingInterval",
+      "pingTimeout",
+      "sid",
+      "upgrades",
+    ]);
+    expect(open).toMatchObject({
+      upgrades: ["websocket"],
+      pingInterval: 300,
+      pingTimeout: 200,
+      maxPayload: 5000,
+    });
     expect(typeof open.sid).toBe("string");
     const socket = await srv.socket(open.sid);
     expect(socket.transport.name).toBe("polling");
@@ -21,7 +40,12 @@ describeEngines("handshake", (impl) => {
   it("defaults (§1.10): pingInterval 25000, pingTimeout 20000, maxPayload 1e6", async () => {
     const srv = await startServer(impl);
     const { open } = await handshake(srv);
-    expect(open).toMatchObject({ pingInterval: 25000, pingTimeout: 20000, maxPayload: 1_000_000, upgrades: ["websocket"] });
+    expect(open).toMatchObject({
+      pingInterval: 25000,
+      pingTimeout: 20000,
+      maxPayload: 1_000_000,
+      upgrades: ["websocket"],
+    });
   });
 
   it("sids are unguessable: 100 handshakes give 100 distinct ids of >= 15 chars", async () => {
@@ -43,8 +67,19 @@ describeEngines("handshake", (impl) => {
   it("websocket-only: 101, first frame `0{json}` with `upgrades: []`", async () => {
     const srv = await startServer(impl, opts);
     const { open, sid } = await wsHandshake(srv);
-    expect(Object.keys(open).sort()).toEqual(["maxPayload", "pingInterval", "pingTimeout", "sid", "upgrades"]);
-    expect(open).toMatchObject({ upgrades: [], pingInterval: 300, pingTimeout: 200, maxPayload: 5000 });
+    expect(Object.keys(open).sort()).toEqual([
+      "maxPayload",
+      "pingInterval",
+      "pingTimeout",
+      "sid",
+      "upgrades",
+    ]);
+    expect(open).toMatchObject({
+      upgrades: [],
+      pingInterval: 300,
+      pingTimeout: 200,
+      maxPayload: 5000,
+    });
     const socket = await srv.socket(sid);
     expect(socket.transport.name).toBe("websocket");
   });
@@ -114,7 +149,9 @@ describeEngines("handshake", (impl) => {
 
     // The websocket handshake's 101 response carries them too.
     const ws = openWs(srv.wsUrl("EIO=4&transport=websocket"));
-    const upgradeHeaders = new Promise<IncomingHttpHeaders>((resolve) => ws.ws.once("upgrade", (r: IncomingMessage) => resolve(r.headers)));
+    const upgradeHeaders = new Promise<IncomingHttpHeaders>((resolve) =>
+      ws.ws.once("upgrade", (r: IncomingMessage) => resolve(r.headers)),
+    );
     const h = await upgradeHeaders;
     expect(h["x-initial"]).toBe("yes");
     expect(h["x-every"]).toBe("yes");

@@ -58,7 +58,11 @@ interface Child {
 async function startChild(impl: Impl): Promise<Child> {
   const proc = spawn(process.execPath, ["--input-type=module", "-e", CHILD_SCRIPT], {
     cwd: repoRoot,
-    env: { ...process.env, ENGINE_MODULE: impl.reference ? "engine.io" : "@switchboard/engine", DEBUG: "" },
+    env: {
+      ...process.env,
+      ENGINE_MODULE: impl.reference ? "engine.io" : "@switchboard/engine",
+      DEBUG: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = once(proc, "exit").then(([code]) => code as number | null);
@@ -83,11 +87,16 @@ async function startChild(impl: Impl): Promise<Child> {
   /** The first line printed so far or later that matches. */
   const find = (match: (l: string) => boolean): Promise<string> =>
     new Promise((resolve) => {
-      const check = (): void => void (lines.some(match) ? resolve(lines.find(match)!) : waiters.push(check));
+      const check = (): void =>
+        void (lines.some(match) ? resolve(lines.find(match)!) : waiters.push(check));
       check();
     });
   const portLine = find((l) => l.startsWith("port "));
-  const first = await within(Promise.race([portLine, exited.then(() => "exited")]), 10000, "the child server to listen");
+  const first = await within(
+    Promise.race([portLine, exited.then(() => "exited")]),
+    10000,
+    "the child server to listen",
+  );
   if (!first.startsWith("port ")) throw new Error(`child server did not start: ${err}`);
   const line = (text: string): Promise<void> => find((l) => l === text).then(() => undefined);
   return { port: Number(first.slice(5)), line, exited, stderr: () => err };
@@ -104,7 +113,11 @@ interface ResetCase {
 }
 
 const foreignUpgrades: ResetCase[] = [
-  { name: "an h2c upgrade on a path the engine does not own (CVE-2022-41940)", url: "/", text: h2c },
+  {
+    name: "an h2c upgrade on a path the engine does not own (CVE-2022-41940)",
+    url: "/",
+    text: h2c,
+  },
   { name: "a websocket upgrade on another path", url: "/other", text: rawUpgrade("/other") },
 ];
 
@@ -131,7 +144,10 @@ async function resetUpgrade(impl: Impl, { url, text }: ResetCase): Promise<void>
   await within(child.line(`upgrade ${url}`), 5000, "the child to see the upgrade");
   sock.resetAndDestroy();
   const outcome = await within(
-    Promise.race([child.line(`closed ${url}`).then(() => "survived"), child.exited.then((code) => `died (${code})`)]),
+    Promise.race([
+      child.line(`closed ${url}`).then(() => "survived"),
+      child.exited.then((code) => `died (${code})`),
+    ]),
     5000,
     "the reset socket to close",
   );
@@ -156,9 +172,11 @@ describeEngines(
 describeEngines("hardening: a middleware that ends an upgrade's response", (impl) => {
   it("drops the connection at once (no 101, nothing left open)", async () => {
     const srv = await startServer(impl);
-    (srv.engine as unknown as { use(fn: (req: unknown, res: { end(): void }, next: () => void) => void): void }).use(
-      (_req, res) => res.end(),
-    );
+    (
+      srv.engine as unknown as {
+        use(fn: (req: unknown, res: { end(): void }, next: () => void) => void): void;
+      }
+    ).use((_req, res) => res.end());
     const result = await raw(srv, rawUpgrade(`${srv.path}?EIO=4&transport=websocket`));
     expect(result.closedByServer).toBe(true);
     expect(result.text).not.toContain("101");
@@ -171,13 +189,20 @@ describeEngines("hardening: a middleware that ends an upgrade's response", (impl
  * Opens a TCP connection and writes the head of a POST for `sid` plus the first part of its body; resolves once
  * the server has the request (the engine's listener runs first, so the engine has it too).
  */
-async function partialPost(srv: TestServer, sid: string, headers: string, body: string): Promise<NetSocket> {
+async function partialPost(
+  srv: TestServer,
+  sid: string,
+  headers: string,
+  body: string,
+): Promise<NetSocket> {
   const sock = connect(srv.port, "127.0.0.1");
   sock.on("error", () => undefined);
   onCleanup(() => sock.destroy());
   await once(sock, "connect");
   const arrived = once(srv.http, "request");
-  sock.write(`POST ${srv.path}?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n${body}`);
+  sock.write(
+    `POST ${srv.path}?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n${body}`,
+  );
   await within(arrived, 5000, "the server to get the POST");
   return sock;
 }
@@ -186,19 +211,27 @@ describeEngines("hardening: aborted polling requests close the session", (impl) 
   it.each([
     ["closed", (s: NetSocket) => s.destroy()],
     ["reset", (s: NetSocket) => s.resetAndDestroy()],
-  ] as const)("a POST whose connection is %s mid-body → `transport error` at once, no message", async (_, stop) => {
-    const srv = await startServer(impl);
-    const { sid } = await handshake(srv);
-    const socket = await srv.socket(sid);
-    let messages = 0;
-    socket.on("message", () => messages++);
-    const sock = await partialPost(srv, sid, "Content-Type: text/plain\r\nContent-Length: 100\r\n", "4hello");
-    // The default ping interval is 25 s: a close within the 5 s bound of `closed()` is the abort's doing.
-    stop(sock);
-    expect((await srv.closed(sid)).reason).toBe("transport error");
-    expect(messages).toBe(0);
-    expectErrorBody(await poll(srv, sid), 400, 1, "Session ID unknown");
-  });
+  ] as const)(
+    "a POST whose connection is %s mid-body → `transport error` at once, no message",
+    async (_, stop) => {
+      const srv = await startServer(impl);
+      const { sid } = await handshake(srv);
+      const socket = await srv.socket(sid);
+      let messages = 0;
+      socket.on("message", () => messages++);
+      const sock = await partialPost(
+        srv,
+        sid,
+        "Content-Type: text/plain\r\nContent-Length: 100\r\n",
+        "4hello",
+      );
+      // The default ping interval is 25 s: a close within the 5 s bound of `closed()` is the abort's doing.
+      stop(sock);
+      expect((await srv.closed(sid)).reason).toBe("transport error");
+      expect(messages).toBe(0);
+      expectErrorBody(await poll(srv, sid), 400, 1, "Session ID unknown");
+    },
+  );
 
   it("a pending GET whose connection is reset → `transport error` at once", async () => {
     const srv = await startServer(impl);
@@ -207,7 +240,9 @@ describeEngines("hardening: aborted polling requests close the session", (impl) 
     const sock = connect(srv.port, "127.0.0.1");
     sock.on("error", () => undefined);
     await once(sock, "connect");
-    sock.write(`GET ${srv.path}?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    sock.write(
+      `GET ${srv.path}?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+    );
     await waitFor(() => socket.transport.writable === true, "GET pending");
     sock.resetAndDestroy();
     expect((await srv.closed(sid)).reason).toBe("transport error");
@@ -231,7 +266,12 @@ describeEngines("hardening: httpRequestBodyTimeout and maxBufferedChunks", (impl
     const socket = await srv.socket(sid);
     let messages = 0;
     socket.on("message", () => messages++);
-    const sock = await partialPost(srv, sid, "Content-Type: text/plain\r\nContent-Length: 100\r\n", "4slow");
+    const sock = await partialPost(
+      srv,
+      sid,
+      "Content-Type: text/plain\r\nContent-Length: 100\r\n",
+      "4slow",
+    );
     let answer = "";
     sock.on("data", (d: Buffer) => (answer += d.toString("latin1")));
     await within(once(sock, "close"), 5000, "the server to drop the stalled POST");
@@ -298,50 +338,63 @@ const versions = [
 ];
 
 describeEngines("hardening: a request of another protocol version for a v4 session", (impl) => {
-  it.each(versions)("$name polling GET with the sid → 400 code 3 at once; the session goes on", async ({ eio }) => {
-    const srv = await startServer(impl);
-    const { sid } = await handshake(srv);
-    const socket = await srv.socket(sid);
-    const error = srv.nextConnectionError();
-    const res = await within(request(srv.url(`${eio}transport=polling&sid=${sid}`)), 5000, "an answer to the GET");
-    expectErrorBody(res, 400, 3, "Bad request");
-    expect((await error).context).toMatchObject({ name: "PROTOCOL_MISMATCH" });
-    // A real v4 poll still gets the session's packets.
-    const pending = poll(srv, sid);
-    socket.send("still here");
-    expect((await pending).text).toBe("4still here");
-  });
+  it.each(versions)(
+    "$name polling GET with the sid → 400 code 3 at once; the session goes on",
+    async ({ eio }) => {
+      const srv = await startServer(impl);
+      const { sid } = await handshake(srv);
+      const socket = await srv.socket(sid);
+      const error = srv.nextConnectionError();
+      const res = await within(
+        request(srv.url(`${eio}transport=polling&sid=${sid}`)),
+        5000,
+        "an answer to the GET",
+      );
+      expectErrorBody(res, 400, 3, "Bad request");
+      expect((await error).context).toMatchObject({ name: "PROTOCOL_MISMATCH" });
+      // A real v4 poll still gets the session's packets.
+      const pending = poll(srv, sid);
+      socket.send("still here");
+      expect((await pending).text).toBe("4still here");
+    },
+  );
 
-  it.each(versions)("$name polling POST with the sid → 400 code 3, the payload is not delivered", async ({ eio }) => {
-    const srv = await startServer(impl);
-    const { sid } = await handshake(srv);
-    const socket = await srv.socket(sid);
-    const seen: unknown[] = [];
-    socket.on("message", (m) => seen.push(m));
-    const res = await within(
-      request(srv.url(`${eio}transport=polling&sid=${sid}`), { method: "POST", body: "4v3" }),
-      5000,
-      "an answer to the POST",
-    );
-    expectErrorBody(res, 400, 3, "Bad request");
-    expect((await post(srv, sid, "4v4")).text).toBe("ok");
-    await waitFor(() => seen.length === 1, "the v4 message");
-    expect(seen).toEqual(["v4"]);
-  });
+  it.each(versions)(
+    "$name polling POST with the sid → 400 code 3, the payload is not delivered",
+    async ({ eio }) => {
+      const srv = await startServer(impl);
+      const { sid } = await handshake(srv);
+      const socket = await srv.socket(sid);
+      const seen: unknown[] = [];
+      socket.on("message", (m) => seen.push(m));
+      const res = await within(
+        request(srv.url(`${eio}transport=polling&sid=${sid}`), { method: "POST", body: "4v3" }),
+        5000,
+        "an answer to the POST",
+      );
+      expectErrorBody(res, 400, 3, "Bad request");
+      expect((await post(srv, sid, "4v4")).text).toBe("ok");
+      await waitFor(() => seen.length === 1, "the v4 message");
+      expect(seen).toEqual(["v4"]);
+    },
+  );
 
-  it.each(versions)("$name websocket upgrade with the sid → raw 400 `Bad request`; polling goes on", async ({ eio }) => {
-    const srv = await startServer(impl);
-    const { sid } = await handshake(srv);
-    const socket = await srv.socket(sid);
-    const result = await raw(srv, rawUpgrade(`${srv.path}?${eio}transport=websocket&sid=${sid}`));
-    expect(result.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(result.text.endsWith("\r\n\r\nBad request")).toBe(true);
-    expect(result.closedByServer).toBe(true);
-    expect(socket.transport.name).toBe("polling");
-    const pending = poll(srv, sid);
-    socket.send("polling");
-    expect((await pending).text).toBe("4polling");
-  });
+  it.each(versions)(
+    "$name websocket upgrade with the sid → raw 400 `Bad request`; polling goes on",
+    async ({ eio }) => {
+      const srv = await startServer(impl);
+      const { sid } = await handshake(srv);
+      const socket = await srv.socket(sid);
+      const result = await raw(srv, rawUpgrade(`${srv.path}?${eio}transport=websocket&sid=${sid}`));
+      expect(result.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(result.text.endsWith("\r\n\r\nBad request")).toBe(true);
+      expect(result.closedByServer).toBe(true);
+      expect(socket.transport.name).toBe("polling");
+      const pending = poll(srv, sid);
+      socket.send("polling");
+      expect((await pending).text).toBe("4polling");
+    },
+  );
 
   it("EIO=5 websocket handshake → raw 400 `Unsupported protocol version`", async () => {
     const srv = await startServer(impl);
@@ -356,44 +409,50 @@ describeEngines("hardening: a request of another protocol version for a v4 sessi
 
 // ---- an interrupted upgrade ----------------------------------------------------------------------------------
 
-describeEngines("hardening: an upgrade reset by the client leaves the polling session working", (impl) => {
-  it.each([
-    ["as soon as the request is written", false],
-    ["right after the 101", true],
-  ] as const)("reset %s", async (_, after101) => {
-    const srv = await startServer(impl);
-    const { sid } = await handshake(srv);
-    const socket = await srv.socket(sid);
-    const seen = new Promise<void>((resolve) => srv.http.once("upgrade", () => resolve()));
-    const sock = connect(srv.port, "127.0.0.1");
-    sock.on("error", () => undefined);
-    onCleanup(() => sock.destroy());
-    await once(sock, "connect");
-    let answer = "";
-    sock.on("data", (d: Buffer) => (answer += d.toString("latin1")));
-    sock.write(rawUpgrade(`${srv.path}?EIO=4&transport=websocket&sid=${sid}`));
-    if (after101) await waitFor(() => answer.startsWith("HTTP/1.1 101 "), "the 101");
-    else await seen;
-    sock.resetAndDestroy();
-    await waitFor(() => (socket as unknown as { upgrading: boolean }).upgrading === false, "the probe to be dropped");
+describeEngines(
+  "hardening: an upgrade reset by the client leaves the polling session working",
+  (impl) => {
+    it.each([
+      ["as soon as the request is written", false],
+      ["right after the 101", true],
+    ] as const)("reset %s", async (_, after101) => {
+      const srv = await startServer(impl);
+      const { sid } = await handshake(srv);
+      const socket = await srv.socket(sid);
+      const seen = new Promise<void>((resolve) => srv.http.once("upgrade", () => resolve()));
+      const sock = connect(srv.port, "127.0.0.1");
+      sock.on("error", () => undefined);
+      onCleanup(() => sock.destroy());
+      await once(sock, "connect");
+      let answer = "";
+      sock.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+      sock.write(rawUpgrade(`${srv.path}?EIO=4&transport=websocket&sid=${sid}`));
+      if (after101) await waitFor(() => answer.startsWith("HTTP/1.1 101 "), "the 101");
+      else await seen;
+      sock.resetAndDestroy();
+      await waitFor(
+        () => (socket as unknown as { upgrading: boolean }).upgrading === false,
+        "the probe to be dropped",
+      );
 
-    // Polling still works both ways.
-    const got = new Promise((resolve) => socket.once("message", resolve));
-    expect((await post(srv, sid, "4after")).text).toBe("ok");
-    expect(await got).toBe("after");
-    const pending = poll(srv, sid);
-    socket.send("back");
-    expect(packets((await pending).text)).toEqual(["4back"]);
+      // Polling still works both ways.
+      const got = new Promise((resolve) => socket.once("message", resolve));
+      expect((await post(srv, sid, "4after")).text).toBe("ok");
+      expect(await got).toBe("after");
+      const pending = poll(srv, sid);
+      socket.send("back");
+      expect(packets((await pending).text)).toEqual(["4back"]);
 
-    // And a real upgrade completes: nothing of the reset one is left in the way.
-    const ws = openWs(srv.wsUrl(`EIO=4&transport=websocket&sid=${sid}`));
-    await ws.opened;
-    ws.send("2probe");
-    expect(await ws.nextText()).toBe("3probe");
-    ws.send("5");
-    await waitFor(() => socket.transport.name === "websocket", "the upgrade");
-    socket.send("over ws");
-    expect(await ws.nextText()).toBe("4over ws");
-    expect(socket.readyState).toBe("open");
-  });
-});
+      // And a real upgrade completes: nothing of the reset one is left in the way.
+      const ws = openWs(srv.wsUrl(`EIO=4&transport=websocket&sid=${sid}`));
+      await ws.opened;
+      ws.send("2probe");
+      expect(await ws.nextText()).toBe("3probe");
+      ws.send("5");
+      await waitFor(() => socket.transport.name === "websocket", "the upgrade");
+      socket.send("over ws");
+      expect(await ws.nextText()).toBe("4over ws");
+      expect(socket.readyState).toBe("open");
+    });
+  },
+);

@@ -1,6 +1,15 @@
 // docs/protocol.md §1.5: the server pings, the client pongs; no pong → `ping timeout`.
 import { expect, it } from "vitest";
-import { describeEngines, expectErrorBody, handshake, packets, poll, post, startServer, wsHandshake } from "./helpers.js";
+import {
+  describeEngines,
+  expectErrorBody,
+  handshake,
+  packets,
+  poll,
+  post,
+  startServer,
+  wsHandshake,
+} from "./helpers.js";
 
 const opts = { pingInterval: 300, pingTimeout: 200 };
 

@@ -2,4 +2,11 @@
 export * from "./server-harness.js";
 export * from "./http-client.js";
 export * from "./ws-client.js";
-export { impls, reference, switchboard, type Impl, type EngineSocket, type EngineServer } from "./impls.js";
+export {
+  impls,
+  reference,
+  switchboard,
+  type Impl,
+  type EngineSocket,
+  type EngineServer,
+} from "./impls.js";

@@ -1,6 +1,10 @@
 // Raw HTTP for the conformance suite: node:http with no agent (one TCP connection per request, nothing pooled,
 // no transparent decompression), and raw TCP for requests node:http refuses to produce.
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from "node:http";
 import { connect } from "node:net";
 import { expect } from "vitest";
 import { onCleanup, type TestServer } from "./server-harness.js";
@@ -23,15 +27,24 @@ export interface RequestOptions {
 /** One HTTP request on its own connection; resolves when the whole response body arrived. */
 export function request(url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: opts.method ?? "GET", headers: opts.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString("utf8") });
-      });
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      url,
+      { method: opts.method ?? "GET", headers: opts.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            text: body.toString("utf8"),
+          });
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     onCleanup(() => req.destroy());
     req.end(opts.body);
@@ -66,7 +79,11 @@ export interface PollingSession {
 }
 
 /** Polling handshake (docs/protocol.md §1.4); asserts 200 + open packet. */
-export async function handshake(srv: TestServer, extraQuery = "", headers?: OutgoingHttpHeaders): Promise<PollingSession> {
+export async function handshake(
+  srv: TestServer,
+  extraQuery = "",
+  headers?: OutgoingHttpHeaders,
+): Promise<PollingSession> {
   const res = await request(srv.url(`EIO=4&transport=polling${extraQuery}`), { headers });
   expect(res.status, res.text).toBe(200);
   const [first, ...rest] = packets(res.text);
@@ -75,21 +92,38 @@ export async function handshake(srv: TestServer, extraQuery = "", headers?: Outg
 }
 
 /** Polling GET for a session (held by the server until it has packets). */
-export function poll(srv: TestServer, sid: string, headers?: OutgoingHttpHeaders): Promise<HttpResponse> {
+export function poll(
+  srv: TestServer,
+  sid: string,
+  headers?: OutgoingHttpHeaders,
+): Promise<HttpResponse> {
   return request(srv.url(`EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`), { headers });
 }
 
 /** Polling POST of a payload for a session. */
-export function post(srv: TestServer, sid: string, body: string | Buffer, headers?: OutgoingHttpHeaders): Promise<HttpResponse> {
+export function post(
+  srv: TestServer,
+  sid: string,
+  body: string | Buffer,
+  headers?: OutgoingHttpHeaders,
+): Promise<HttpResponse> {
   const h: OutgoingHttpHeaders = { "content-type": "text/plain;charset=UTF-8", ...headers };
-  return request(srv.url(`EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`), { method: "POST", headers: h, body });
+  return request(srv.url(`EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`), {
+    method: "POST",
+    headers: h,
+    body,
+  });
 }
 
 /**
  * Polls (up to `maxPolls` GETs, each must be 200) until a close packet `1` arrives; returns every packet seen.
  * Noops (`6`) may come first, e.g. while an upgrade is releasing the poll.
  */
-export async function pollUntilClose(srv: TestServer, sid: string, maxPolls = 3): Promise<string[]> {
+export async function pollUntilClose(
+  srv: TestServer,
+  sid: string,
+  maxPolls = 3,
+): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < maxPolls && !seen.includes("1"); i++) {
     const res = await poll(srv, sid);
@@ -100,7 +134,12 @@ export async function pollUntilClose(srv: TestServer, sid: string, maxPolls = 3)
 }
 
 /** Asserts a §1.8 JSON error response. */
-export function expectErrorBody(res: HttpResponse, status: number, code: number, message: string): void {
+export function expectErrorBody(
+  res: HttpResponse,
+  status: number,
+  code: number,
+  message: string,
+): void {
   expect(res.status, res.text).toBe(status);
   expect(res.headers["content-type"]).toMatch(/^application\/json/);
   expect(JSON.parse(res.text)).toEqual({ code, message });
@@ -117,7 +156,11 @@ export interface RawResult {
  * Writes raw bytes on a fresh TCP connection and collects the answer until the server closes the connection,
  * or until `settle` returns true for what arrived so far, or 5 s passed (then the test closes it).
  */
-export function raw(srv: TestServer, data: string | Buffer, opts: { endWrite?: boolean; settle?: (text: string) => boolean } = {}): Promise<RawResult> {
+export function raw(
+  srv: TestServer,
+  data: string | Buffer,
+  opts: { endWrite?: boolean; settle?: (text: string) => boolean } = {},
+): Promise<RawResult> {
   return new Promise((resolve) => {
     const sock = connect(srv.port, "127.0.0.1");
     onCleanup(() => sock.destroy());

@@ -53,7 +53,8 @@ const distEntry = fileURLToPath(new URL("../../packages/engine/dist/index.js", i
  */
 async function loadSwitchboard(): Promise<AttachFn | undefined> {
   if (!existsSync(distEntry)) {
-    if (process.env["CI"] === "true") throw new Error("test/engine: @switchboard/engine is not built (CI=true)");
+    if (process.env["CI"] === "true")
+      throw new Error("test/engine: @switchboard/engine is not built (CI=true)");
     return undefined;
   }
   const mod = (await import("@switchboard/engine")) as unknown as Record<string, unknown>;

@@ -134,7 +134,10 @@ describeEngines("polling (§1.3)", (impl) => {
     const a = hangingPost(srv, sid);
     const b = hangingPost(srv, sid);
     expect((await srv.closed(sid)).reason).toBe("transport error");
-    await waitFor(() => /^HTTP\/1\.1 400 /.test(a.answer()) || /^HTTP\/1\.1 400 /.test(b.answer()), "a 400 for one POST");
+    await waitFor(
+      () => /^HTTP\/1\.1 400 /.test(a.answer()) || /^HTTP\/1\.1 400 /.test(b.answer()),
+      "a 400 for one POST",
+    );
     expectErrorBody(await poll(srv, sid), 400, 1, "Session ID unknown");
   });
 
@@ -144,7 +147,9 @@ describeEngines("polling (§1.3)", (impl) => {
     const socket = await srv.socket(sid);
     let messages = 0;
     socket.on("message", () => messages++);
-    const res = await post(srv, sid, Buffer.from([4, 1, 2, 3]), { "content-type": "application/octet-stream" });
+    const res = await post(srv, sid, Buffer.from([4, 1, 2, 3]), {
+      "content-type": "application/octet-stream",
+    });
     expect(res.status).toBe(400);
     await srv.closed(sid);
     expect(messages).toBe(0);
@@ -211,7 +216,10 @@ describeEngines("polling (§1.3)", (impl) => {
   it.each(["PUT", "DELETE", "PATCH"])("%s on an existing sid → 500, empty body", async (method) => {
     const srv = await startServer(impl);
     const { sid } = await handshake(srv);
-    const res = await request(srv.url(`EIO=4&transport=polling&sid=${sid}`), { method, body: "4x" });
+    const res = await request(srv.url(`EIO=4&transport=polling&sid=${sid}`), {
+      method,
+      body: "4x",
+    });
     expect(res.status).toBe(500);
     expect(res.text).toBe("");
   });
@@ -221,7 +229,9 @@ describeEngines("polling (§1.3)", (impl) => {
     const { sid } = await handshake(srv);
     const socket = await srv.socket(sid);
     const seen: Array<{ type: unknown; data: unknown }> = [];
-    socket.on("packet", (p: { type: unknown; data: unknown }) => seen.push({ type: p.type, data: p.data }));
+    socket.on("packet", (p: { type: unknown; data: unknown }) =>
+      seen.push({ type: p.type, data: p.data }),
+    );
     await post(srv, sid, `4hi${SEP}bAQI=`);
     await waitFor(() => seen.length === 2, "two packet events");
     expect(seen[0]).toEqual({ type: "message", data: "hi" });

@@ -13,7 +13,9 @@ const realTimers = { setTimeout: timers.setTimeout, clearTimeout: timers.clearTi
 
 beforeEach(() => {
   // Only the clocks: the I/O of the real sockets (setImmediate, nextTick) must keep running.
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance", "Date"] });
+  vi.useFakeTimers({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance", "Date"],
+  });
   for (const name of timerNames) (timers as Record<string, unknown>)[name] = globalThis[name];
 });
 afterEach(() => {

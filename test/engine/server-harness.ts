@@ -2,34 +2,39 @@
 // so tests can await "socket <sid> connected" / "socket <sid> closed with <reason>" instead of sleeping.
 import { createServer, type Server as HttpServer } from "node:http";
 import { afterEach, describe, it } from "vitest";
-import { impls, type ConnectionError, type EngineOptions, type EngineServer, type EngineSocket, type Impl } from "./impls.js";
+import { cleanup as sharedCleanup, onCleanup } from "../support/cleanup.js";
+import { withTimeout } from "../support/wait.js";
+import {
+  impls,
+  type ConnectionError,
+  type EngineOptions,
+  type EngineServer,
+  type EngineSocket,
+  type Impl,
+} from "./impls.js";
 
-// ---- cleanup registry: every test closes everything it opened ----------------------------------------------
+// ---- cleanup registry and waiting: the shared test kit (test/support) ------------------------------------------
 
-type Cleanup = () => unknown;
-const cleanups: Cleanup[] = [];
+export { onCleanup } from "../support/cleanup.js";
+export { waitFor } from "../support/wait.js";
 
-/** Registers something to close after the current test (run last-in, first-out). */
-export function onCleanup(fn: Cleanup): void {
-  cleanups.push(fn);
-}
+/** Runs the registered cleanups, last first (the shared registry). */
+export const cleanup = sharedCleanup.run;
 
-export async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop()!;
-    try {
-      await fn();
-    } catch {
-      // Closing something that is already closed is not a test failure.
-    }
-  }
+/** Fails with `what` if `promise` has not settled within `ms` (a bound for a hang, never a speed requirement). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(promise, ms, what);
 }
 
 /**
  * `describe.each(impls)` plus the shared `afterEach(cleanup)`. An implementation that is not built gets a
  * single failing test instead of its cases.
  */
-export function describeEngines(title: string, body: (impl: Impl) => void, list: readonly Impl[] = impls): void {
+export function describeEngines(
+  title: string,
+  body: (impl: Impl) => void,
+  list: readonly Impl[] = impls,
+): void {
   describe.each(list)(`${title} [$name]`, (impl) => {
     if (!impl.available) {
       // `npm test` builds every package first, so a missing build is a broken setup, not a skip.
@@ -41,30 +46,6 @@ export function describeEngines(title: string, body: (impl: Impl) => void, list:
     afterEach(cleanup);
     body(impl);
   });
-}
-
-// ---- waiting --------------------------------------------------------------------------------------------------
-
-/** Polls a condition (5 ms steps) until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Fails with `what` if `promise` has not settled within `ms` (a bound for a hang, never a speed requirement). */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Keyed one-shot values: `get(k)` resolves once `set(k, v)` happened, before or after. */
@@ -126,7 +107,11 @@ export interface StartOptions {
   beforeAttach?: (http: HttpServer) => void;
 }
 
-export async function startServer(impl: Impl, opts: EngineOptions = {}, start: StartOptions = {}): Promise<TestServer> {
+export async function startServer(
+  impl: Impl,
+  opts: EngineOptions = {},
+  start: StartOptions = {},
+): Promise<TestServer> {
   const http = createServer();
   start.beforeAttach?.(http);
   const engine = impl.create(http, opts);
@@ -136,7 +121,9 @@ export async function startServer(impl: Impl, opts: EngineOptions = {}, start: S
   let errorWaiters: Array<(e: ConnectionError) => void> = [];
 
   engine.on("connection", (socket: EngineSocket) => {
-    socket.on("close", (reason: string, description: unknown) => closes.set(socket.id, { reason, description }));
+    socket.on("close", (reason: string, description: unknown) =>
+      closes.set(socket.id, { reason, description }),
+    );
     // An `error` event without a listener would throw; record nothing, the close reason is what we assert.
     socket.on("error", () => undefined);
     sockets.set(socket.id, socket);

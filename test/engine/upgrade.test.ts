@@ -16,7 +16,9 @@ import {
 } from "./helpers.js";
 
 /** Handshake over polling, then open the probe WebSocket for that sid. */
-async function startUpgrade(srv: TestServer): Promise<{ sid: string; socket: EngineSocket; ws: WsClient }> {
+async function startUpgrade(
+  srv: TestServer,
+): Promise<{ sid: string; socket: EngineSocket; ws: WsClient }> {
   const { sid } = await handshake(srv);
   const socket = await srv.socket(sid);
   const ws = openWs(srv.wsUrl(`EIO=4&transport=websocket&sid=${sid}`));

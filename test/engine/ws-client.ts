@@ -46,7 +46,9 @@ export class WsClient {
     });
     this.ws.on("message", (data: WebSocket.RawData, isBinary: boolean) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      const frame: Frame = isBinary ? { data: buf, binary: true } : { data: buf.toString("utf8"), binary: false };
+      const frame: Frame = isBinary
+        ? { data: buf, binary: true }
+        : { data: buf.toString("utf8"), binary: false };
       const w = this.#waiter;
       if (w) {
         this.#waiter = undefined;

@@ -4,7 +4,14 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { expect, it } from "vitest";
 import { WebSocketServer, type ServerOptions, type WebSocket } from "ws";
-import { describeEngines, handshake, openWs, startServer, waitFor, wsHandshake } from "./helpers.js";
+import {
+  describeEngines,
+  handshake,
+  openWs,
+  startServer,
+  waitFor,
+  wsHandshake,
+} from "./helpers.js";
 
 /** A `ws` server that records how it was built and counts the upgrades it handled. */
 function countingEngine() {
@@ -31,7 +38,11 @@ function countingEngine() {
 describeEngines("wsEngine", (impl) => {
   it("is built with noServer, no client tracking, perMessageDeflate and maxHttpBufferSize as maxPayload", async () => {
     const { seen, CountingServer } = countingEngine();
-    await startServer(impl, { wsEngine: CountingServer, maxHttpBufferSize: 4096, perMessageDeflate: { threshold: 2048 } });
+    await startServer(impl, {
+      wsEngine: CountingServer,
+      maxHttpBufferSize: 4096,
+      perMessageDeflate: { threshold: 2048 },
+    });
     // The reference builds a second one when the http.Server starts listening; each gets the same options.
     expect(seen.options.length).toBeGreaterThan(0);
     for (const options of seen.options) {

@@ -1,8 +1,9 @@
 // Spawns cluster nodes (test/redis/fixtures/node.mjs) as child processes and drives them over IPC, plus official
 // socket.io-client clients that record what they receive.
-import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
+import { IpcNode, type IpcMessage } from "../support/ipc-node.js";
+import { waitUntil } from "../support/wait.js";
 
 const NODE_SCRIPT = fileURLToPath(new URL("./fixtures/node.mjs", import.meta.url));
 
@@ -17,24 +18,15 @@ export interface NodeSpec {
   env?: Record<string, string>;
 }
 
-export class ClusterNode {
-  readonly spec: NodeSpec;
-  port = 0;
+/** One cluster node in a child process, driven over IPC; records the serverSideEmit events it receives. */
+export class ClusterNode extends IpcNode<NodeSpec> {
   /** serverSideEmit events without ack this node received. */
   readonly serverSide: unknown[] = [];
-  #child: ChildProcess | undefined;
-  #seq = 0;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(spec: NodeSpec) {
-    this.spec = spec;
-  }
-
-  async start(): Promise<this> {
-    const { spec } = this;
-    const child = fork(NODE_SCRIPT, [], {
+    super(spec, {
+      script: NODE_SCRIPT,
       env: {
-        ...process.env,
         SB_IMPL: spec.impl ?? "switchboard",
         SB_FLAVOUR: spec.flavour ?? "classic",
         SB_LIB: spec.lib ?? "redis",
@@ -44,60 +36,19 @@ export class ClusterNode {
         DEBUG: "",
         ...spec.env,
       },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.#child = child;
-    child.on("message", (msg: { id?: number; type?: string; port?: number; result?: unknown; error?: { message: string; code?: string }; arg?: unknown }) => {
-      if (msg.type === "ready") return;
-      if (msg.type === "server-side") {
-        this.serverSide.push(msg.arg);
-        return;
-      }
-      const p = msg.id === undefined ? undefined : this.#pending.get(msg.id);
-      if (p === undefined || msg.id === undefined) return;
-      this.#pending.delete(msg.id);
-      if (msg.error) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
-      else p.resolve(msg.result);
-    });
-    child.once("exit", () => {
-      for (const p of this.#pending.values()) p.reject(new Error(`node ${spec.name} exited`));
-      this.#pending.clear();
-    });
-    this.port = await new Promise<number>((resolve, reject) => {
-      child.on("message", (m: { type?: string; port?: number }) => {
-        if (m.type === "ready" && m.port) resolve(m.port);
-      });
-      child.once("exit", (code) => reject(new Error(`node ${spec.name} exited with ${code} before ready`)));
-    });
-    return this;
-  }
-
-  call<T = unknown>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
-    const child = this.#child;
-    if (child === undefined || !child.connected) return Promise.reject(new Error(`node ${this.spec.name} is not running`));
-    const id = ++this.#seq;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ id, cmd, args });
     });
   }
 
   /** SIGSTOP / SIGCONT: the node hangs with its connections open, then wakes up. */
   pause(): void {
-    this.#child?.kill("SIGSTOP");
+    this.signal("SIGSTOP");
   }
   resume(): void {
-    this.#child?.kill("SIGCONT");
+    this.signal("SIGCONT");
   }
 
-  /** SIGKILL: the node dies without closing anything, as a crash would. */
-  async kill(): Promise<void> {
-    const child = this.#child;
-    this.#child = undefined;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await gone;
+  protected override onEvent(msg: IpcMessage): void {
+    if (msg.type === "server-side") this.serverSide.push(msg["arg"]);
   }
 }
 
@@ -109,7 +60,10 @@ export interface RecordingClient {
 }
 
 /** An official socket.io-client on a node, websocket only; replies to acks with `ack:<event>`. */
-export async function connectClient(node: ClusterNode, opts: { nsp?: string; rooms?: string[]; user?: string } = {}): Promise<RecordingClient> {
+export async function connectClient(
+  node: ClusterNode,
+  opts: { nsp?: string; rooms?: string[]; user?: string } = {},
+): Promise<RecordingClient> {
   const socket = ioc(`http://127.0.0.1:${node.port}${opts.nsp ?? "/"}`, {
     transports: ["websocket"],
     reconnection: false,
@@ -148,10 +102,11 @@ export async function connectClient(node: ClusterNode, opts: { nsp?: string; roo
 /** Names of the events a client received, in order. */
 export const names = (c: RecordingClient): unknown[] => c.events.map((e) => e[0]);
 
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits until `check` holds, polling every 20 ms (the condition is an observable state, not a duration). */
+export function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<void> {
+  return waitUntil(check, what, timeoutMs, 20);
 }

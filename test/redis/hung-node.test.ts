@@ -9,7 +9,11 @@ import { ClusterNode, until } from "./cluster-helpers.js";
 const redis = await redisForTests("hung node in a Redis cluster");
 afterAll(() => redis.close());
 
-const env = { SB_HEARTBEAT_INTERVAL: "200", SB_HEARTBEAT_TIMEOUT: "1500", SB_REQUESTS_TIMEOUT: "12000" };
+const env = {
+  SB_HEARTBEAT_INTERVAL: "200",
+  SB_HEARTBEAT_TIMEOUT: "1500",
+  SB_REQUESTS_TIMEOUT: "12000",
+};
 
 for (const flavour of ["classic", "sharded"] as const) {
   describe.runIf(redis.problem === undefined)(`hung node, ${flavour} adapter`, () => {
@@ -21,18 +25,33 @@ for (const flavour of ["classic", "sharded"] as const) {
 
     it("is dropped from serverCount() and requests after the heartbeat timeout, and counted again when it wakes", async () => {
       const key = `hung${randomBytes(4).toString("hex")}`;
-      nodes = await Promise.all(["A", "B", "C"].map((name) => new ClusterNode({ name, url: redis.url, key, flavour, env }).start()));
+      nodes = await Promise.all(
+        ["A", "B", "C"].map((name) =>
+          new ClusterNode({ name, url: redis.url, key, flavour, env }).start(),
+        ),
+      );
       const [A, B, C] = nodes as [ClusterNode, ClusterNode, ClusterNode];
       await until(async () => (await A.call<number>("serverCount")) === 3, "3 nodes");
       // Let every node hear the others' heartbeats, so each knows the others as nodes that beat.
-      await until(async () => (await Promise.all(nodes.map((n) => n.call<string[]>("liveNodes")))).every((l) => l.length === 2), "heartbeats");
+      await until(
+        async () =>
+          (await Promise.all(nodes.map((n) => n.call<string[]>("liveNodes")))).every(
+            (l) => l.length === 2,
+          ),
+        "heartbeats",
+      );
       expect(await A.call("serverSideEmitWithAck", { arg: "warm" })).toEqual(["B:warm", "C:warm"]);
 
       C.pause();
       // Asked while C is frozen: the request must not wait requestsTimeout (10 s) for it, only C's heartbeat timeout.
       const pending = A.call<string[]>("serverSideEmitWithAck", { arg: "x" });
       expect(await pending).toEqual(["B:x"]);
-      await until(async () => (await A.call<number>("serverCount")) === 2 && (await B.call<number>("serverCount")) === 2, "C dropped");
+      await until(
+        async () =>
+          (await A.call<number>("serverCount")) === 2 &&
+          (await B.call<number>("serverCount")) === 2,
+        "C dropped",
+      );
       const found = await A.call<{ data: { node: string } }[]>("fetchSockets", {});
       expect(found).toEqual([]);
 

@@ -40,11 +40,13 @@ function engineWsVersion(): number[] {
 }
 
 function atLeast(version: number[], min: number[]): boolean {
-  for (let i = 0; i < min.length; i++) if ((version[i] ?? 0) !== min[i]) return (version[i] ?? 0) > min[i]!;
+  for (let i = 0; i < min.length; i++)
+    if ((version[i] ?? 0) !== min[i]) return (version[i] ?? 0) > min[i]!;
   return true;
 }
 
-const expectRefused = (frames: (string | Buffer)[], what: string): Promise<void> => expectRefusedOverWs(child.port, frames, what);
+const expectRefused = (frames: (string | Buffer)[], what: string): Promise<void> =>
+  expectRefusedOverWs(child.port, frames, what);
 
 describe("advisories", () => {
   // engine.io before 4.0 read any polling body whole; the fix is maxHttpBufferSize, enforced while reading.
@@ -54,24 +56,58 @@ describe("advisories", () => {
       async () => {
         // Each request on its own session: a refused body may cost the session (as on the reference server).
         const headers = { "Content-Type": "text/plain;charset=UTF-8" };
-        const [sidA, sidB, sidC] = [await pollingSocket(child.port), await pollingSocket(child.port), await pollingSocket(child.port)];
+        const [sidA, sidB, sidC] = [
+          await pollingSocket(child.port),
+          await pollingSocket(child.port),
+          await pollingSocket(child.port),
+        ];
         const declared = await RawConn.open(child.port);
-        await declared.write(rawRequest("POST", pollingUrl(sidA), { ...headers, "Content-Length": 1e9 }, "4".repeat(65536)));
-        expect(statusOf(await declared.waitFor((t) => statusOf(t) !== undefined, "an answer to a 1 GB declared body"))).toBe(413);
+        await declared.write(
+          rawRequest(
+            "POST",
+            pollingUrl(sidA),
+            { ...headers, "Content-Length": 1e9 },
+            "4".repeat(65536),
+          ),
+        );
+        expect(
+          statusOf(
+            await declared.waitFor(
+              (t) => statusOf(t) !== undefined,
+              "an answer to a 1 GB declared body",
+            ),
+          ),
+        ).toBe(413);
 
         // No length announced and no end: only a server that stops at the limit answers (we give up at 3 MB).
         const chunked = await RawConn.open(child.port);
-        await chunked.write(rawRequest("POST", pollingUrl(sidB), { ...headers, "Transfer-Encoding": "chunked" }));
+        await chunked.write(
+          rawRequest("POST", pollingUrl(sidB), { ...headers, "Transfer-Encoding": "chunked" }),
+        );
         const piece = `10000\r\n${"4".repeat(65536)}\r\n`;
         let sent = 0;
-        while (statusOf(chunked.text) === undefined && !chunked.ended && sent < 3 * MAX_HTTP_BUFFER_SIZE) {
+        while (
+          statusOf(chunked.text) === undefined &&
+          !chunked.ended &&
+          sent < 3 * MAX_HTTP_BUFFER_SIZE
+        ) {
           await chunked.write(piece);
           sent += 65536;
         }
         // The 413 can be lost to the TCP reset that closing on unread data causes: then the close is the answer.
-        await withTimeout(Promise.race([chunked.waitFor((t) => statusOf(t) !== undefined, "a status").catch(() => undefined), chunked.closed]), 5000, "an answer to a streamed body");
+        await withTimeout(
+          Promise.race([
+            chunked.waitFor((t) => statusOf(t) !== undefined, "a status").catch(() => undefined),
+            chunked.closed,
+          ]),
+          5000,
+          "an answer to a streamed body",
+        );
         const status = statusOf(chunked.text);
-        expect(status === 413 || (status === undefined && chunked.ended?.byServer === true), `status ${status}, ended ${JSON.stringify(chunked.ended)}`).toBe(true);
+        expect(
+          status === 413 || (status === undefined && chunked.ended?.byServer === true),
+          `status ${status}, ended ${JSON.stringify(chunked.ended)}`,
+        ).toBe(true);
 
         // Within the limit but 80 000 packets in one payload: handled packet by packet.
         const many = await post(child.port, sidC, Array(80_000).fill('42["sink"]').join("\x1e"));
@@ -91,14 +127,29 @@ describe("advisories", () => {
   it("CVE-2022-2421: attachment placeholders with a bad `num` are refused", () =>
     underAttack(child, async () => {
       const bin = Buffer.from([1, 2, 3]);
-      for (const num of ['"__proto__"', '"toString"', '"constructor"', "1", "-1", "0.5", "null", '"0"']) {
-        await expectRefused([`451-1["sink",{"_placeholder":true,"num":${num}}]`, bin], `a placeholder with num ${num}`);
+      for (const num of [
+        '"__proto__"',
+        '"toString"',
+        '"constructor"',
+        "1",
+        "-1",
+        "0.5",
+        "null",
+        '"0"',
+      ]) {
+        await expectRefused(
+          [`451-1["sink",{"_placeholder":true,"num":${num}}]`, bin],
+          `a placeholder with num ${num}`,
+        );
       }
       // Over polling: the session is closed.
       const sid = await pollingSocket(child.port);
       await post(child.port, sid, `451-["sink",{"_placeholder":true,"num":"__proto__"}]\x1ebAQID`);
       const res = await poll(child.port, sid);
-      expect(res.status === 400 || res.text.split("\x1e").includes("1"), `after the POST: ${res.status} ${res.text}`).toBe(true);
+      expect(
+        res.status === 400 || res.text.split("\x1e").includes("1"),
+        `after the POST: ${res.status} ${res.text}`,
+      ).toBe(true);
     }));
 
   // engine.io < 6.2.1: an upgrade request reset by the client raised ECONNRESET on a socket nobody
@@ -111,13 +162,28 @@ describe("advisories", () => {
         [ws, wsUpgradeHeaders(), "answered"],
         [`${EIO_PATH}?EIO=4&transport=nope`, wsUpgradeHeaders(), "seen"],
         ["/elsewhere", wsUpgradeHeaders(), "seen"],
-        ["/elsewhere", { Connection: "Upgrade, HTTP2-Settings", Upgrade: "h2c", "HTTP2-Settings": "AAMAAABkAARAAAAAAAIAAAAA" }, "seen"],
+        [
+          "/elsewhere",
+          {
+            Connection: "Upgrade, HTTP2-Settings",
+            Upgrade: "h2c",
+            "HTTP2-Settings": "AAMAAABkAARAAAAAAAIAAAAA",
+          },
+          "seen",
+        ],
       ];
       for (const [path, headers, when] of cases) {
         const conn = await RawConn.open(child.port);
         await conn.write(rawRequest("GET", path, headers));
-        if (when === "seen") await child.waitForEvent((e) => e.type === "upgrade-seen" && e.url === path, `the server to see ${path}`, 3000, from);
-        if (when === "answered") await conn.waitFor((t) => t.includes("\r\n\r\n"), `an answer to the upgrade of ${path}`);
+        if (when === "seen")
+          await child.waitForEvent(
+            (e) => e.type === "upgrade-seen" && e.url === path,
+            `the server to see ${path}`,
+            3000,
+            from,
+          );
+        if (when === "answered")
+          await conn.waitFor((t) => t.includes("\r\n\r\n"), `an answer to the upgrade of ${path}`);
         conn.rst();
       }
     }));
@@ -129,15 +195,32 @@ describe("advisories", () => {
       const names = ["__proto__", "constructor", "toString", "hasOwnProperty"];
       for (const name of names) {
         const byTransport = await http(child.port, `${EIO_PATH}?EIO=4&transport=${name}`);
-        expect([byTransport.status, JSON.parse(byTransport.text)], `transport=${name}`).toEqual([400, { code: 0, message: "Transport unknown" }]);
+        expect([byTransport.status, JSON.parse(byTransport.text)], `transport=${name}`).toEqual([
+          400,
+          { code: 0, message: "Transport unknown" },
+        ]);
         const bySid = await http(child.port, pollingUrl(name));
-        expect([bySid.status, JSON.parse(bySid.text)], `sid=${name}`).toEqual([400, { code: 1, message: "Session ID unknown" }]);
+        expect([bySid.status, JSON.parse(bySid.text)], `sid=${name}`).toEqual([
+          400,
+          { code: 1, message: "Session ID unknown" },
+        ]);
         const byEio = await http(child.port, `${EIO_PATH}?EIO=${name}&transport=polling`);
-        expect([byEio.status, JSON.parse(byEio.text)], `EIO=${name}`).toEqual([400, { code: 5, message: "Unsupported protocol version" }]);
+        expect([byEio.status, JSON.parse(byEio.text)], `EIO=${name}`).toEqual([
+          400,
+          { code: 5, message: "Unsupported protocol version" },
+        ]);
         for (const query of [`transport=${name}`, `transport=websocket&sid=${name}`]) {
           const conn = await RawConn.open(child.port);
           await conn.write(rawRequest("GET", `${EIO_PATH}?EIO=4&${query}`, wsUpgradeHeaders()));
-          expect(statusOf(await conn.waitFor((t) => statusOf(t) !== undefined, `an answer to a WebSocket ${query}`)), query).toBe(400);
+          expect(
+            statusOf(
+              await conn.waitFor(
+                (t) => statusOf(t) !== undefined,
+                `an answer to a WebSocket ${query}`,
+              ),
+            ),
+            query,
+          ).toBe(400);
           conn.destroy();
         }
       }
@@ -147,9 +230,25 @@ describe("advisories", () => {
   // then threw inside EventEmitter; 4.2.4 also refuses reserved names. Expect: connection closed.
   it("CVE-2023-32695: events with a non-string or reserved name are refused", () =>
     underAttack(child, async () => {
-      const bad = ['[{"toString":"foo"}]', '[true,"foo"]', '[null,"bar"]', "[]", '{"0":"sink"}', '"sink"', '[["sink"]]'];
-      const reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
-      for (const payload of [...bad, ...reserved.map((n) => `["${n}"]`)]) await expectRefused([`421${payload}`], `EVENT ${payload}`);
+      const bad = [
+        '[{"toString":"foo"}]',
+        '[true,"foo"]',
+        '[null,"bar"]',
+        "[]",
+        '{"0":"sink"}',
+        '"sink"',
+        '[["sink"]]',
+      ];
+      const reserved = [
+        "connect",
+        "connect_error",
+        "disconnect",
+        "disconnecting",
+        "newListener",
+        "removeListener",
+      ];
+      for (const payload of [...bad, ...reserved.map((n) => `["${n}"]`)])
+        await expectRefused([`421${payload}`], `EVENT ${payload}`);
     }));
 
   // ws < 8.17.1: more headers than server.maxHeadersCount (2000) hid the `Upgrade` header from ws, whose
@@ -160,13 +259,20 @@ describe("advisories", () => {
       const many: Record<string, string> = {};
       for (let i = 0; i < 2005; i++) many[i.toString(36).padStart(2, "0")] = "x";
       const sid = await handshake(child.port);
-      for (const path of [`${EIO_PATH}?EIO=4&transport=websocket`, `${EIO_PATH}?EIO=4&transport=websocket&sid=${sid}`, "/elsewhere"]) {
+      for (const path of [
+        `${EIO_PATH}?EIO=4&transport=websocket`,
+        `${EIO_PATH}?EIO=4&transport=websocket&sid=${sid}`,
+        "/elsewhere",
+      ]) {
         const conn = await RawConn.open(child.port);
         await conn.write(rawRequest("GET", path, { ...many, ...wsUpgradeHeaders() }));
         // Other paths are destroyed after destroyUpgradeTimeout (1 s): the bound leaves room for that.
         await conn.waitClosedByServer(4000, `the upgrade with 2005 headers to ${path}`);
         const status = statusOf(conn.text);
-        expect(status === undefined || status === 400 || status === 431, `answer: ${conn.text.slice(0, 80)}`).toBe(true);
+        expect(
+          status === undefined || status === 400 || status === 431,
+          `answer: ${conn.text.slice(0, 80)}`,
+        ).toBe(true);
       }
       await closeSession(child.port, sid);
     }));
@@ -176,7 +282,14 @@ describe("advisories", () => {
   it("CVE-2024-38355: an `error` event and a middleware refusal need no error listener", () =>
     underAttack(child, async () => {
       const ws = await RawWs.connected(child.port);
-      for (const packet of ['42["error"]', '42["error",{"message":"boom"}]', '421["error"]', '42["reject-me"]', '422["reject-me",1]']) ws.send(packet);
+      for (const packet of [
+        '42["error"]',
+        '42["error",{"message":"boom"}]',
+        '421["error"]',
+        '42["reject-me"]',
+        '422["reject-me",1]',
+      ])
+        ws.send(packet);
       ws.send('423["sink"]');
       await ws.next((f) => f === "433[true]", "the ack of an event sent after them");
       expect(ws.isOpen).toBe(true);
@@ -191,7 +304,8 @@ describe("advisories", () => {
     underAttack(
       child,
       async () => {
-        const placeholders = (n: number) => Array.from({ length: n }, (_, i) => `{"_placeholder":true,"num":${i}}`).join(",");
+        const placeholders = (n: number) =>
+          Array.from({ length: n }, (_, i) => `{"_placeholder":true,"num":${i}}`).join(",");
         await expectRefused([`4511-["sink",${placeholders(11)}]`], "11 announced attachments");
         // At the limit, every announced attachment is taken and the packet delivered.
         const ws = await RawWs.connected(child.port);
@@ -211,7 +325,9 @@ describe("advisories", () => {
   // (parse error, disconnect(true)) carries a reason that is empty or printable text.
   it("CVE-2026-45736: server-initiated WebSocket closes leak no memory in their reason", () =>
     underAttack(child, async () => {
-      expect(atLeast(engineWsVersion(), [8, 20, 1]), `ws ${engineWsVersion().join(".")}`).toBe(true);
+      expect(atLeast(engineWsVersion(), [8, 20, 1]), `ws ${engineWsVersion().join(".")}`).toBe(
+        true,
+      );
       const triggers: [string, string][] = [
         ["an Engine.IO parse error", "x"],
         ["a Socket.IO decode error", "42{"],
@@ -221,7 +337,10 @@ describe("advisories", () => {
         const ws = await RawWs.connected(child.port);
         ws.send(frame);
         const { reason } = await ws.waitClosed(`the connection closed by ${what}`, 3000);
-        expect([...reason].every((b) => b >= 0x20 && b < 0x7f), `${what}: reason ${reason.toString("hex")}`).toBe(true);
+        expect(
+          [...reason].every((b) => b >= 0x20 && b < 0x7f),
+          `${what}: reason ${reason.toString("hex")}`,
+        ).toBe(true);
       }
     }));
 
@@ -232,7 +351,9 @@ describe("advisories", () => {
     underAttack(
       child,
       async () => {
-        expect(atLeast(engineWsVersion(), [8, 21, 0]), `ws ${engineWsVersion().join(".")}`).toBe(true);
+        expect(atLeast(engineWsVersion(), [8, 21, 0]), `ws ${engineWsVersion().join(".")}`).toBe(
+          true,
+        );
         const ws = await RawWs.connected(child.port);
         ws.send("4", { fin: false });
         for (let i = 0; i < 20_000 && ws.isOpen; i++) ws.send("x", { fin: false });

@@ -13,26 +13,39 @@ const SEED = 0x5eed_f022;
 const RUNS = 20_000;
 
 describe("decoder fuzzing, fixed seed", () => {
-  it.each(Object.keys(targets))("%s keeps every invariant over 20,000 inputs", (name) => {
-    const result = runTarget(targets[name]!, { seed: SEED, runs: RUNS });
-    expect(result.failures).toEqual([]);
-    expect(result.runs).toBe(RUNS);
-    // The generator reaches past the first byte: decoded packets and several kinds of refusal both occur.
-    const outcomes = Object.entries(result.outcomes).filter(([, n]) => n >= 20).map(([k]) => k);
-    expect(outcomes.length).toBeGreaterThanOrEqual(2);
-    // Refusals: the error packet, an unfinished binary packet, a DecodeError code, a msgpack error message.
-    const refused = (k: string): boolean => k === "error" || k === "pending" || /^[A-Z_]+$/.test(k) || k.includes(" ");
-    const accepted = Object.entries(result.outcomes).filter(([k]) => !refused(k)).reduce((a, [, n]) => a + n, 0);
-    expect(accepted).toBeGreaterThan(RUNS / 20);
-    expect(accepted).toBeLessThan(RUNS * 0.95);
-  }, 60_000);
+  it.each(Object.keys(targets))(
+    "%s keeps every invariant over 20,000 inputs",
+    (name) => {
+      const result = runTarget(targets[name]!, { seed: SEED, runs: RUNS });
+      expect(result.failures).toEqual([]);
+      expect(result.runs).toBe(RUNS);
+      // The generator reaches past the first byte: decoded packets and several kinds of refusal both occur.
+      const outcomes = Object.entries(result.outcomes)
+        .filter(([, n]) => n >= 20)
+        .map(([k]) => k);
+      expect(outcomes.length).toBeGreaterThanOrEqual(2);
+      // Refusals: the error packet, an unfinished binary packet, a DecodeError code, a msgpack error message.
+      const refused = (k: string): boolean =>
+        k === "error" || k === "pending" || /^[A-Z_]+$/.test(k) || k.includes(" ");
+      const accepted = Object.entries(result.outcomes)
+        .filter(([k]) => !refused(k))
+        .reduce((a, [, n]) => a + n, 0);
+      expect(accepted).toBeGreaterThan(RUNS / 20);
+      expect(accepted).toBeLessThan(RUNS * 0.95);
+    },
+    60_000,
+  );
 
   it("rebuilds input #i alone, identical to the one a run made", () => {
     for (const target of Object.values(targets)) {
       for (const index of [0, 1, 17, 19_999]) {
-        expect(target.show(inputAt(target, SEED, index))).toBe(target.show(inputAt(target, SEED, index)));
+        expect(target.show(inputAt(target, SEED, index))).toBe(
+          target.show(inputAt(target, SEED, index)),
+        );
       }
-      expect(target.show(inputAt(target, SEED, 1))).not.toBe(target.show(inputAt(target, SEED + 1, 1)));
+      expect(target.show(inputAt(target, SEED, 1))).not.toBe(
+        target.show(inputAt(target, SEED + 1, 1)),
+      );
     }
   });
 });
@@ -52,7 +65,11 @@ function fakeTarget(name: string, bug: (bytes: Uint8Array) => unknown): Target<U
       return bytes;
     },
     check(bytes) {
-      const r = typedOrOk(() => bug(bytes), (err) => err instanceof FakeDecodeError, "fake decoder");
+      const r = typedOrOk(
+        () => bug(bytes),
+        (err) => err instanceof FakeDecodeError,
+        "fake decoder",
+      );
       if (r.ok) checkPlainData(r.value, () => false, "fake packet");
       return r.ok ? "ok" : "refused";
     },
@@ -82,7 +99,8 @@ describe("the fuzz harness catches planted bugs", () => {
 
   it("names the input that wrote to Object.prototype, then puts the prototype back", () => {
     const target = fakeTarget("planted-pollution", (bytes) => {
-      if (bytes[0] === 0x99 && bytes.length === 3) (Object.prototype as Record<string, unknown>)["polluted"] = true;
+      if (bytes[0] === 0x99 && bytes.length === 3)
+        (Object.prototype as Record<string, unknown>)["polluted"] = true;
       return {};
     });
     const result = runTarget(target, { seed: 11, runs: 30_000, batch: 1000 });
@@ -112,17 +130,29 @@ describe("the fuzz harness catches planted bugs", () => {
 
   it("reports a generator that throws, as a generator failure", () => {
     const target: Target<number> = {
-      name: "planted-generator", description: "", show: String, check: () => "ok",
+      name: "planted-generator",
+      description: "",
+      show: String,
+      check: () => "ok",
       generate: (rng) => {
         if (rng.int(100) === 0) throw new RangeError("bad generator");
         return 1;
       },
     };
     const result = runTarget(target, { seed: 1, runs: 1000, maxFailures: 1 });
-    expect(result.failures[0]).toMatchObject({ kind: "generator", message: "generator threw RangeError: bad generator" });
+    expect(result.failures[0]).toMatchObject({
+      kind: "generator",
+      message: "generator threw RangeError: bad generator",
+    });
   });
 
   it("an invariant failure is a FuzzFailure carrying what the decoder threw", () => {
-    expect(() => typedOrOk(() => JSON.parse("{"), () => false, "JSON.parse")).toThrow(FuzzFailure);
+    expect(() =>
+      typedOrOk(
+        () => JSON.parse("{"),
+        () => false,
+        "JSON.parse",
+      ),
+    ).toThrow(FuzzFailure);
   });
 });

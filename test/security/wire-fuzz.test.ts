@@ -27,29 +27,42 @@ describe("wire fuzz", () => {
 
   for (let r = 0; r < rounds; r++) {
     const packets = Math.min(ROUND, PACKETS - r * ROUND);
-    const title = SESSION !== undefined ? `replays session ${SESSION} of seed ${SEED}` : `round ${r + 1}/${rounds}: ${packets} mutated packets, seed ${SEED}`;
-    it(title, async () => {
-      const child = server();
-      let result: Awaited<ReturnType<typeof runWireSessions>> | undefined;
-      await underAttack(child, async () => {
-        result = await runWireSessions({
-          port: child.port, seed: SEED, packets, from: next, sessions: SESSION !== undefined ? 1 : undefined,
-          between: () => child.assertAlive(),
+    const title =
+      SESSION !== undefined
+        ? `replays session ${SESSION} of seed ${SEED}`
+        : `round ${r + 1}/${rounds}: ${packets} mutated packets, seed ${SEED}`;
+    it(
+      title,
+      async () => {
+        const child = server();
+        let result: Awaited<ReturnType<typeof runWireSessions>> | undefined;
+        await underAttack(child, async () => {
+          result = await runWireSessions({
+            port: child.port,
+            seed: SEED,
+            packets,
+            from: next,
+            sessions: SESSION !== undefined ? 1 : undefined,
+            between: () => child.assertAlive(),
+          });
+          next += result.sessions;
         });
-        next += result.sessions;
-      });
-      if (env["SB_WIRE_FUZZ_PACKETS"] !== undefined) {
-        const { sessions, packets: sent, mutated, closedByServer, answered } = result!;
-        console.log(`wire fuzz round ${r + 1}: ${sessions} sessions, ${sent} packets (${mutated} mutated), ${closedByServer} closed by the server, ${answered} still served`);
-      }
-      expect(result!.failures).toEqual([]);
-      if (SESSION === undefined) {
-        // Both endings happened: the mutations were refused sometimes, and were not all refused.
-        expect(result!.closedByServer).toBeGreaterThan(0);
-        expect(result!.answered).toBeGreaterThan(0);
-        expect(result!.mutated).toBeGreaterThanOrEqual(packets);
-      }
-    }, 60_000 + packets * 20);
+        if (env["SB_WIRE_FUZZ_PACKETS"] !== undefined) {
+          const { sessions, packets: sent, mutated, closedByServer, answered } = result!;
+          console.log(
+            `wire fuzz round ${r + 1}: ${sessions} sessions, ${sent} packets (${mutated} mutated), ${closedByServer} closed by the server, ${answered} still served`,
+          );
+        }
+        expect(result!.failures).toEqual([]);
+        if (SESSION === undefined) {
+          // Both endings happened: the mutations were refused sometimes, and were not all refused.
+          expect(result!.closedByServer).toBeGreaterThan(0);
+          expect(result!.answered).toBeGreaterThan(0);
+          expect(result!.mutated).toBeGreaterThanOrEqual(packets);
+        }
+      },
+      60_000 + packets * 20,
+    );
   }
 });
 
@@ -64,7 +77,13 @@ describe("wire fuzz client", () => {
     silent = createServer(() => undefined); // accepts requests and upgrades, answers nothing
     await new Promise<void>((resolve) => silent!.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as AddressInfo).port;
-    const result = await runWireSessions({ port, seed: 5, packets: 1_000_000, sessions: 2, waitMs: 300 });
+    const result = await runWireSessions({
+      port,
+      seed: 5,
+      packets: 1_000_000,
+      sessions: 2,
+      waitMs: 300,
+    });
     expect(result.failures).toHaveLength(2);
     expect(result.failures[0]).toMatch(/^seed 5 session 0: no answer within 300 ms/);
     expect(result.failures[0]).toContain("--wire --seed 5 --wire-session 0");

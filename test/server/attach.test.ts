@@ -6,27 +6,41 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
-import { barrier, cleanup, clientOptions, closeServer, connect, connectPair, once, startServer, waitConnect, withTimeout, type IOServer, type ServerSocket } from "./helpers.js";
+import {
+  barrier,
+  cleanup,
+  clientOptions,
+  closeServer,
+  connect,
+  connectPair,
+  once,
+  startServer,
+  waitConnect,
+  withTimeout,
+  type IOServer,
+  type ServerSocket,
+} from "./helpers.js";
+import { freePort, listen as listenOn, urlOf } from "../support/net.js";
 
 afterEach(cleanup.run);
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 async function listen(httpServer: HttpServer): Promise<string> {
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  await listenOn(httpServer);
+  return urlOf(httpServer);
 }
 
 /** Connects, round-trips one acked event, and returns the client. */
-async function proveWorks(io: IOServer, uri: string, transports?: ("polling" | "websocket")[], path?: string) {
+async function proveWorks(
+  io: IOServer,
+  uri: string,
+  transports?: ("polling" | "websocket")[],
+  path?: string,
+) {
   io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
-  const client = connect(uri, clientOptions(transports ? { label: "", transports } : undefined, path ? { path } : {}));
+  const client = connect(
+    uri,
+    clientOptions(transports ? { label: "", transports } : undefined, path ? { path } : {}),
+  );
   await waitConnect(client);
   await expect(client.timeout(2000).emitWithAck("echo", "ok")).resolves.toBe("ok");
   return client;
@@ -115,7 +129,10 @@ describe.each(impls)("$name", (impl) => {
 
   it("io.close(callback) calls back once closed and disconnects every socket", async () => {
     const started = await startServer(Server);
-    const { client } = await connectPair(started, { label: "websocket", transports: ["websocket"] });
+    const { client } = await connectPair(started, {
+      label: "websocket",
+      transports: ["websocket"],
+    });
     const gone = once(client, "disconnect");
     await new Promise<void>((resolve) => {
       void started.io.close(() => resolve());
@@ -131,7 +148,9 @@ describe.each(impls)("$name", (impl) => {
     for (let round = 0; round < 6; round++) {
       const started = await startServer(Server);
       const pairs = await Promise.all(
-        Array.from({ length: 4 }, () => connectPair(started, { label: "polling", transports: ["polling"] })),
+        Array.from({ length: 4 }, () =>
+          connectPair(started, { label: "polling", transports: ["polling"] }),
+        ),
       );
       await barrier(pairs);
       for (const { client } of pairs) {
@@ -151,6 +170,11 @@ describe.each(impls)("$name", (impl) => {
     expect(body.startsWith("0{")).toBe(true);
     const open = JSON.parse(body.slice(1)) as Record<string, unknown>;
     expect(typeof open.sid).toBe("string");
-    expect(open).toMatchObject({ upgrades: ["websocket"], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 });
+    expect(open).toMatchObject({
+      upgrades: ["websocket"],
+      pingInterval: 25000,
+      pingTimeout: 20000,
+      maxPayload: 1e6,
+    });
   });
 });

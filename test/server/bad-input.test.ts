@@ -33,11 +33,23 @@ const cases: BadCase[] = [
   { label: "invalid JSON '42[\"x\"'", frames: ['42["x"'], decodeError: true },
   { label: "empty EVENT array '42[]'", frames: ["42[]"], decodeError: true },
   { label: "non-string event name '42[{}]'", frames: ["42[{}]"], decodeError: true },
-  { label: "reserved event name '42[\"disconnect\"]'", frames: ['42["disconnect"]'], decodeError: true },
+  {
+    label: "reserved event name '42[\"disconnect\"]'",
+    frames: ['42["disconnect"]'],
+    decodeError: true,
+  },
   { label: "reserved event name '42[\"connect\"]'", frames: ['42["connect"]'], decodeError: true },
   { label: "DISCONNECT with a payload '41{}'", frames: ["41{}"], decodeError: true },
-  { label: "CONNECT with an array payload '40/admin,[1]'", frames: ["40/admin,[1]"], decodeError: true },
-  { label: "CONNECT with a string payload '40/admin,\"x\"'", frames: ['40/admin,"x"'], decodeError: true },
+  {
+    label: "CONNECT with an array payload '40/admin,[1]'",
+    frames: ["40/admin,[1]"],
+    decodeError: true,
+  },
+  {
+    label: "CONNECT with a string payload '40/admin,\"x\"'",
+    frames: ['40/admin,"x"'],
+    decodeError: true,
+  },
   { label: "negative-looking ack id '42-1[\"x\"]'", frames: ['42-1["x"]'], decodeError: true },
   { label: "ACK with an object payload '431{}'", frames: ["431{}"], decodeError: true },
   {
@@ -45,11 +57,27 @@ const cases: BadCase[] = [
     frames: [`4511-["x",${Array.from({ length: 11 }, (_, i) => placeholder(i)).join(",")}]`],
     decodeError: true,
   },
-  { label: "binary frame with no pending BINARY_EVENT", frames: [Buffer.from([1, 2, 3])], decodeError: true },
-  { label: "text frame while attachments are pending", frames: [`451-["x",${placeholder(0)}]`, '42["y"]'], decodeError: true },
-  { label: "placeholder index out of range", frames: [`451-["x",${placeholder(5)}]`, Buffer.from([1])], decodeError: true },
+  {
+    label: "binary frame with no pending BINARY_EVENT",
+    frames: [Buffer.from([1, 2, 3])],
+    decodeError: true,
+  },
+  {
+    label: "text frame while attachments are pending",
+    frames: [`451-["x",${placeholder(0)}]`, '42["y"]'],
+    decodeError: true,
+  },
+  {
+    label: "placeholder index out of range",
+    frames: [`451-["x",${placeholder(5)}]`, Buffer.from([1])],
+    decodeError: true,
+  },
   { label: "CONNECT_ERROR sent by a client", frames: ['44{"message":"x"}'], decodeError: false },
-  { label: "EVENT for a namespace the client has not joined", frames: ['42/admin,["x"]'], decodeError: false },
+  {
+    label: "EVENT for a namespace the client has not joined",
+    frames: ['42/admin,["x"]'],
+    decodeError: false,
+  },
   { label: "second CONNECT for the same namespace", frames: ["40"], decodeError: false },
 ];
 
@@ -115,7 +143,9 @@ describe.each(impls)("$name", (impl) => {
 
     it("no CONNECT within connectTimeout closes the connection; connected clients stay", async () => {
       const started = await startServer(Server, { connectTimeout: 200 });
-      started.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
+      started.io.on("connection", (s) =>
+        s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)),
+      );
       const witness = await connectPair(started, ws);
       const raw = await RawClient.open(started.port);
       expect(raw.isOpen).toBe(true);
@@ -142,7 +172,11 @@ describe.each(impls)("$name", (impl) => {
     });
 
     it("a raw client that connects in time is not closed by connectTimeout", async () => {
-      const started = await startServer(Server, { connectTimeout: 100, pingInterval: 50, pingTimeout: 200 });
+      const started = await startServer(Server, {
+        connectTimeout: 100,
+        pingInterval: 50,
+        pingTimeout: 200,
+      });
       const raw = await RawClient.open(started.port, { autoPong: false });
       await raw.connect();
       // Three ping intervals (> connectTimeout) pass while we answer the pings: no sleeping needed.
@@ -156,7 +190,9 @@ describe.each(impls)("$name", (impl) => {
 
     it("over HTTP long-polling, a decoder error closes that session only", async () => {
       const started = await startServer(Server);
-      started.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
+      started.io.on("connection", (s) =>
+        s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)),
+      );
       const witness = await connectPair(started, { label: "polling", transports: ["polling"] });
       const base = `${started.url}/socket.io/?EIO=4&transport=polling`;
       const open = await (await fetch(base)).text();

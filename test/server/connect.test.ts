@@ -1,7 +1,15 @@
 // Connecting: ids, handshake data, own room, `data`, engine connection, over every transport setting.
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
-import { cleanup, clientOptions, connect, connectPair, once, startServer, waitConnect } from "./helpers.js";
+import {
+  cleanup,
+  clientOptions,
+  connect,
+  connectPair,
+  once,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
@@ -60,7 +68,9 @@ describe.each(impls)("$name", (impl) => {
 
     it("sets handshake.xdomain when the request carries an Origin header", async () => {
       const started = await startServer(Server);
-      const { server } = await connectPair(started, setting, "/", { extraHeaders: { origin: "http://example.test" } });
+      const { server } = await connectPair(started, setting, "/", {
+        extraHeaders: { origin: "http://example.test" },
+      });
       expect(server.handshake.xdomain).toBe(true);
       expect(server.handshake.headers.origin).toBe("http://example.test");
     });
@@ -98,7 +108,10 @@ describe.each(impls)("$name", (impl) => {
     const connection = once(started.io, "connection");
     const client = connect(started.url, clientOptions(undefined));
     const [socket] = await connection;
-    const upgraded = socket.conn.transport.name === "websocket" ? Promise.resolve([]) : once(socket.conn, "upgrade");
+    const upgraded =
+      socket.conn.transport.name === "websocket"
+        ? Promise.resolve([])
+        : once(socket.conn, "upgrade");
     await waitConnect(client);
     await upgraded;
     expect(socket.conn.transport.name).toBe("websocket");

@@ -1,7 +1,15 @@
 // Disconnection on both sides with Socket.IO's exact reason strings (docs/protocol.md §2.6, §3).
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
-import { cleanup, clientOptions, connectPair, manager, once, startServer, waitConnect } from "./helpers.js";
+import {
+  cleanup,
+  clientOptions,
+  connectPair,
+  manager,
+  once,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 import { RawClient } from "./raw-client.js";
 
 afterEach(cleanup.run);
@@ -48,11 +56,20 @@ describe.each(impls)("$name", (impl) => {
       const serverMain = started.io.of("/").sockets.get(main.id!)!;
       const serverOther = started.io.of("/other").sockets.get(other.id!)!;
       const reasons = Promise.all([once(main, "disconnect"), once(other, "disconnect")]);
-      const serverReasons = Promise.all([once(serverMain, "disconnect"), once(serverOther, "disconnect")]);
+      const serverReasons = Promise.all([
+        once(serverMain, "disconnect"),
+        once(serverOther, "disconnect"),
+      ]);
       const engineClosed = once(serverMain.conn, "close");
       serverMain.disconnect(true);
-      expect((await reasons).map((r) => r[0])).toEqual(["io server disconnect", "io server disconnect"]);
-      expect((await serverReasons).map((r) => r[0])).toEqual(["server namespace disconnect", "server namespace disconnect"]);
+      expect((await reasons).map((r) => r[0])).toEqual([
+        "io server disconnect",
+        "io server disconnect",
+      ]);
+      expect((await serverReasons).map((r) => r[0])).toEqual([
+        "server namespace disconnect",
+        "server namespace disconnect",
+      ]);
       expect((await engineClosed)[0]).toBe("forced close");
       expect(started.io.engine.clientsCount).toBe(0);
     });
@@ -74,7 +91,10 @@ describe.each(impls)("$name", (impl) => {
       expect((await serverSide)[0]).toBe("server shutting down");
       // Over websocket the client sees the close; over polling the reference's client may instead see its
       // pending request fail ("transport error"), depending on whether a GET was in flight.
-      const expected = setting.transports?.[0] === "websocket" ? ["transport close"] : ["transport close", "transport error"];
+      const expected =
+        setting.transports?.[0] === "websocket"
+          ? ["transport close"]
+          : ["transport close", "transport error"];
       expect(expected).toContain((await clientSide)[0]);
       expect(started.httpServer.listening).toBe(false);
     });
@@ -137,7 +157,10 @@ describe.each(impls)("$name", (impl) => {
     const reasons = Promise.all([once(a.client, "disconnect"), once(b.client, "disconnect")]);
     started.io.disconnectSockets(true);
     await closed;
-    expect((await reasons).map((r) => r[0])).toEqual(["io server disconnect", "io server disconnect"]);
+    expect((await reasons).map((r) => r[0])).toEqual([
+      "io server disconnect",
+      "io server disconnect",
+    ]);
     expect(started.io.engine.clientsCount).toBe(0);
   });
 

@@ -5,7 +5,19 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";
 import type { ServerSocket } from "./helpers.js";
-import { barrier, cleanup, clientOptions, closeServer, connect, connectPair, eventsNamed, once, record, startServer, waitConnect } from "./helpers.js";
+import {
+  barrier,
+  cleanup,
+  clientOptions,
+  closeServer,
+  connect,
+  connectPair,
+  eventsNamed,
+  once,
+  record,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
@@ -66,6 +78,7 @@ describe.each(impls)("$name", (impl) => {
 
     it("a middleware may join rooms before the connection event", async () => {
       const started = await startServer(Server);
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- async, as users write it
       started.io.use(async (socket, next) => {
         await socket.join("early");
         next();
@@ -102,8 +115,15 @@ describe.each(impls)("$name", (impl) => {
       const seen: string[] = [];
       one.on("connection", () => seen.push("one"));
       two.on("connection", () => seen.push("two"));
-      for (const [path, transports] of [["/one", ["polling"]], ["/two", ["websocket"]], ["/two", ["polling"]]] as const) {
-        const client = connect(url, clientOptions({ label: "", transports: [...transports] }, { path }));
+      for (const [path, transports] of [
+        ["/one", ["polling"]],
+        ["/two", ["websocket"]],
+        ["/two", ["polling"]],
+      ] as const) {
+        const client = connect(
+          url,
+          clientOptions({ label: "", transports: [...transports] }, { path }),
+        );
         await waitConnect(client);
       }
       expect(seen).toEqual(["one", "two", "two"]);
@@ -146,7 +166,9 @@ describe.each(impls)("$name", (impl) => {
       const started = await startServer(Server);
       const { client } = await connectPair(started, ws);
       client.on("ask", () => {}); // never answers
-      await expect(started.io.timeout(100).emitWithAck("ask")).rejects.toThrow("operation has timed out");
+      await expect(started.io.timeout(100).emitWithAck("ask")).rejects.toThrow(
+        "operation has timed out",
+      );
     });
 
     it("fetchSockets gives sockets that can be used directly (emit, join, leave, disconnect)", async () => {
@@ -157,7 +179,9 @@ describe.each(impls)("$name", (impl) => {
       fetched!.emit("direct", 1);
       expect(await got).toEqual([1]);
       fetched!.join("via-fetch");
-      expect((await started.io.in("via-fetch").fetchSockets()).map((s) => s.id)).toEqual([client.id]);
+      expect((await started.io.in("via-fetch").fetchSockets()).map((s) => s.id)).toEqual([
+        client.id,
+      ]);
       fetched!.leave("via-fetch");
       expect(await started.io.in("via-fetch").fetchSockets()).toEqual([]);
       const gone = once(client, "disconnect");

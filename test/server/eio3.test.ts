@@ -10,7 +10,10 @@ interface V2Socket {
   id: string;
   connected: boolean;
   query?: Record<string, string>;
-  io: { engine: { transport: { name: string }; once(event: string, fn: () => void): void }; close(): void };
+  io: {
+    engine: { transport: { name: string }; once(event: string, fn: () => void): void };
+    close(): void;
+  };
   on(event: string, fn: (...args: any[]) => void): V2Socket;
   once(event: string, fn: (...args: any[]) => void): V2Socket;
   off(event: string, fn?: (...args: any[]) => void): V2Socket;
@@ -23,7 +26,11 @@ const ioV2 = createRequire(import.meta.url)("socket.io-client-v2") as V2Connect;
 
 afterEach(cleanup.run);
 
-function connectV2(uri: string, setting: TransportSetting | undefined, extra: Record<string, unknown> = {}): V2Socket {
+function connectV2(
+  uri: string,
+  setting: TransportSetting | undefined,
+  extra: Record<string, unknown> = {},
+): V2Socket {
   const socket = ioV2(uri, {
     forceNew: true,
     reconnection: false,
@@ -39,7 +46,11 @@ function connectV2(uri: string, setting: TransportSetting | undefined, extra: Re
 }
 
 /** A v2 client connected to `nsp`, and its server-side socket. */
-async function pairV2(started: Started, setting: TransportSetting, nsp = "/"): Promise<[V2Socket, ServerSocket]> {
+async function pairV2(
+  started: Started,
+  setting: TransportSetting,
+  nsp = "/",
+): Promise<[V2Socket, ServerSocket]> {
   const server = once<[ServerSocket]>(started.io.of(nsp), "connection");
   const client = connectV2(`${started.url}${nsp === "/" ? "" : nsp}`, setting);
   await once(client, "connect");

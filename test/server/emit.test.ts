@@ -17,27 +17,36 @@ describe.each(impls)("$name", (impl) => {
   const { Server } = impl;
 
   describe.each(transportSettings)("emit over $label", (setting) => {
-    it.each(argLists.map((args) => ({ args, n: args.length })))("server → client with $n args", async ({ args }) => {
-      const started = await startServer(Server);
-      const { client, server } = await connectPair(started, setting);
-      const got = once(client, "ev");
-      server.emit("ev", ...args);
-      expect(await got).toEqual(args);
-    });
+    it.each(argLists.map((args) => ({ args, n: args.length })))(
+      "server → client with $n args",
+      async ({ args }) => {
+        const started = await startServer(Server);
+        const { client, server } = await connectPair(started, setting);
+        const got = once(client, "ev");
+        server.emit("ev", ...args);
+        expect(await got).toEqual(args);
+      },
+    );
 
-    it.each(argLists.map((args) => ({ args, n: args.length })))("client → server with $n args", async ({ args }) => {
-      const started = await startServer(Server);
-      const { client, server } = await connectPair(started, setting);
-      const got = once(server, "ev");
-      client.emit("ev", ...args);
-      expect(await got).toEqual(args);
-    });
+    it.each(argLists.map((args) => ({ args, n: args.length })))(
+      "client → server with $n args",
+      async ({ args }) => {
+        const started = await startServer(Server);
+        const { client, server } = await connectPair(started, setting);
+        const got = once(server, "ev");
+        client.emit("ev", ...args);
+        expect(await got).toEqual(args);
+      },
+    );
 
     it("server → client: nested Buffers arrive as binary with their bytes", async () => {
       const started = await startServer(Server);
       const { client, server } = await connectPair(started, setting);
       const got = once(client, "bin");
-      server.emit("bin", Buffer.from([1, 2, 3]), { nested: { list: [Buffer.from([4, 5]), "text"] }, n: 1 });
+      server.emit("bin", Buffer.from([1, 2, 3]), {
+        nested: { list: [Buffer.from([4, 5]), "text"] },
+        n: 1,
+      });
       const [a, b] = (await got) as [unknown, { nested: { list: [unknown, string] }; n: number }];
       expect(bytes(a)).toEqual([1, 2, 3]);
       expect(bytes(b.nested.list[0])).toEqual([4, 5]);
@@ -76,8 +85,12 @@ describe.each(impls)("$name", (impl) => {
     it("client → server ack: the server's callback answer reaches the client, binary included", async () => {
       const started = await startServer(Server);
       const { client, server } = await connectPair(started, setting);
-      server.on("sum", (a: number, b: number, cb: (...args: unknown[]) => void) => cb(a + b, Buffer.from([a, b])));
-      const answer = await new Promise<unknown[]>((resolve) => client.emit("sum", 2, 3, (...r: unknown[]) => resolve(r)));
+      server.on("sum", (a: number, b: number, cb: (...args: unknown[]) => void) =>
+        cb(a + b, Buffer.from([a, b])),
+      );
+      const answer = await new Promise<unknown[]>((resolve) =>
+        client.emit("sum", 2, 3, (...r: unknown[]) => resolve(r)),
+      );
       expect(answer[0]).toBe(5);
       expect(bytes(answer[1])).toEqual([2, 3]);
     });
@@ -85,8 +98,12 @@ describe.each(impls)("$name", (impl) => {
     it("server → client ack: the client's answer reaches the server callback, binary included", async () => {
       const started = await startServer(Server);
       const { client, server } = await connectPair(started, setting);
-      client.on("ask", (q: string, cb: (...args: unknown[]) => void) => cb(`re:${q}`, new Uint8Array([7]).buffer));
-      const answer = await new Promise<unknown[]>((resolve) => server.emit("ask", "q", (...r: unknown[]) => resolve(r)));
+      client.on("ask", (q: string, cb: (...args: unknown[]) => void) =>
+        cb(`re:${q}`, new Uint8Array([7]).buffer),
+      );
+      const answer = await new Promise<unknown[]>((resolve) =>
+        server.emit("ask", "q", (...r: unknown[]) => resolve(r)),
+      );
       expect(answer[0]).toBe("re:q");
       expect(Buffer.isBuffer(answer[1])).toBe(true);
       expect(bytes(answer[1])).toEqual([7]);
@@ -138,7 +155,9 @@ describe.each(impls)("$name", (impl) => {
       const { client, server } = await connectPair(started, setting);
       client.on("double", (n: number, cb: (v: number) => void) => cb(n * 2));
       await expect(server.emitWithAck("double", 21)).resolves.toBe(42);
-      await expect(server.timeout(100).emitWithAck("nobody-answers")).rejects.toThrow("operation has timed out");
+      await expect(server.timeout(100).emitWithAck("nobody-answers")).rejects.toThrow(
+        "operation has timed out",
+      );
     });
 
     it("client emitWithAck resolves with the server's answer; client timeout rejects", async () => {
@@ -146,7 +165,9 @@ describe.each(impls)("$name", (impl) => {
       const { client, server } = await connectPair(started, setting);
       server.on("upper", (s: string, cb: (v: string) => void) => cb(s.toUpperCase()));
       await expect(client.emitWithAck("upper", "abc")).resolves.toBe("ABC");
-      await expect(client.timeout(100).emitWithAck("nobody-answers")).rejects.toThrow("operation has timed out");
+      await expect(client.timeout(100).emitWithAck("nobody-answers")).rejects.toThrow(
+        "operation has timed out",
+      );
     });
 
     it("keeps order across 200 events each way, mixing text and binary", async () => {
@@ -191,7 +212,10 @@ describe.each(impls)("$name", (impl) => {
 
     it("client retries (retries + ackTimeout): the server answers a resent packet and each try reaches the handler", async () => {
       const started = await startServer(Server);
-      const { client, server } = await connectPair(started, setting, "/", { retries: 3, ackTimeout: 150 });
+      const { client, server } = await connectPair(started, setting, "/", {
+        retries: 3,
+        ackTimeout: 150,
+      });
       const tries: number[] = [];
       server.on("flaky", (n: number, cb: (v: string) => void) => {
         tries.push(n);

@@ -6,7 +6,14 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";
-import { cleanup, closeServer, connectPair, once, startServer, type ServerSocket } from "./helpers.js";
+import {
+  cleanup,
+  closeServer,
+  connectPair,
+  once,
+  startServer,
+  type ServerSocket,
+} from "./helpers.js";
 import { RawClient } from "./raw-client.js";
 
 afterEach(cleanup.run);
@@ -28,7 +35,9 @@ const fields = (operator: unknown) => operator as OperatorFields;
 const internals = (socket: ServerSocket) => socket as unknown as SocketInternals;
 
 /** One Engine.IO polling session over plain HTTP: a whole payload reaches the server in one request. */
-async function pollingSession(url: string): Promise<{ post(body: string): Promise<void>; get(): Promise<string> }> {
+async function pollingSession(
+  url: string,
+): Promise<{ post(body: string): Promise<void>; get(): Promise<string> }> {
   const base = `${url}/socket.io/?EIO=4&transport=polling`;
   const open = await (await fetch(base)).text();
   const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
@@ -56,7 +65,9 @@ describe.each(impls)("$name", (impl) => {
       io.attach(http, { pingInterval: 24000 });
       cleanup.add(() => closeServer(io, http), true);
       // `eio` is private in socket.io's typings, and read by its tests.
-      const eio = (io as unknown as { eio: { opts: { pingTimeout: number; pingInterval: number } } }).eio;
+      const eio = (
+        io as unknown as { eio: { opts: { pingTimeout: number; pingInterval: number } } }
+      ).eio;
       expect(eio).toBe(io.engine);
       expect(eio.opts.pingTimeout).toBe(6000);
       expect(eio.opts.pingInterval).toBe(24000);
@@ -69,11 +80,18 @@ describe.each(impls)("$name", (impl) => {
       expect(res.status).toBe(200);
       expect(res.headers.get("access-control-allow-origin")).toBe("https://good-origin.com");
       expect((await res.text()).length).toBeGreaterThan(100);
-      const preflight = await fetch(url, { method: "OPTIONS", headers: { origin: "https://good-origin.com" } });
+      const preflight = await fetch(url, {
+        method: "OPTIONS",
+        headers: { origin: "https://good-origin.com" },
+      });
       expect(preflight.status).toBe(204);
-      expect(preflight.headers.get("access-control-allow-methods")).toBe("GET,HEAD,PUT,PATCH,POST,DELETE");
+      expect(preflight.headers.get("access-control-allow-methods")).toBe(
+        "GET,HEAD,PUT,PATCH,POST,DELETE",
+      );
       const plain = await startServer(Server);
-      const none = await fetch(`${plain.url}/socket.io/socket.io.js`, { headers: { origin: "https://good-origin.com" } });
+      const none = await fetch(`${plain.url}/socket.io/socket.io.js`, {
+        headers: { origin: "https://good-origin.com" },
+      });
       expect(none.headers.get("access-control-allow-origin")).toBeNull();
       await none.text();
     });
@@ -126,7 +144,9 @@ describe.each(impls)("$name", (impl) => {
   describe("dynamic namespaces", () => {
     it("without cleanupEmptyChildNamespaces, a child whose only CONNECT was refused is kept, empty", async () => {
       const started = await startServer(Server, { cleanupEmptyChildNamespaces: false });
-      started.io.of(/^\/dynamic-\d+$/).use((_socket, next) => next(new Error("You shall not pass!")));
+      started.io
+        .of(/^\/dynamic-\d+$/)
+        .use((_socket, next) => next(new Error("You shall not pass!")));
       const raw = await RawClient.open(started.port);
       raw.send("40/dynamic-101,");
       expect(await raw.next()).toBe('44/dynamic-101,{"message":"You shall not pass!"}');
@@ -157,17 +177,20 @@ describe.each(impls)("$name", (impl) => {
     it.each([
       ["raw binary (`5woooot`)", "45woooot"],
       ["an empty binary packet (`5`)", "45"],
-    ])("%s: `error` with socket.io-parser's message, and the connection closes", async (_label, frame) => {
-      const started = await startServer(Server);
-      const raw = await RawClient.open(started.port);
-      const connected = once<[ServerSocket]>(started.io, "connection");
-      await raw.connect();
-      const [socket] = await connected;
-      const error = once<[Error]>(socket, "error");
-      raw.send(frame);
-      expect((await error)[0].message).toMatch(/Illegal attachments/);
-      await raw.closedWithin();
-    });
+    ])(
+      "%s: `error` with socket.io-parser's message, and the connection closes",
+      async (_label, frame) => {
+        const started = await startServer(Server);
+        const raw = await RawClient.open(started.port);
+        const connected = once<[ServerSocket]>(started.io, "connection");
+        await raw.connect();
+        const [socket] = await connected;
+        const error = once<[Error]>(socket, "error");
+        raw.send(frame);
+        expect((await error)[0].message).toMatch(/Illegal attachments/);
+        await raw.closedWithin();
+      },
+    );
   });
 
   describe("the connection's edge cases", () => {
@@ -191,13 +214,27 @@ describe.each(impls)("$name", (impl) => {
       const started = await startServer(Server);
       const seen: unknown[] = [];
       started.io.use((socket, next) => {
-        const pre = (started.io.of("/") as unknown as { _preConnectSockets: Map<string, unknown> })._preConnectSockets;
-        seen.push(["middleware", socket.connected, socket.disconnected, started.io.of("/").sockets.size, pre.get(socket.id) === socket]);
+        const pre = (started.io.of("/") as unknown as { _preConnectSockets: Map<string, unknown> })
+          ._preConnectSockets;
+        seen.push([
+          "middleware",
+          socket.connected,
+          socket.disconnected,
+          started.io.of("/").sockets.size,
+          pre.get(socket.id) === socket,
+        ]);
         next();
       });
       started.io.on("connection", (socket) => {
-        const pre = (started.io.of("/") as unknown as { _preConnectSockets: Map<string, unknown> })._preConnectSockets;
-        seen.push(["connection", socket.connected, socket.disconnected, started.io.of("/").sockets.size, pre.size]);
+        const pre = (started.io.of("/") as unknown as { _preConnectSockets: Map<string, unknown> })
+          ._preConnectSockets;
+        seen.push([
+          "connection",
+          socket.connected,
+          socket.disconnected,
+          started.io.of("/").sockets.size,
+          pre.size,
+        ]);
       });
       await connectPair(started, ws);
       expect(seen).toEqual([
@@ -249,7 +286,8 @@ describe.each(impls)("$name", (impl) => {
         )) as Error & { responses: unknown[] };
       expect(failure).toBeInstanceOf(Error);
       expect(failure.responses).toEqual([1]);
-      for (const socket of started.io.of("/").sockets.values()) expect(internals(socket).acks.size).toBe(0);
+      for (const socket of started.io.of("/").sockets.values())
+        expect(internals(socket).acks.size).toBe(0);
     });
   });
 });

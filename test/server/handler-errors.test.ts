@@ -7,7 +7,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";
 import type { ServerSocket } from "./helpers.js";
-import { cleanup, clientOptions, connect, connectPair, once, startServer, waitConnect } from "./helpers.js";
+import {
+  cleanup,
+  clientOptions,
+  connect,
+  connectPair,
+  once,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 import { captureEscapes } from "./escapes.js";
 
 afterEach(cleanup.run);
@@ -29,7 +37,9 @@ describe.each(impls)("$name", (impl) => {
 
   async function serverWithEcho() {
     const started = await startServer(Server);
-    started.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
+    started.io.on("connection", (s) =>
+      s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)),
+    );
     return started;
   }
 
@@ -103,6 +113,7 @@ describe.each(impls)("$name", (impl) => {
       const started = await serverWithEcho();
       let ran!: () => void;
       const middlewareRan = new Promise<void>((resolve) => (ran = resolve));
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- async middleware: the case
       started.io.of("/guarded").use(async () => {
         ran();
         throw new Error("async middleware boom");

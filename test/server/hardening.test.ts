@@ -5,7 +5,15 @@
 import * as sioParser from "socket.io-parser";
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, type ServerCtor } from "./impls.js";
-import { cleanup, connectPair, once, startServer, type Pair, type ServerSocket, type Started } from "./helpers.js";
+import {
+  cleanup,
+  connectPair,
+  once,
+  startServer,
+  type Pair,
+  type ServerSocket,
+  type Started,
+} from "./helpers.js";
 import { RawClient } from "./raw-client.js";
 
 afterEach(cleanup.run);
@@ -17,7 +25,10 @@ const binaryEvent = (event: string, n: number) =>
   `45${n}-["${event}",${Array.from({ length: n }, (_, i) => placeholder(i)).join(",")}]`;
 
 /** A server with an `echo` handler and a witness client connected over websocket. */
-async function withWitness(Server: ServerCtor, opts: Record<string, unknown> = {}): Promise<{ started: Started; witness: Pair }> {
+async function withWitness(
+  Server: ServerCtor,
+  opts: Record<string, unknown> = {},
+): Promise<{ started: Started; witness: Pair }> {
   const started = await startServer(Server, opts);
   started.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
   const witness = await connectPair(started, ws);
@@ -63,7 +74,10 @@ describe.each(impls)("$name", (impl) => {
       { label: "a binary WebSocket frame", frames: [Buffer.from([1, 2, 3])] },
       { label: "an invalid packet", frames: ["4x"] },
       { label: "an EVENT", frames: ['42["echo","x"]'] },
-      { label: "a binary EVENT and its attachment", frames: [binaryEvent("echo", 1), Buffer.from([1])] },
+      {
+        label: "a binary EVENT and its attachment",
+        frames: [binaryEvent("echo", 1), Buffer.from([1])],
+      },
       { label: "an ACK", frames: ['431["x"]'] },
       { label: "a DISCONNECT", frames: ["41"] },
       { label: "a CONNECT_ERROR", frames: ['44{"message":"x"}'] },
@@ -83,7 +97,9 @@ describe.each(impls)("$name", (impl) => {
       { label: "an invalid packet", body: "4x" },
     ])("over long-polling: $label", async ({ body }) => {
       const started = await startServer(Server);
-      started.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
+      started.io.on("connection", (s) =>
+        s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)),
+      );
       const witness = await connectPair(started, { label: "polling", transports: ["polling"] });
       const url = await pollingSession(started);
       expect((await fetch(url, { method: "POST", body })).status).toBe(200);
@@ -168,7 +184,9 @@ describe.each(impls)("$name", (impl) => {
     it("with cleanupEmptyChildNamespaces, a child whose CONNECT a middleware refused is removed", async () => {
       const started = await startServer(Server, { cleanupEmptyChildNamespaces: true });
       const parent = started.io.of(/^\/room-\d+$/);
-      parent.use((socket, next) => next(socket.handshake.auth.ok === true ? undefined : new Error("no")));
+      parent.use((socket, next) =>
+        next(socket.handshake.auth.ok === true ? undefined : new Error("no")),
+      );
       const created: string[] = [];
       started.io.on("new_namespace", (nsp) => created.push(nsp.name));
       const before = [...started.io._nsps.keys()];

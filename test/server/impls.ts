@@ -27,7 +27,8 @@ const distUrl = new URL("../../packages/server/dist/index.js", import.meta.url);
 async function loadSwitchboard(): Promise<Impl> {
   const name = "switchboard";
   if (!existsSync(fileURLToPath(distUrl))) {
-    const missing = "packages/server/dist/index.js does not exist yet (run `npx tsc -b packages/server`)";
+    const missing =
+      "packages/server/dist/index.js does not exist yet (run `npx tsc -b packages/server`)";
     console.warn(`\n!!! test/server: every switchboard row fails: ${missing} !!!\n`);
     return { name, Server: undefined, missing };
   }
@@ -39,19 +40,29 @@ async function loadSwitchboard(): Promise<Impl> {
   } catch (byName) {
     try {
       mod = (await import(pathToFileURL(fileURLToPath(distUrl)).href)) as Record<string, unknown>;
-      console.warn(`test/server: "${specifier}" did not resolve by name (${String(byName)}); loaded dist directly`);
+      console.warn(
+        `test/server: "${specifier}" did not resolve by name (${String(byName)}); loaded dist directly`,
+      );
     } catch (err) {
       return { name, Server: undefined, loadError: err };
     }
   }
   if (typeof mod.Server !== "function") {
-    return { name, Server: undefined, loadError: new Error(`${specifier} has no exported Server class`) };
+    return {
+      name,
+      Server: undefined,
+      loadError: new Error(`${specifier} has no exported Server class`),
+    };
   }
   return { name, Server: mod.Server as ServerCtor, module: mod };
 }
 
 export const impls: Impl[] = [
-  { name: "socket.io (reference)", Server: ReferenceServer, module: reference as Record<string, unknown> },
+  {
+    name: "socket.io (reference)",
+    Server: ReferenceServer,
+    module: reference as Record<string, unknown>,
+  },
   await loadSwitchboard(),
 ];
 

@@ -5,7 +5,19 @@ import * as sioParser from "socket.io-parser";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { impls, runnable, type ServerCtor } from "./impls.js";
 import { captureEscapes } from "./escapes.js";
-import { cleanup, connect, connectPair, manager, once, startServer, waitConnect, type ClientSocket, type Pair, type ServerSocket, type Started } from "./helpers.js";
+import {
+  cleanup,
+  connect,
+  connectPair,
+  manager,
+  once,
+  startServer,
+  waitConnect,
+  type ClientSocket,
+  type Pair,
+  type ServerSocket,
+  type Started,
+} from "./helpers.js";
 import { RawClient } from "./raw-client.js";
 
 afterEach(cleanup.run);
@@ -14,9 +26,13 @@ const ws = { label: "websocket", transports: ["websocket" as const] };
 const placeholder = (num: number) => `{"_placeholder":true,"num":${num}}`;
 const binaryEvent = (event: string, n: number) =>
   `45${n}-["${event}",${Array.from({ length: n }, (_, i) => placeholder(i)).join(",")}]`;
-const TOO_MANY = '{"message":"Too many namespaces on this connection","data":{"code":"ERR_SB_TOO_MANY_NAMESPACES"}}';
+const TOO_MANY =
+  '{"message":"Too many namespaces on this connection","data":{"code":"ERR_SB_TOO_MANY_NAMESPACES"}}';
 
-async function withWitness(Server: ServerCtor, opts: Record<string, unknown> = {}): Promise<{ started: Started; witness: Pair }> {
+async function withWitness(
+  Server: ServerCtor,
+  opts: Record<string, unknown> = {},
+): Promise<{ started: Started; witness: Pair }> {
   const started = await startServer(Server, opts);
   started.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (x: unknown) => void) => cb(x)));
   const witness = await connectPair(started, ws);
@@ -31,7 +47,9 @@ async function witnessStillWorks(started: Started, witness: Pair, connections = 
 
 /** The ack id of the next EVENT `event` the raw client receives. */
 async function ackIdOf(raw: RawClient, event: string): Promise<number> {
-  const frame = (await raw.next((f) => typeof f === "string" && f.includes(`["${event}"`))) as string;
+  const frame = (await raw.next(
+    (f) => typeof f === "string" && f.includes(`["${event}"`),
+  )) as string;
   return Number(/^42(\d+)\[/.exec(frame)?.[1]);
 }
 
@@ -53,11 +71,15 @@ describe("switchboard", () => {
       await raw.connect();
       for (let i = 1; i < 100; i++) await raw.connect(`/ns-${i}`);
       raw.send("40/ns-100,");
-      expect(await raw.next((f) => typeof f === "string" && f.startsWith("44/ns-100,"))).toBe(`44/ns-100,${TOO_MANY}`);
+      expect(await raw.next((f) => typeof f === "string" && f.startsWith("44/ns-100,"))).toBe(
+        `44/ns-100,${TOO_MANY}`,
+      );
       expect(started.io._nsps.has("/ns-100")).toBe(false);
       // The connection and its namespaces are untouched: a broadcast on one of them still arrives.
       started.io.of("/ns-42").emit("still", "here");
-      expect(await raw.next((f) => typeof f === "string" && f.startsWith("42/ns-42,"))).toBe('42/ns-42,["still","here"]');
+      expect(await raw.next((f) => typeof f === "string" && f.startsWith("42/ns-42,"))).toBe(
+        '42/ns-42,["still","here"]',
+      );
       // Leaving a namespace frees its place.
       raw.send("41/ns-1,");
       await raw.connect("/ns-100");
@@ -104,8 +126,12 @@ describe("switchboard", () => {
       const before = started.io._nsps.size;
       const raw = await RawClient.open(started.port);
       for (let i = 0; i < 200; i++) raw.send(`40/flood-${i},`);
-      for (let i = 0; i < 5; i++) await raw.next((f) => typeof f === "string" && f.startsWith(`40/flood-${i},{"sid"`));
-      for (let i = 5; i < 200; i++) expect(await raw.next((f) => typeof f === "string" && f.startsWith(`44/flood-${i},`))).toBe(`44/flood-${i},${TOO_MANY}`);
+      for (let i = 0; i < 5; i++)
+        await raw.next((f) => typeof f === "string" && f.startsWith(`40/flood-${i},{"sid"`));
+      for (let i = 5; i < 200; i++)
+        expect(await raw.next((f) => typeof f === "string" && f.startsWith(`44/flood-${i},`))).toBe(
+          `44/flood-${i},${TOO_MANY}`,
+        );
       expect(started.io._nsps.size).toBe(before + 5);
       expect((parent as unknown as { children: Set<unknown> }).children.size).toBe(5);
     });
@@ -125,7 +151,9 @@ describe("switchboard", () => {
     it("every child a CONNECT created stays, refused or joined (socket.io's default); the option removes them", async () => {
       const started = await startServer(Server);
       const parent = started.io.of(/^\/room-\d+$/);
-      parent.use((socket, next) => next(socket.handshake.auth.ok === true ? undefined : new Error("no")));
+      parent.use((socket, next) =>
+        next(socket.handshake.auth.ok === true ? undefined : new Error("no")),
+      );
       const before = [...started.io._nsps.keys()];
       const raw = await RawClient.open(started.port);
       for (let i = 0; i < 20; i++) {
@@ -186,7 +214,9 @@ describe("switchboard", () => {
   });
 
   describe("maxPendingAcks", () => {
-    async function silentPeer(opts: Record<string, unknown>): Promise<{ raw: RawClient; socket: ServerSocket; started: Started }> {
+    async function silentPeer(
+      opts: Record<string, unknown>,
+    ): Promise<{ raw: RawClient; socket: ServerSocket; started: Started }> {
       const started = await startServer(Server, opts);
       const connection = once(started.io, "connection");
       const raw = await RawClient.open(started.port);
@@ -198,7 +228,9 @@ describe("switchboard", () => {
     it("past the limit the oldest timeout() ack fails at once with the timeout error; the rest still work", async () => {
       const { raw, socket } = await silentPeer({ maxPendingAcks: 2 });
       const results: unknown[][] = [];
-      socket.timeout(60_000).emit("q", (err: unknown, value?: unknown) => results.push(["first", err, value]));
+      socket
+        .timeout(60_000)
+        .emit("q", (err: unknown, value?: unknown) => results.push(["first", err, value]));
       const second = socket.timeout(60_000).emitWithAck("q");
       const firstId = await ackIdOf(raw, "q");
       const secondId = await ackIdOf(raw, "q");
@@ -208,7 +240,10 @@ describe("switchboard", () => {
       expect(results).toHaveLength(1);
       const [, err] = results[0]!;
       expect(err).toBeInstanceOf(AckTimeoutError);
-      expect(err).toMatchObject({ code: "ERR_SIO_ACK_TIMEOUT", message: "operation has timed out" });
+      expect(err).toMatchObject({
+        code: "ERR_SIO_ACK_TIMEOUT",
+        message: "operation has timed out",
+      });
       const thirdId = await ackIdOf(raw, "q");
       // A late answer to the evicted ack is ignored; the others resolve.
       raw.send(`43${firstId}["late"]`);
@@ -236,7 +271,8 @@ describe("switchboard", () => {
       const escaped = captureEscapes();
       const { raw, socket, started } = await silentPeer({});
       const failures: unknown[] = [];
-      for (let i = 0; i < 1000; i++) socket.timeout(60_000).emit("q", (err: unknown) => failures.push(err));
+      for (let i = 0; i < 1000; i++)
+        socket.timeout(60_000).emit("q", (err: unknown) => failures.push(err));
       expect(failures).toHaveLength(0);
       // An emitWithAck the user awaits rejects with the timeout error when it is evicted.
       const awaited = socket.timeout(60_000).emitWithAck("q");
@@ -246,7 +282,10 @@ describe("switchboard", () => {
       expect(failures).toHaveLength(1000);
       // At the limit, broadcasts with an ack still work (the broadcast's own timer reports the silent client).
       const broadcast = started.io.timeout(50).emitWithAck("b");
-      await expect(broadcast).rejects.toMatchObject({ message: "operation has timed out", responses: [] });
+      await expect(broadcast).rejects.toMatchObject({
+        message: "operation has timed out",
+        responses: [],
+      });
       expect(raw.isOpen).toBe(true);
       expect(escaped).toEqual([]);
     });
@@ -311,13 +350,17 @@ describe("switchboard", () => {
       raw.send(binaryEvent("files", 3));
       await raw.closedWithin();
       expect((await gone)[0]).toBe("parse error");
-      expect(errors).toEqual([expect.objectContaining({ code: "ERR_SIO_DECODE_TOO_MANY_ATTACHMENTS" })]);
+      expect(errors).toEqual([
+        expect.objectContaining({ code: "ERR_SIO_DECODE_TOO_MANY_ATTACHMENTS" }),
+      ]);
       await witnessStillWorks(started, witness);
     });
 
     it("raised, lets the official client send more than socket.io-parser's default of 10", async () => {
       const started = await startServer(Server, sb({ maxAttachments: 20 }));
-      started.io.on("connection", (s) => s.on("many", (...args: unknown[]) => (args.pop() as (n: number) => void)(args.length)));
+      started.io.on("connection", (s) =>
+        s.on("many", (...args: unknown[]) => (args.pop() as (n: number) => void)(args.length)),
+      );
       const client: ClientSocket = connect(started.url, { transports: ["websocket"] });
       await waitConnect(client);
       const files = Array.from({ length: 15 }, (_, i) => Buffer.from([i]));
@@ -332,7 +375,10 @@ describe("switchboard", () => {
           super(opts);
         }
       }
-      const started = await startServer(Server, sb({ maxAttachments: 1, parser: { Encoder: sioParser.Encoder, Decoder } }));
+      const started = await startServer(
+        Server,
+        sb({ maxAttachments: 1, parser: { Encoder: sioParser.Encoder, Decoder } }),
+      );
       const { raw, victim } = await victimOf(started);
       expect(seen).toEqual([{ maxAttachments: 1 }]);
       victim.on("error", () => {});

@@ -81,7 +81,10 @@ describe.each(impls)("$name", (impl) => {
       expect(err.message).toBe("forbidden event");
       expect(await allowed).toEqual([2]);
       expect(handled).toEqual([]);
-      expect(seenByMiddleware).toEqual([["forbidden", 1], ["allowed", 2]]);
+      expect(seenByMiddleware).toEqual([
+        ["forbidden", 1],
+        ["allowed", 2],
+      ]);
       expect(server.connected).toBe(true);
     });
   });
@@ -98,7 +101,10 @@ describe.each(impls)("$name", (impl) => {
       const got = once(server, "e1");
       client.emit("e1", { a: 1 });
       await got;
-      expect(seen).toEqual([["first", "e1"], ["last", "e1", { a: 1 }]]);
+      expect(seen).toEqual([
+        ["first", "e1"],
+        ["last", "e1", { a: 1 }],
+      ]);
       server.offAny(last);
       expect(server.listenersAny()).toHaveLength(1);
       const got2 = once(server, "e2");
@@ -141,7 +147,10 @@ describe.each(impls)("$name", (impl) => {
 
   it("volatile.emit delivers when the websocket is writable (socket and broadcast)", async () => {
     const started = await startServer(Server);
-    const { client, server } = await connectPair(started, { label: "websocket", transports: ["websocket"] });
+    const { client, server } = await connectPair(started, {
+      label: "websocket",
+      transports: ["websocket"],
+    });
     const a = once(client, "vol");
     server.volatile.emit("vol", 1);
     expect(await a).toEqual([1]);

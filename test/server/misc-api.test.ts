@@ -16,7 +16,8 @@ describe.each(impls)("$name", (impl) => {
   describe("API details", () => {
     it("exports Server, Namespace and Socket classes that the live objects are instances of", async () => {
       const mod = impl.module!;
-      for (const name of ["Server", "Namespace", "Socket"]) expect(typeof mod[name]).toBe("function");
+      for (const name of ["Server", "Namespace", "Socket"])
+        expect(typeof mod[name]).toBe("function");
       const started = await startServer(Server);
       const { server } = await connectPair(started, ws);
       expect(started.io).toBeInstanceOf(mod.Server as typeof Server);
@@ -114,7 +115,9 @@ describe.each(impls)("$name", (impl) => {
       const adapter = started.io.of("/").adapter;
       expect(adapter.rooms.get("r")?.size).toBe(2);
       expect([...(adapter.rooms.get("s") ?? [])]).toEqual([b.server.id]);
-      expect([...(adapter.sids.get(b.server.id) ?? [])].sort()).toEqual([b.server.id, "r", "s"].sort());
+      expect([...(adapter.sids.get(b.server.id) ?? [])].sort()).toEqual(
+        [b.server.id, "r", "s"].sort(),
+      );
       expect(adapter.rooms.has("nope")).toBe(false);
     });
 

@@ -19,7 +19,11 @@ const theirMsgpack: unknown = createRequire(import.meta.url)("socket.io-msgpack-
 
 const servers = [
   { name: "socket.io + socket.io-msgpack-parser", Server: ReferenceServer, parser: theirMsgpack },
-  { name: "@switchboard/server + parser/msgpack", Server: OurServer as unknown as ServerCtor, parser: ourMsgpack },
+  {
+    name: "@switchboard/server + parser/msgpack",
+    Server: OurServer as unknown as ServerCtor,
+    parser: ourMsgpack,
+  },
 ];
 
 interface AnyClient {
@@ -34,12 +38,22 @@ const clients = [
   {
     name: "socket.io-client + socket.io-msgpack-parser",
     connect: (url: string, transports: ("polling" | "websocket")[]): AnyClient =>
-      officialIo(url, { forceNew: true, reconnection: false, transports, parser: theirMsgpack }) as AnyClient,
+      officialIo(url, {
+        forceNew: true,
+        reconnection: false,
+        transports,
+        parser: theirMsgpack,
+      }) as AnyClient,
   },
   {
     name: "@switchboard/client + parser/msgpack",
     connect: (url: string, transports: ("polling" | "websocket")[]): AnyClient =>
-      ourIo(url, { forceNew: true, reconnection: false, transports, parser: ourMsgpack }) as unknown as AnyClient,
+      ourIo(url, {
+        forceNew: true,
+        reconnection: false,
+        transports,
+        parser: ourMsgpack,
+      }) as unknown as AnyClient,
   },
 ];
 
@@ -53,42 +67,64 @@ const settings = transportSettings.filter((s) => s.transports !== undefined);
 
 describe.each(servers)("server: $name", ({ Server, parser }) => {
   describe.each(clients)("client: $name", (client) => {
-    it.each(settings)("events, nested binary and acks both ways ($label)", async ({ transports }) => {
-      const started = await startServer(Server, { parser });
-      const serverSocket = new Promise<any>((resolve) => started.io.on("connection", resolve));
-      const socket = client.connect(started.url, transports!);
-      cleanup.add(() => socket.disconnect());
-      await waitConnect(socket as never);
-      const peer = await withTimeout(serverSocket, 3000, "server connection");
+    it.each(settings)(
+      "events, nested binary and acks both ways ($label)",
+      async ({ transports }) => {
+        const started = await startServer(Server, { parser });
+        const serverSocket = new Promise<any>((resolve) => started.io.on("connection", resolve));
+        const socket = client.connect(started.url, transports!);
+        cleanup.add(() => socket.disconnect());
+        await waitConnect(socket as never);
+        const peer = await withTimeout(serverSocket, 3000, "server connection");
 
-      // client → server, with an ack carrying binary back
-      peer.on("upload", (name: string, payload: { file: unknown; tags: string[] }, ack: (...a: unknown[]) => void) => {
-        ack({ name, size: bytesOf(payload.file).length, tags: payload.tags }, Buffer.from([9, 8, 7]));
-      });
-      const answer = await withTimeout(
-        new Promise<unknown[]>((resolve) =>
-          socket.emit("upload", "a.bin", { file: new Uint8Array([1, 2, 3, 255]), tags: ["x", "é"] }, (...a: unknown[]) => resolve(a)),
-        ),
-        3000,
-        "client ack",
-      );
-      expect(answer[0]).toEqual({ name: "a.bin", size: 4, tags: ["x", "é"] });
-      expect(bytesOf(answer[1])).toEqual([9, 8, 7]);
+        // client → server, with an ack carrying binary back
+        peer.on(
+          "upload",
+          (
+            name: string,
+            payload: { file: unknown; tags: string[] },
+            ack: (...a: unknown[]) => void,
+          ) => {
+            ack(
+              { name, size: bytesOf(payload.file).length, tags: payload.tags },
+              Buffer.from([9, 8, 7]),
+            );
+          },
+        );
+        const answer = await withTimeout(
+          new Promise<unknown[]>((resolve) =>
+            socket.emit(
+              "upload",
+              "a.bin",
+              { file: new Uint8Array([1, 2, 3, 255]), tags: ["x", "é"] },
+              (...a: unknown[]) => resolve(a),
+            ),
+          ),
+          3000,
+          "client ack",
+        );
+        expect(answer[0]).toEqual({ name: "a.bin", size: 4, tags: ["x", "é"] });
+        expect(bytesOf(answer[1])).toEqual([9, 8, 7]);
 
-      // server → client, with an ack
-      socket.on("ping-me", (n: number, nested: { deep: unknown[] }, ack: (v: unknown) => void) => ack({ n: n + 1, got: bytesOf(nested.deep[1]) }));
-      const reply = await withTimeout(
-        new Promise<unknown>((resolve) => peer.emit("ping-me", 41, { deep: ["k", Buffer.from([0, 128])] }, resolve)),
-        3000,
-        "server ack",
-      );
-      expect(reply).toEqual({ n: 42, got: [0, 128] });
+        // server → client, with an ack
+        socket.on("ping-me", (n: number, nested: { deep: unknown[] }, ack: (v: unknown) => void) =>
+          ack({ n: n + 1, got: bytesOf(nested.deep[1]) }),
+        );
+        const reply = await withTimeout(
+          new Promise<unknown>((resolve) =>
+            peer.emit("ping-me", 41, { deep: ["k", Buffer.from([0, 128])] }, resolve),
+          ),
+          3000,
+          "server ack",
+        );
+        expect(reply).toEqual({ n: 42, got: [0, 128] });
 
-      // a plain event, no ack
-      const got = once(socket, "note");
-      peer.emit("note", "hello", null, 1.5);
-      expect(await got).toEqual(["hello", null, 1.5]);
-    });
+        // a plain event, no ack
+        const got = once(socket, "note");
+        peer.emit("note", "hello", null, 1.5);
+        expect(await got).toEqual(["hello", null, 1.5]);
+      },
+    );
   });
 });
 

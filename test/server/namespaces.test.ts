@@ -1,7 +1,19 @@
 // Namespaces: static, multiplexed on one connection, dynamic by regex and by function, unknown ones.
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
-import { barrier, cleanup, clientOptions, connect, connectPair, eventsNamed, manager, once, record, startServer, waitConnect } from "./helpers.js";
+import {
+  barrier,
+  cleanup,
+  clientOptions,
+  connect,
+  connectPair,
+  eventsNamed,
+  manager,
+  once,
+  record,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
@@ -56,7 +68,9 @@ describe.each(impls)("$name", (impl) => {
       const sockets = ["/", "/a", "/b"].map((nsp) => m.socket(nsp));
       for (const s of sockets) s.connect();
       await Promise.all(sockets.map((s) => waitConnect(s)));
-      const servers = ["/", "/a", "/b"].map((nsp, i) => started.io.of(nsp).sockets.get(sockets[i]!.id!)!);
+      const servers = ["/", "/a", "/b"].map((nsp, i) =>
+        started.io.of(nsp).sockets.get(sockets[i]!.id!)!,
+      );
       expect(servers.every(Boolean)).toBe(true);
       expect(new Set(servers.map((s) => s.conn)).size).toBe(1); // one Engine.IO connection
       expect(new Set(servers.map((s) => s.id)).size).toBe(3);
@@ -64,7 +78,11 @@ describe.each(impls)("$name", (impl) => {
       // Events stay in their namespace in both directions.
       const got = servers.map((s, i) => once(s, "hello").then((args) => [i, ...args]));
       sockets.forEach((s, i) => s.emit("hello", `from ${i}`));
-      expect(await Promise.all(got)).toEqual([[0, "from 0"], [1, "from 1"], [2, "from 2"]]);
+      expect(await Promise.all(got)).toEqual([
+        [0, "from 0"],
+        [1, "from 1"],
+        [2, "from 2"],
+      ]);
       const back = sockets.map((s) => once(s, "back"));
       servers.forEach((s) => s.emit("back", s.nsp.name));
       expect(await Promise.all(back)).toEqual([["/"], ["/a"], ["/b"]]);
@@ -98,12 +116,17 @@ describe.each(impls)("$name", (impl) => {
 
     it("a function namespace decides by name and auth", async () => {
       const started = await startServer(Server);
-      const parent = started.io.of((name, auth, next) => next(null, name.startsWith("/fn-") && auth.ok === true));
+      const parent = started.io.of((name, auth, next) =>
+        next(null, name.startsWith("/fn-") && auth.ok === true),
+      );
       const seen: string[] = [];
       parent.on("connection", (s) => seen.push(s.nsp.name));
       await connectPair(started, setting, "/fn-x", { auth: { ok: true } });
       expect(seen).toEqual(["/fn-x"]);
-      const refused = connect(`${started.url}/fn-y`, clientOptions(setting, { auth: { ok: false } }));
+      const refused = connect(
+        `${started.url}/fn-y`,
+        clientOptions(setting, { auth: { ok: false } }),
+      );
       const [err] = await once(refused, "connect_error");
       expect((err as Error).message).toBe("Invalid namespace");
     });

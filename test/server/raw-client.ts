@@ -25,7 +25,9 @@ export class RawClient {
     this.#autoPong = autoPong;
     this.ws = new WebSocket(url);
     this.ws.on("error", () => {}); // a refused or reset connection shows up as `closed`
-    this.ws.on("message", (data: Buffer, isBinary: boolean) => this.#push(isBinary ? data : data.toString()));
+    this.ws.on("message", (data: Buffer, isBinary: boolean) =>
+      this.#push(isBinary ? data : data.toString()),
+    );
     this.closed = new Promise((resolve) => this.ws.on("close", (code: number) => resolve(code)));
     cleanup.add(() => this.ws.terminate());
   }
@@ -33,7 +35,10 @@ export class RawClient {
   /** Opens the WebSocket and waits for the Engine.IO open packet. */
   static async open(port: number, opts: RawOptions = {}): Promise<RawClient> {
     const path = opts.path ?? "/socket.io/";
-    const client = new RawClient(`ws://127.0.0.1:${port}${path}?EIO=4&transport=websocket`, opts.autoPong ?? true);
+    const client = new RawClient(
+      `ws://127.0.0.1:${port}${path}?EIO=4&transport=websocket`,
+      opts.autoPong ?? true,
+    );
     const open = await client.next((f) => typeof f === "string" && f.startsWith("0"));
     client.sid = (JSON.parse((open as string).slice(1)) as { sid: string }).sid;
     return client;
@@ -51,7 +56,9 @@ export class RawClient {
   async connect(nsp = "/", auth?: object): Promise<string> {
     const prefix = nsp === "/" ? "" : `${nsp},`;
     this.send(`40${prefix}${auth ? JSON.stringify(auth) : ""}`);
-    const reply = (await this.next((f) => typeof f === "string" && f.startsWith(`40${prefix}{`))) as string;
+    const reply = (await this.next(
+      (f) => typeof f === "string" && f.startsWith(`40${prefix}{`),
+    )) as string;
     return (JSON.parse(reply.slice(2 + prefix.length)) as { sid: string }).sid;
   }
 

@@ -2,7 +2,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings } from "./impls.js";
 import type { ClientSocket, ServerSocket, Started } from "./helpers.js";
-import { barrier, bytes, cleanup, connectPair, eventsNamed, once, record, startServer, waitConnect } from "./helpers.js";
+import {
+  barrier,
+  bytes,
+  cleanup,
+  connectPair,
+  eventsNamed,
+  once,
+  record,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
@@ -88,7 +98,10 @@ describe.each(impls)("$name", (impl) => {
         next();
       });
     }
-    const { client, server } = await connectPair(started, { label: "websocket", transports: ["websocket"] });
+    const { client, server } = await connectPair(started, {
+      label: "websocket",
+      transports: ["websocket"],
+    });
     const first = once(client, "tick");
     started.io.emit("tick", 1);
     await first;
@@ -109,7 +122,11 @@ describe.each(impls)("$name", (impl) => {
   it("recovery works for a socket of another namespace too", async () => {
     const started = await startServer(Server, { connectionStateRecovery: {} });
     const admin = started.io.of("/admin");
-    const { client, server } = await connectPair(started, { label: "websocket", transports: ["websocket"] }, "/admin");
+    const { client, server } = await connectPair(
+      started,
+      { label: "websocket", transports: ["websocket"] },
+      "/admin",
+    );
     await server.join("ops");
     const first = once(client, "tick");
     admin.emit("tick", 1);
@@ -155,7 +172,10 @@ describe.each(impls)("$name", (impl) => {
 
   it("without connectionStateRecovery a reconnection is a new session", async () => {
     const started = await startServer(Server);
-    const { client, server } = await connectPair(started, { label: "websocket", transports: ["websocket"] });
+    const { client, server } = await connectPair(started, {
+      label: "websocket",
+      transports: ["websocket"],
+    });
     const id = client.id;
     const gone = once(server, "disconnect");
     client.io.engine.close();

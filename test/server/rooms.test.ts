@@ -2,11 +2,26 @@
 // the server-side utilities (fetchSockets, socketsJoin/Leave, disconnectSockets) and broadcast acks.
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings, type TransportSetting } from "./impls.js";
-import { barrier, bytes, cleanup, connectPair, eventsNamed, once, record, startServer, type Pair, type Started } from "./helpers.js";
+import {
+  barrier,
+  bytes,
+  cleanup,
+  connectPair,
+  eventsNamed,
+  once,
+  record,
+  startServer,
+  type Pair,
+  type Started,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
-async function connectMany(started: Started, setting: TransportSetting, n: number): Promise<Pair[]> {
+async function connectMany(
+  started: Started,
+  setting: TransportSetting,
+  n: number,
+): Promise<Pair[]> {
   const pairs: Pair[] = [];
   for (let i = 0; i < n; i++) pairs.push(await connectPair(started, setting));
   return pairs;
@@ -147,8 +162,10 @@ describe.each(impls)("$name", (impl) => {
       const clientReasons = [once(a.client, "disconnect"), once(b.client, "disconnect")];
       const serverReasons = [once(a.server, "disconnect"), once(b.server, "disconnect")];
       started.io.in("bye").disconnectSockets();
-      for (const [reason] of await Promise.all(clientReasons)) expect(reason).toBe("io server disconnect");
-      for (const [reason] of await Promise.all(serverReasons)) expect(reason).toBe("server namespace disconnect");
+      for (const [reason] of await Promise.all(clientReasons))
+        expect(reason).toBe("io server disconnect");
+      for (const [reason] of await Promise.all(serverReasons))
+        expect(reason).toBe("server namespace disconnect");
       expect(c.client.connected).toBe(true);
       const echo = once(c.server, "still");
       c.client.emit("still", "here");
@@ -172,7 +189,9 @@ describe.each(impls)("$name", (impl) => {
     it("broadcast ack timeout gives an error with the partial responses", async () => {
       const started = await startServer(Server);
       const pairs = await connectMany(started, setting, 3);
-      pairs.slice(0, 2).forEach((p, i) => p.client.on("ask", (cb: (v: string) => void) => cb(`r${i}`)));
+      pairs
+        .slice(0, 2)
+        .forEach((p, i) => p.client.on("ask", (cb: (v: string) => void) => cb(`r${i}`)));
       pairs[2]!.client.on("ask", () => {}); // never answers
       const [err, responses] = await new Promise<[Error | null, string[]]>((resolve) =>
         started.io.timeout(200).emit("ask", (e: Error | null, r: string[]) => resolve([e, r])),
@@ -186,7 +205,10 @@ describe.each(impls)("$name", (impl) => {
       const started = await startServer(Server);
       await connectMany(started, setting, 1);
       const [err, responses] = await new Promise<[Error | null, unknown[]]>((resolve) =>
-        started.io.to("empty").timeout(5000).emit("ask", (e: Error | null, r: unknown[]) => resolve([e, r])),
+        started.io
+          .to("empty")
+          .timeout(5000)
+          .emit("ask", (e: Error | null, r: unknown[]) => resolve([e, r])),
       );
       expect(err).toBeNull();
       expect(responses).toEqual([]);

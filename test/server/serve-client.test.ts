@@ -20,24 +20,27 @@ describe.each(impls)("$name", (impl) => {
   const { Server } = impl;
 
   describe("serving the client", () => {
-    it.each(files)("GET /socket.io/$file: 200, ETag, Cache-Control, 304 on If-None-Match, gzip", async ({ file, type }) => {
-      const started = await startServer(Server);
-      const url = `${started.url}/socket.io/${file}`;
-      const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
-      expect(res.status).toBe(200);
-      expect(res.headers.get("content-type")).toMatch(type);
-      expect(res.headers.get("cache-control")).toBe("public, max-age=0");
-      const etag = res.headers.get("etag");
-      expect(etag).toMatch(/^"[^"]+"$/);
-      const body = await res.text();
-      expect(body.length).toBeGreaterThan(100);
-      const cached = await fetch(url, { headers: { "if-none-match": etag! } });
-      expect(cached.status).toBe(304);
-      expect(await cached.text()).toBe("");
-      const gz = await fetch(url, { headers: { "accept-encoding": "gzip" } });
-      expect(gz.headers.get("content-encoding")).toBe("gzip");
-      expect(await gz.text()).toBe(body); // fetch inflates it
-    });
+    it.each(files)(
+      "GET /socket.io/$file: 200, ETag, Cache-Control, 304 on If-None-Match, gzip",
+      async ({ file, type }) => {
+        const started = await startServer(Server);
+        const url = `${started.url}/socket.io/${file}`;
+        const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toMatch(type);
+        expect(res.headers.get("cache-control")).toBe("public, max-age=0");
+        const etag = res.headers.get("etag");
+        expect(etag).toMatch(/^"[^"]+"$/);
+        const body = await res.text();
+        expect(body.length).toBeGreaterThan(100);
+        const cached = await fetch(url, { headers: { "if-none-match": etag! } });
+        expect(cached.status).toBe(304);
+        expect(await cached.text()).toBe("");
+        const gz = await fetch(url, { headers: { "accept-encoding": "gzip" } });
+        expect(gz.headers.get("content-encoding")).toBe("gzip");
+        expect(await gz.text()).toBe(body); // fetch inflates it
+      },
+    );
 
     it("serveClient: false serves no client file", async () => {
       const started = await startServer(Server, { serveClient: false });

@@ -2,7 +2,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable } from "./impls.js";
 import type { ServerSocket } from "./helpers.js";
-import { bytes, cleanup, clientOptions, connect, connectPair, once, startServer, waitConnect } from "./helpers.js";
+import {
+  bytes,
+  cleanup,
+  clientOptions,
+  connect,
+  connectPair,
+  once,
+  startServer,
+  waitConnect,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
@@ -28,7 +37,10 @@ describe.each(impls)("$name", (impl) => {
         allowRequest: (req, cb) => cb(null, req.headers["x-allowed"] === "yes"),
       });
       for (const setting of [ws, polling]) {
-        const refused = connect(started.url, clientOptions(setting, { extraHeaders: { "x-allowed": "no" } }));
+        const refused = connect(
+          started.url,
+          clientOptions(setting, { extraHeaders: { "x-allowed": "no" } }),
+        );
         await once(refused, "connect_error");
         expect(refused.connected).toBe(false);
         await connectPair(started, setting, "/", { extraHeaders: { "x-allowed": "yes" } });
@@ -44,7 +56,9 @@ describe.each(impls)("$name", (impl) => {
     });
 
     it("cors: the polling handshake answers with the allowed origin", async () => {
-      const started = await startServer(Server, { cors: { origin: "http://example.test", credentials: true } });
+      const started = await startServer(Server, {
+        cors: { origin: "http://example.test", credentials: true },
+      });
       const res = await fetch(`${started.url}/socket.io/?EIO=4&transport=polling`, {
         headers: { origin: "http://example.test" },
       });
@@ -65,13 +79,20 @@ describe.each(impls)("$name", (impl) => {
       expect(first.headers.get("x-initial")).toBe("1");
       expect(first.headers.get("x-every")).toBe("1");
       const sid = (JSON.parse((await first.text()).slice(1)) as { sid: string }).sid;
-      const next = await fetch(`${started.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "40" });
+      const next = await fetch(`${started.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+        method: "POST",
+        body: "40",
+      });
       expect(next.headers.get("x-initial")).toBeNull();
       expect(next.headers.get("x-every")).toBe("1");
     });
 
     it("pingInterval / pingTimeout / maxHttpBufferSize are announced in the handshake", async () => {
-      const started = await startServer(Server, { pingInterval: 1234, pingTimeout: 567, maxHttpBufferSize: 4321 });
+      const started = await startServer(Server, {
+        pingInterval: 1234,
+        pingTimeout: 567,
+        maxHttpBufferSize: 4321,
+      });
       const res = await fetch(`${started.url}/socket.io/?EIO=4&transport=polling`);
       const open = JSON.parse((await res.text()).slice(1)) as Record<string, unknown>;
       expect(open).toMatchObject({ pingInterval: 1234, pingTimeout: 567, maxPayload: 4321 });
@@ -81,18 +102,21 @@ describe.each(impls)("$name", (impl) => {
       { setting: ws, reason: "transport error" },
       // engine.io ≥ 6.6.13 closes a polling session whose POST gets 413 (`transport error`), as Switchboard does.
       { setting: polling, reason: "transport error" },
-    ])("a message over maxHttpBufferSize over $setting.label closes that connection with $reason", async ({ setting, reason }) => {
-      const started = await startServer(Server, { maxHttpBufferSize: 1000 });
-      const { client, server } = await connectPair(started, setting);
-      const errors: unknown[] = [];
-      server.on("error", (err: unknown) => errors.push(err));
-      const gone = once(server, "disconnect");
-      client.emit("big", "x".repeat(5000));
-      expect((await gone)[0]).toBe(reason);
-      expect(started.io.engine.clientsCount).toBe(0);
-      // A transport failure is not a Socket.IO socket error: the reference emits no `error` event for it.
-      expect(errors).toEqual([]);
-    });
+    ])(
+      "a message over maxHttpBufferSize over $setting.label closes that connection with $reason",
+      async ({ setting, reason }) => {
+        const started = await startServer(Server, { maxHttpBufferSize: 1000 });
+        const { client, server } = await connectPair(started, setting);
+        const errors: unknown[] = [];
+        server.on("error", (err: unknown) => errors.push(err));
+        const gone = once(server, "disconnect");
+        client.emit("big", "x".repeat(5000));
+        expect((await gone)[0]).toBe(reason);
+        expect(started.io.engine.clientsCount).toBe(0);
+        // A transport failure is not a Socket.IO socket error: the reference emits no `error` event for it.
+        expect(errors).toEqual([]);
+      },
+    );
 
     it("perMessageDeflate on: large messages both ways and compress(false) still arrive", async () => {
       const started = await startServer(Server, { perMessageDeflate: { threshold: 0 } });

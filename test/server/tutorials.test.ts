@@ -2,7 +2,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { impls, runnable, transportSettings, type TransportSetting } from "./impls.js";
 import type { IOServer, Pair, Started } from "./helpers.js";
-import { barrier, cleanup, clientOptions, connect, connectPair, eventsNamed, once, record, startServer } from "./helpers.js";
+import {
+  barrier,
+  cleanup,
+  clientOptions,
+  connect,
+  connectPair,
+  eventsNamed,
+  once,
+  record,
+  startServer,
+} from "./helpers.js";
 
 afterEach(cleanup.run);
 
@@ -21,7 +31,9 @@ function chatApp(io: IOServer): void {
       await socket.leave(room);
       ack();
     });
-    socket.on("say", (room: string, text: string) => io.to(room).emit("said", room, text, socket.id));
+    socket.on("say", (room: string, text: string) =>
+      io.to(room).emit("said", room, text, socket.id),
+    );
     socket.on("disconnect", () => io.emit("user.remove", socket.id));
   });
 }
@@ -43,7 +55,8 @@ describe.each(impls)("$name", (impl) => {
       const pairs = await users(started, setting, 3);
       const got = pairs.map((p) => once(p.client, "chat message"));
       pairs[0]!.client.emit("chat message", "hello all");
-      for (const args of await Promise.all(got)) expect(args).toEqual(["hello all", pairs[0]!.client.id]);
+      for (const args of await Promise.all(got))
+        expect(args).toEqual(["hello all", pairs[0]!.client.id]);
     });
 
     it("user list: user.list on connect, user.add and user.remove keep it live", async () => {

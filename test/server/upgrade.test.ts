@@ -44,7 +44,8 @@ describe.each(impls)("$name", (impl) => {
       }),
     );
     const [socket] = (await connection) as [ServerSocket];
-    const upgraded = socket.conn.transport.name === "websocket" ? Promise.resolve() : once(socket.conn, "upgrade");
+    const upgraded =
+      socket.conn.transport.name === "websocket" ? Promise.resolve() : once(socket.conn, "upgrade");
     await waitConnect(client);
     let j = 0;
     const pumpUp = () => {
@@ -73,7 +74,8 @@ describe.each(impls)("$name", (impl) => {
       }),
     );
     const [socket] = (await connection) as [ServerSocket];
-    const upgraded = socket.conn.transport.name === "websocket" ? Promise.resolve() : once(socket.conn, "upgrade");
+    const upgraded =
+      socket.conn.transport.name === "websocket" ? Promise.resolve() : once(socket.conn, "upgrade");
     let i = 0;
     const pump = () => {
       if (i >= N) return;
@@ -99,7 +101,9 @@ describe.each(impls)("$name", (impl) => {
     );
     const client = connect(started.url, clientOptions(undefined));
     await waitConnect(client);
-    const answers = await Promise.all([1, 2, 3].map((n) => client.timeout(3000).emitWithAck("slow", n)));
+    const answers = await Promise.all(
+      [1, 2, 3].map((n) => client.timeout(3000).emitWithAck("slow", n)),
+    );
     expect(answers).toEqual([2, 3, 4]);
     expect(client.io.engine.transport.name).toBe("websocket");
   });

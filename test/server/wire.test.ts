@@ -80,7 +80,9 @@ describe.each(impls)("$name", (impl) => {
 
     it("server emit with ack → 42<id>[…]; the reply 43<id>[…] calls back; unknown ack ids are ignored", async () => {
       const { raw, socket } = await rawPair();
-      const answer = new Promise<unknown[]>((resolve) => socket.emit("q", 1, (...args: unknown[]) => resolve(args)));
+      const answer = new Promise<unknown[]>((resolve) =>
+        socket.emit("q", 1, (...args: unknown[]) => resolve(args)),
+      );
       const frame = (await raw.next()) as string;
       const match = /^42(\d+)\["q",1\]$/.exec(frame);
       expect(match).not.toBeNull();
@@ -117,7 +119,9 @@ describe.each(impls)("$name", (impl) => {
           resolve(args);
         }),
       );
-      raw.send(`452-789["message",${JSON.stringify(placeholder(0))},{"k":${JSON.stringify(placeholder(1))}}]`);
+      raw.send(
+        `452-789["message",${JSON.stringify(placeholder(0))},{"k":${JSON.stringify(placeholder(1))}}]`,
+      );
       raw.send(Buffer.from([1]));
       raw.send(Buffer.from([2, 3]));
       const [a, b] = (await got) as [Buffer, { k: Buffer }];
@@ -192,7 +196,9 @@ describe.each(impls)("$name", (impl) => {
     it("exactly 10 attachments (the limit) are accepted", async () => {
       const { raw, socket } = await rawPair();
       const got = once(socket, "ten");
-      const placeholders = Array.from({ length: 10 }, (_, i) => JSON.stringify(placeholder(i))).join(",");
+      const placeholders = Array.from({ length: 10 }, (_, i) =>
+        JSON.stringify(placeholder(i)),
+      ).join(",");
       raw.send(`4510-["ten",${placeholders}]`);
       for (let i = 0; i < 10; i++) raw.send(Buffer.from([i]));
       const args = (await got) as Buffer[];
@@ -202,7 +208,9 @@ describe.each(impls)("$name", (impl) => {
 
     it("a numeric event name is accepted (42[7,…]) and seen by onAny", async () => {
       const { raw, socket } = await rawPair();
-      const seen = new Promise<unknown[]>((resolve) => socket.onAny((...args: unknown[]) => resolve(args)));
+      const seen = new Promise<unknown[]>((resolve) =>
+        socket.onAny((...args: unknown[]) => resolve(args)),
+      );
       raw.send('42[7,"x"]');
       expect(await seen).toEqual([7, "x"]);
       expect(raw.isOpen).toBe(true);
@@ -211,7 +219,9 @@ describe.each(impls)("$name", (impl) => {
     it("decoded data cannot pollute prototypes", async () => {
       const { raw, socket } = await rawPair();
       const got = once(socket, "ev");
-      raw.send('42["ev",{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted2":true}}}]');
+      raw.send(
+        '42["ev",{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted2":true}}}]',
+      );
       const [obj] = (await got) as [Record<string, unknown>];
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(({} as Record<string, unknown>).polluted2).toBeUndefined();
@@ -224,7 +234,9 @@ describe.each(impls)("$name", (impl) => {
       const { sid, pid } = JSON.parse(reply.slice(2)) as { sid: string; pid: string };
       await socket.join("room");
       started.io.emit("tick", 1);
-      const offset = (JSON.parse(((await raw.next()) as string).slice(2)) as unknown[])[2] as string;
+      const offset = (
+        JSON.parse(((await raw.next()) as string).slice(2)) as unknown[]
+      )[2] as string;
       const gone = once(socket, "disconnect");
       raw.ws.terminate();
       expect((await gone)[0]).toBe("transport close");

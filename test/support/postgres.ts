@@ -46,10 +46,16 @@ export async function postgresForTests(suite: string): Promise<TestDatabase> {
   const server = await resolvePostgres();
   const connectionString = server?.url ?? LOOPBACK_URL;
   let problem: string | undefined;
-  if (server === null) problem = "none found: no DATABASE_URL, nothing on 127.0.0.1:5432, no private server could be started";
+  if (server === null)
+    problem =
+      "none found: no DATABASE_URL, nothing on 127.0.0.1:5432, no private server could be started";
   else if (!(await canConnect(connectionString, 3000))) problem = "it does not answer";
   if (problem !== undefined) {
-    reportMissing(suite, "a reachable PostgreSQL", `PostgreSQL at ${maskPassword(connectionString)} is unusable (${problem})`);
+    reportMissing(
+      suite,
+      "a reachable PostgreSQL",
+      `PostgreSQL at ${maskPassword(connectionString)} is unusable (${problem})`,
+    );
   }
   return { connectionString, problem, close: () => server?.close() ?? Promise.resolve() };
 }
@@ -63,7 +69,9 @@ async function resolve(): Promise<ResolvedPostgres | null> {
   try {
     return await startPrivate();
   } catch (err) {
-    console.warn(`test/support/postgres: could not start a private PostgreSQL: ${(err as Error).message}`);
+    console.warn(
+      `test/support/postgres: could not start a private PostgreSQL: ${(err as Error).message}`,
+    );
     return null;
   }
 }
@@ -96,10 +104,11 @@ function findBinDir(): string | undefined {
   return undefined;
 }
 
-
 /** PostgreSQL refuses to run as root, so as root every command goes through `runuser -u postgres --`. */
 function command(bin: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
+  return process.getuid?.() === 0
+    ? ["runuser", ["-u", "postgres", "--", bin, ...args]]
+    : [bin, args];
 }
 
 function run(bin: string, args: string[]): Promise<void> {
@@ -109,7 +118,9 @@ function run(bin: string, args: string[]): Promise<void> {
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.once("error", rej);
-    child.once("exit", (code) => (code === 0 ? res() : rej(new Error(`${bin} exited with ${code}: ${stderr.trim()}`))));
+    child.once("exit", (code) =>
+      code === 0 ? res() : rej(new Error(`${bin} exited with ${code}: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -144,7 +155,16 @@ async function startPrivate(): Promise<ResolvedPostgres> {
     await run(join(bin, "initdb"), ["-D", dir, "-U", "postgres", "--auth=trust", "--no-sync"]);
     const port = await freePort();
     const [cmd, argv] = command(join(bin, "postgres"), [
-      "-D", dir, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+      "-D",
+      dir,
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=off",
     ]);
     const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "pipe"] });
     server = child;
@@ -159,8 +179,10 @@ async function startPrivate(): Promise<ResolvedPostgres> {
     const base = `postgres://postgres@127.0.0.1:${port}`;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await canConnect(`${base}/postgres`, 1000))) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`postgres exited: ${log.trim()}`);
-      if (Date.now() > deadline) throw new Error(`postgres not ready after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`postgres exited: ${log.trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`postgres not ready after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const admin = new pg.Client({ connectionString: `${base}/postgres` });
@@ -201,6 +223,7 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
   });
   const uid = /uid=(\d+)/.exec(out)?.[1];
   const gid = /gid=(\d+)/.exec(out)?.[1];
-  if (uid === undefined || gid === undefined) throw new Error("no postgres user to run the server as");
+  if (uid === undefined || gid === undefined)
+    throw new Error("no postgres user to run the server as");
   return { uid: Number(uid), gid: Number(gid) };
 }

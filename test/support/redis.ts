@@ -60,9 +60,16 @@ export async function redisForTests(suite: string): Promise<TestRedis> {
   const server = await resolveRedis();
   const url = server?.url ?? LOOPBACK_URL;
   let problem: string | undefined;
-  if (server === null) problem = "none found: no REDIS_URL, nothing on 127.0.0.1:6379, no redis-server could be started";
+  if (server === null)
+    problem =
+      "none found: no REDIS_URL, nothing on 127.0.0.1:6379, no redis-server could be started";
   else if (!(await ping(url, 3000))) problem = "it does not answer PING";
-  if (problem !== undefined) reportMissing(suite, "a reachable Redis", `Redis at ${maskPassword(url)} is unusable (${problem})`);
+  if (problem !== undefined)
+    reportMissing(
+      suite,
+      "a reachable Redis",
+      `Redis at ${maskPassword(url)} is unusable (${problem})`,
+    );
   return { url, problem, close: () => server?.close() ?? Promise.resolve() };
 }
 
@@ -74,7 +81,8 @@ export async function redisForTests(suite: string): Promise<TestRedis> {
  */
 export function canStartPrivateRedis(suite: string): boolean {
   if (spawnSync("redis-server", ["--version"]).status === 0) return true;
-  const text = "redis-server is not installed: a private Redis (to kill and restart) cannot be started";
+  const text =
+    "redis-server is not installed: a private Redis (to kill and restart) cannot be started";
   reportMissing(suite, "redis-server", text);
   return false;
 }
@@ -94,7 +102,17 @@ export async function startPrivateRedis(args: string[] = []): Promise<PrivateRed
   process.once("exit", onExit); // a worker that dies without close() must not leave a server behind
 
   const start = async (): Promise<void> => {
-    const argv = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...args];
+    const argv = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      ...args,
+    ];
     const c = spawn("redis-server", argv, { stdio: ["ignore", "pipe", "pipe"] });
     child = c;
     let log = "";
@@ -108,8 +126,10 @@ export async function startPrivateRedis(args: string[] = []): Promise<PrivateRed
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await ping(url, 500))) {
       if (spawnError) throw new Error(`redis-server could not start: ${spawnError.message}`);
-      if (c.exitCode !== null || c.signalCode !== null) throw new Error(`redis-server exited: ${log.trim()}`);
-      if (Date.now() > deadline) throw new Error(`redis-server not ready after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
+      if (c.exitCode !== null || c.signalCode !== null)
+        throw new Error(`redis-server exited: ${log.trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`redis-server not ready after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -180,7 +200,9 @@ export function ping(url: string, timeoutMs = 1000): Promise<boolean> {
     sock.once("connect", () => {
       if (password !== undefined) {
         const auth = username ? ["AUTH", username, password] : ["AUTH", password];
-        sock.write(`*${auth.length}\r\n${auth.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`);
+        sock.write(
+          `*${auth.length}\r\n${auth.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`,
+        );
       }
       sock.write("*1\r\n$4\r\nPING\r\n");
     });
@@ -202,8 +224,9 @@ async function resolve(): Promise<ResolvedRedis | null> {
     const server = await startPrivateRedis();
     return { url: server.url, close: () => server.close() };
   } catch (err) {
-    console.warn(`test/support/redis: could not start a private redis-server: ${(err as Error).message}`);
+    console.warn(
+      `test/support/redis: could not start a private redis-server: ${(err as Error).message}`,
+    );
     return null;
   }
 }
-

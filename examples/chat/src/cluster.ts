@@ -1,28 +1,41 @@
 // Entry point of the multi-process chat: `node dist/cluster.js` (or `npm run start:cluster` at the root).
-// The primary owns the port and routes each request to a worker with @switchboard/sticky (so long-polling
-// sessions stay on their worker); each worker runs the chat with the Redis adapter (so everything said on
-// one worker reaches users on the others). History is shared too: one SQLite file in WAL mode (SQLite
-// locks across processes), or PostgreSQL with DATABASE_URL.
+// The primary owns the port. With BALANCER=sticky (the default) it routes each request to a worker with
+// @switchboard/sticky (so long-polling sessions stay on their worker); with BALANCER=round-robin it sends
+// each request and upgrade to the next worker, and the workers forward what is not theirs to the session's
+// owner (docs/scaling.md). Each worker runs the chat with the Redis adapter (so everything said on one
+// worker reaches users on the others). History is shared too: one SQLite file in WAL mode (SQLite locks
+// across processes), or PostgreSQL with DATABASE_URL.
 import cluster, { type Worker } from "node:cluster";
-import { createServer } from "node:http";
+import { createServer, type Server as HttpServer } from "node:http";
 import { setupPrimary } from "@switchboard/sticky";
-import { clusterConfig, EXIT, safeUrl, type ClusterConfig } from "./cluster-config.js";
-import { runWorker, type WorkerReport } from "./cluster-worker.js";
+import {
+  clusterConfig,
+  EXIT,
+  safeUrl,
+  workerTarget,
+  type ClusterConfig,
+} from "./cluster-config.js";
+import { runWorker, SLOT_ENV, type WorkerReport } from "./cluster-worker.js";
+import { createRoundRobin, type Target } from "./round-robin.js";
 import { probeRedis } from "./redis.js";
 import { describeStore } from "./chat-server.js";
 
 async function runPrimary(config: ClusterConfig): Promise<void> {
   // Fail fast, in one place, with one clear line, instead of N workers each failing.
   await probeRedis(config.redisUrl);
-  const httpServer = createServer();
-  setupPrimary(httpServer, { loadBalancingMethod: "least-connection" });
+  // Round-robin: the workers that reported ready, by cluster worker id (a replaced worker has a new port).
+  const targets = new Map<number, Target>();
+  const front = frontServer(config, () => [...targets.values()]);
+  const httpServer = front.server;
 
   let started = false;
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     stopping = true;
-    httpServer.close();
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    void front.close();
+    const workers = Object.values(cluster.workers ?? {}).filter(
+      (w): w is Worker => w !== undefined,
+    );
     await Promise.all(
       workers.map(
         (w) =>
@@ -41,13 +54,24 @@ async function runPrimary(config: ClusterConfig): Promise<void> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
-  const fork = (): Worker => cluster.fork();
+  // Each worker has a slot (its WORKER_PORT offset); a replacement takes over the slot of the one it replaces.
+  const slots = new Map<number, number>();
+  const fork = (slot: number): Worker => {
+    const worker = cluster.fork({ [SLOT_ENV]: String(slot) });
+    slots.set(worker.id, slot);
+    return worker;
+  };
   const ready = new Set<number>();
+  // Round-robin workers that said forwarding is off (it should not be: the Redis adapter turns it on).
+  const unforwarded = new Set<number>();
   const crashes: number[] = [];
   const startup = new Promise<void>((resolve, reject) => {
     cluster.on("message", (worker, msg: WorkerReport) => {
       if (msg?.type === "chat:ready") {
         ready.add(worker.id);
+        if (msg.port !== undefined)
+          targets.set(worker.id, { host: workerTarget(config.workerHost), port: msg.port });
+        if (msg.forwarding === false) unforwarded.add(worker.id);
         if (!started && ready.size === config.workers) resolve();
       } else if (msg?.type === "chat:failed" && !started) {
         reject(Object.assign(new Error(msg.error), { exitCode: msg.code }));
@@ -55,9 +79,17 @@ async function runPrimary(config: ClusterConfig): Promise<void> {
     });
     cluster.on("exit", (worker, code, signal) => {
       ready.delete(worker.id);
+      targets.delete(worker.id);
+      const slot = slots.get(worker.id) ?? 0;
+      slots.delete(worker.id);
       if (stopping) return;
       if (!started) {
-        reject(Object.assign(new Error(`worker ${worker.id} exited during start-up (${code ?? signal})`), { exitCode: code || EXIT.failure }));
+        reject(
+          Object.assign(
+            new Error(`worker ${worker.id} exited during start-up (${code ?? signal})`),
+            { exitCode: code || EXIT.failure },
+          ),
+        );
         return;
       }
       // A crashed worker takes its users' sessions along (their clients reconnect to another worker); replace
@@ -71,10 +103,10 @@ async function runPrimary(config: ClusterConfig): Promise<void> {
         return;
       }
       console.error(`chat: worker ${worker.id} exited (${code ?? signal}); starting another`);
-      fork();
+      fork(slot);
     });
   });
-  for (let i = 0; i < config.workers; i++) fork();
+  for (let i = 0; i < config.workers; i++) fork(i);
 
   try {
     await startup;
@@ -93,9 +125,26 @@ async function runPrimary(config: ClusterConfig): Promise<void> {
   started = true;
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  const mode =
+    config.balancer === "sticky"
+      ? ""
+      : unforwarded.size === 0
+        ? ", round-robin with forwarding"
+        : ", round-robin WITHOUT forwarding: polling clients will get 400 Session ID unknown";
   console.log(
-    `Chat on http://localhost:${port} (${config.workers} workers, Redis ${safeUrl(config.redisUrl)}, history ${describeStore()})`,
+    `Chat on http://localhost:${port} (${config.workers} workers${mode}, Redis ${safeUrl(config.redisUrl)}, history ${describeStore()})`,
   );
+}
+
+/** The primary's listening server: the sticky router, or a plain round-robin balancer over `targets`. */
+function frontServer(
+  config: ClusterConfig,
+  targets: () => readonly Target[],
+): { server: HttpServer; close(): Promise<void> } {
+  if (config.balancer === "round-robin") return createRoundRobin({ targets });
+  const server = createServer();
+  setupPrimary(server, { loadBalancingMethod: "least-connection" });
+  return { server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 async function main(): Promise<void> {

@@ -38,7 +38,11 @@ export function localDirectory(presence: Presence): Directory {
  * When the other nodes cannot be asked (Redis down), answers come from `fallback` (this process's
  * Presence): the chat keeps working for the users of this worker instead of failing every join.
  */
-export function clusterDirectory(io: ChatServerIO, permanentRooms: readonly string[], fallback: Directory): Directory {
+export function clusterDirectory(
+  io: ChatServerIO,
+  permanentRooms: readonly string[],
+  fallback: Directory,
+): Directory {
   const all = async (): Promise<UserRef[]> => refs(await io.fetchSockets());
   let degraded = false;
   const guard =
@@ -46,11 +50,15 @@ export function clusterDirectory(io: ChatServerIO, permanentRooms: readonly stri
     async (...args: A): Promise<R> => {
       try {
         const result = await fn(...args);
-        if (degraded) console.error("chat: the other workers answer again; lists cover every worker");
+        if (degraded)
+          console.error("chat: the other workers answer again; lists cover every worker");
         degraded = false;
         return result;
       } catch (err) {
-        if (!degraded) console.error(`chat: cannot ask the other workers (${(err as Error).message}); showing this worker's users only`);
+        if (!degraded)
+          console.error(
+            `chat: cannot ask the other workers (${(err as Error).message}); showing this worker's users only`,
+          );
         degraded = true;
         return local(...args);
       }
@@ -79,7 +87,9 @@ export function clusterDirectory(io: ChatServerIO, permanentRooms: readonly stri
           names.add(name);
         }
       }
-      return [...byRoom.keys()].sort(compare).map((name) => ({ name, count: byRoom.get(name)!.size }));
+      return [...byRoom.keys()]
+        .sort(compare)
+        .map((name) => ({ name, count: byRoom.get(name)!.size }));
     },
   };
   return {
@@ -104,7 +114,8 @@ function refs(sockets: readonly AnySocket[]): UserRef[] {
 
 // `data` of a socket on another node arrived over the wire: trust nothing about its shape.
 function nameOf(data: unknown): string | undefined {
-  const name = typeof data === "object" && data !== null ? (data as { name?: unknown }).name : undefined;
+  const name =
+    typeof data === "object" && data !== null ? (data as { name?: unknown }).name : undefined;
   return typeof name === "string" ? name : undefined;
 }
 

@@ -10,11 +10,24 @@ export interface PgStoreOptions {
 }
 
 // Errors that mean "this connection is gone" (server shutdown/terminate, network): worth one retry on a fresh one.
-const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "ECONNRESET", "ECONNREFUSED", "EPIPE"]);
+const CONNECTION_LOST = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08003",
+  "08006",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+]);
 
 function isConnectionLoss(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
-  return (typeof e.code === "string" && CONNECTION_LOST.has(e.code)) || (typeof e.message === "string" && /Connection terminated/i.test(e.message));
+  return (
+    (typeof e.code === "string" && CONNECTION_LOST.has(e.code)) ||
+    (typeof e.message === "string" && /Connection terminated/i.test(e.message))
+  );
 }
 
 /**
@@ -33,7 +46,8 @@ export class PgStore implements ChatStore {
   constructor(opts: PgStoreOptions) {
     const table = opts.table ?? "chat_messages";
     // The name is spliced into SQL, so it is checked, never quoted user data.
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) throw new StoreError(`invalid table name ${JSON.stringify(table)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table))
+      throw new StoreError(`invalid table name ${JSON.stringify(table)}`);
     this.table = table;
     this.#pool = new pg.Pool({
       connectionString: opts.connectionString,
@@ -42,7 +56,9 @@ export class PgStore implements ChatStore {
       application_name: opts.applicationName ?? "switchboard-chat",
     });
     // An idle client losing its connection emits on the pool; without a listener that would crash the process.
-    this.#pool.on("error", (err) => console.error(`chat: PostgreSQL connection lost (${err.message}); will reconnect`));
+    this.#pool.on("error", (err) =>
+      console.error(`chat: PostgreSQL connection lost (${err.message}); will reconnect`),
+    );
   }
 
   async init(): Promise<void> {
@@ -55,7 +71,9 @@ export class PgStore implements ChatStore {
         text TEXT NOT NULL,
         ts BIGINT NOT NULL
       )`);
-      await this.#pool.query(`CREATE INDEX IF NOT EXISTS ${this.table}_room_seq ON ${this.table} (room, seq)`);
+      await this.#pool.query(
+        `CREATE INDEX IF NOT EXISTS ${this.table}_room_seq ON ${this.table} (room, seq)`,
+      );
     } catch (err) {
       throw new StoreError(`cannot use PostgreSQL: ${(err as Error).message}`, { cause: err });
     }
@@ -111,6 +129,14 @@ export class PgStore implements ChatStore {
       [room, limit],
     );
     return (res.rows as Record<string, unknown>[]).map(rowToMessage);
+  }
+
+  async rooms(limit: number): Promise<string[]> {
+    const res = await this.#query(
+      `SELECT room FROM ${this.table} GROUP BY room ORDER BY MAX(seq) DESC LIMIT $1`,
+      [limit],
+    );
+    return (res.rows as { room: unknown }[]).map((r) => String(r.room));
   }
 
   /** Drops the table: for tests that use a throw-away table. */

@@ -11,23 +11,33 @@ const CONNECT_TIMEOUT_MS = 3000;
 
 /** Connects once (no retries), pings, disconnects; rejects with {@link RedisUnavailableError}. */
 export async function probeRedis(url: string): Promise<void> {
-  const client = createClient({ url, socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false } });
+  const client = createClient({
+    url,
+    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
+  });
   client.on("error", () => undefined); // the rejected connect() below says it all
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new RedisUnavailableError(`cannot reach Redis at ${safeUrl(url)}: ${describe(err)}`, { cause: err });
+    throw new RedisUnavailableError(`cannot reach Redis at ${safeUrl(url)}: ${describe(err)}`, {
+      cause: err,
+    });
   } finally {
     if (client.isOpen) client.destroy();
   }
 }
 
 /** The publisher and subscriber the Redis adapter needs; retried with backoff if Redis goes away later. */
-export async function connectPair(url: string): Promise<{ pub: RedisClientType; sub: RedisClientType; close(): Promise<void> }> {
+export async function connectPair(
+  url: string,
+): Promise<{ pub: RedisClientType; sub: RedisClientType; close(): Promise<void> }> {
   const pub: RedisClientType = createClient({
     url,
-    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    socket: {
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000),
+    },
   });
   const sub = pub.duplicate();
   let lastLog = 0;
@@ -42,10 +52,21 @@ export async function connectPair(url: string): Promise<{ pub: RedisClientType; 
   const ready = Promise.all([pub.connect(), sub.connect()]);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisUnavailableError(`cannot reach Redis at ${safeUrl(url)} within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new RedisUnavailableError(
+            `cannot reach Redis at ${safeUrl(url)} within ${CONNECT_TIMEOUT_MS} ms`,
+          ),
+        ),
+      CONNECT_TIMEOUT_MS,
+    );
   });
   const close = async (): Promise<void> => {
-    await Promise.allSettled([pub.isOpen ? pub.close() : undefined, sub.isOpen ? sub.close() : undefined]);
+    await Promise.allSettled([
+      pub.isOpen ? pub.close() : undefined,
+      sub.isOpen ? sub.close() : undefined,
+    ]);
     if (pub.isOpen) pub.destroy();
     if (sub.isOpen) sub.destroy();
   };
@@ -55,7 +76,9 @@ export async function connectPair(url: string): Promise<{ pub: RedisClientType; 
     ready.catch(() => undefined);
     pub.destroy();
     sub.destroy();
-    throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(`cannot reach Redis at ${safeUrl(url)}: ${describe(err)}`);
+    throw err instanceof RedisUnavailableError
+      ? err
+      : new RedisUnavailableError(`cannot reach Redis at ${safeUrl(url)}: ${describe(err)}`);
   } finally {
     clearTimeout(timer);
   }

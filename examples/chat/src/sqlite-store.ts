@@ -3,6 +3,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { rowToMessage, StoreError, type ChatMessage, type ChatStore } from "./store.js";
 
+/** Tries to open the file before giving up when other processes hold its lock (about 4 s in all). */
+const OPEN_ATTEMPTS = 20;
+
 /**
  * History in an embedded SQLite file (the default: nothing to install).
  * @example
@@ -14,16 +17,33 @@ export class SqliteStore implements ChatStore {
   #db: Database.Database | undefined;
   #insert: Database.Statement | undefined;
   #recent: Database.Statement | undefined;
+  #rooms: Database.Statement | undefined;
 
   constructor(file: string) {
     this.file = file;
   }
 
   async init(): Promise<void> {
+    // Cluster workers open the same new file at once; switching it to WAL takes an exclusive lock that
+    // SQLite's busy timeout does not wait for, so a worker that loses the race retries instead of failing.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.#open();
+        return;
+      } catch (err) {
+        const busy = (err as { cause?: { code?: string } }).cause?.code === "SQLITE_BUSY";
+        if (!busy || attempt >= OPEN_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
+    }
+  }
+
+  #open(): void {
+    let db: Database.Database | undefined;
     try {
       if (this.file !== ":memory:") mkdirSync(dirname(this.file), { recursive: true });
-      const db = new Database(this.file);
-      db.pragma("journal_mode = WAL");
+      db = new Database(this.file, { timeout: 5000 });
+      if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
       db.exec(`CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
@@ -33,14 +53,23 @@ export class SqliteStore implements ChatStore {
         ts INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS messages_room_seq ON messages (room, seq);`);
-      this.#insert = db.prepare("INSERT INTO messages (id, room, sender, text, ts) VALUES (?, ?, ?, ?, ?)");
+      this.#insert = db.prepare(
+        "INSERT INTO messages (id, room, sender, text, ts) VALUES (?, ?, ?, ?, ?)",
+      );
       // Newest 50 by insertion order, then flipped to oldest first.
       this.#recent = db.prepare(
         "SELECT id, room, sender, text, ts FROM (SELECT * FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC",
       );
+      this.#rooms = db.prepare(
+        "SELECT room FROM messages GROUP BY room ORDER BY MAX(seq) DESC LIMIT ?",
+      );
       this.#db = db;
     } catch (err) {
-      throw new StoreError(`cannot open the SQLite database at ${this.file}: ${(err as Error).message}`, { cause: err });
+      db?.close();
+      throw new StoreError(
+        `cannot open the SQLite database at ${this.file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -51,6 +80,11 @@ export class SqliteStore implements ChatStore {
   async recent(room: string, limit: number): Promise<ChatMessage[]> {
     const rows = this.#ready().recent.all(room, limit) as Record<string, unknown>[];
     return rows.map(rowToMessage);
+  }
+
+  async rooms(limit: number): Promise<string[]> {
+    if (!this.#rooms) throw new StoreError("the SQLite store is not open");
+    return (this.#rooms.all(limit) as { room: unknown }[]).map((r) => String(r.room));
   }
 
   async close(): Promise<void> {

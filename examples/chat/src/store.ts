@@ -18,6 +18,8 @@ export interface ChatStore {
   add(message: ChatMessage): Promise<void>;
   /** The last `limit` messages of `room`, oldest first. */
   recent(room: string, limit: number): Promise<ChatMessage[]>;
+  /** Up to `limit` rooms that have history, most recently active first (so an emptied room stays listed). */
+  rooms(limit: number): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,6 @@
+import type { ServerEmitEvents, ServerListenEvents } from "@switchboard/contract";
 import type { Server, Socket } from "@switchboard/server";
+import type { ChatContract } from "./contract.js";
 import type { TokenBucket } from "./rate-limit.js";
 
 /** What the chat keeps on each socket (`socket.data`). */
@@ -10,15 +12,18 @@ export interface ChatSocketData {
   wanted: string[];
   bucket: TokenBucket;
   lastTyping: number;
+  /** The client said it is coming back (auth `resume: true`): rejoin its rooms without notices. */
+  resumed: boolean;
 }
 
-/** Every event carries one payload object and, for all but `typing`, an ack. Payloads are checked at run time. */
-export type ClientEvents = Record<"message" | "private" | "join" | "leave" | "typing", (payload: unknown, ack?: unknown) => void>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- server-to-client events are plain data
-export type ServerEvents = Record<string, (...args: any[]) => void>;
+/** The events, typed by the contract (src/contract.ts): handlers get validated, normalised payloads. */
+export type ClientEvents = ServerListenEvents<ChatContract>;
+export type ServerEvents = ServerEmitEvents<ChatContract>;
 
-export type ChatServerIO = Server<ClientEvents, ServerEvents, Record<string, never>, ChatSocketData>;
+export type ChatServerIO = Server<
+  ClientEvents,
+  ServerEvents,
+  Record<string, never>,
+  ChatSocketData
+>;
 export type ChatSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, ChatSocketData>;
-
-/** The answer of every acknowledged event. */
-export type AckResult = ({ ok: true } & Record<string, unknown>) | { ok: false; code: string; error: string };

@@ -13,10 +13,17 @@ function fakeIo(sockets: Fake[] | Error): ChatServerIO {
     if (sockets instanceof Error) throw sockets;
     return room === undefined ? sockets : sockets.filter((s) => s.rooms.has(room));
   };
-  return { fetchSockets: fetch(), in: (room: string) => ({ fetchSockets: fetch(room) }) } as unknown as ChatServerIO;
+  return {
+    fetchSockets: fetch(),
+    in: (room: string) => ({ fetchSockets: fetch(room) }),
+  } as unknown as ChatServerIO;
 }
 
-const sock = (id: string, data: unknown, ...rooms: string[]): Fake => ({ id, data, rooms: new Set([id, ...rooms]) });
+const sock = (id: string, data: unknown, ...rooms: string[]): Fake => ({
+  id,
+  data,
+  rooms: new Set([id, ...rooms]),
+});
 
 afterEach(() => vi.restoreAllMocks());
 

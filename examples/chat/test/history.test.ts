@@ -1,6 +1,16 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ask, cleanup, client, join as joinChat, once, startChat, stopChat, tempDir, type Welcome } from "./helpers.js";
+import {
+  ask,
+  cleanup,
+  client,
+  join as joinChat,
+  once,
+  startChat,
+  stopChat,
+  tempDir,
+  type Welcome,
+} from "./helpers.js";
 
 afterEach(cleanup);
 
@@ -11,7 +21,8 @@ describe("history", () => {
     const first = await startChat({ dbFile, rateLimit });
     const alice = await joinChat(first, "alice");
     await ask(alice.socket, "join", { room: "dev" });
-    for (let i = 1; i <= 60; i++) await ask(alice.socket, "message", { room: "general", text: `m${i}` });
+    for (let i = 1; i <= 60; i++)
+      await ask(alice.socket, "message", { room: "general", text: `m${i}` });
     await ask(alice.socket, "message", { room: "dev", text: "dev only" });
     await stopChat(first);
 
@@ -42,7 +53,11 @@ describe("history", () => {
 
     const second = await startChat({ dbFile, port });
     const bob = await joinChat(second, "bob");
-    const seen = once<[{ text: string; from: string }]>(bob.socket, "message", (m) => m.text === "typed offline");
+    const seen = once<[{ text: string; from: string }]>(
+      bob.socket,
+      "message",
+      (m) => m.text === "typed offline",
+    );
     const ack = await acked;
     expect(ack).toMatchObject({ ok: true, message: { from: "alice", text: "typed offline" } });
     expect((await seen)[0].from).toBe("alice");

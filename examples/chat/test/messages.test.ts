@@ -16,7 +16,11 @@ describe("room messages", () => {
 
     const toAlice = once<[Msg]>(alice.socket, "message");
     const toBob = once<[Msg]>(bob.socket, "message");
-    const ack = await ask(alice.socket, "message", { room: "general", text: "hello <b>all</b>", cid: "c1" });
+    const ack = await ask(alice.socket, "message", {
+      room: "general",
+      text: "hello <b>all</b>",
+      cid: "c1",
+    });
     expect(ack.ok).toBe(true);
     const sent = ack["message"] as Msg;
     expect(sent).toMatchObject({ room: "general", from: "alice", text: "hello <b>all</b>" });
@@ -58,8 +62,12 @@ describe("private messages", () => {
   it("are refused for users who are not online, and to oneself", async () => {
     const chat = await startChat();
     const alice = await join(chat, "alice");
-    expect(await ask(alice.socket, "private", { to: "nobody", text: "hi" })).toMatchObject({ ok: false, code: "ERR_CHAT_NO_SUCH_USER" });
-    expect(await ask(alice.socket, "private", { to: "alice", text: "hi" })).toMatchObject({ ok: false, code: "ERR_CHAT_SELF" });
+    expect(await ask(alice.socket, "private", { to: "nobody", text: "hi" })).toMatchObject({
+      error: { code: "ERR_CHAT_NO_SUCH_USER", event: "private", issues: [{ path: [0, "to"] }] },
+    });
+    expect(await ask(alice.socket, "private", { to: "alice", text: "hi" })).toMatchObject({
+      error: { code: "ERR_CHAT_SELF", event: "private" },
+    });
   });
 });
 

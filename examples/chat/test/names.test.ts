@@ -3,7 +3,10 @@ import { cleanup, client, join, once, startChat } from "./helpers.js";
 
 afterEach(cleanup);
 
-async function refusal(auth: Record<string, unknown>, existing?: string): Promise<Error & { data?: { code?: string } }> {
+async function refusal(
+  auth: Record<string, unknown>,
+  existing?: string,
+): Promise<Error & { data?: { code?: string } }> {
   const chat = await startChat();
   if (existing) await join(chat, existing);
   const socket = client(chat, auth);
@@ -29,7 +32,15 @@ describe("display names", () => {
   it("refuses a name longer than 32 characters", async () => {
     const err = await refusal({ name: "x".repeat(33) });
     expect(err.data?.code).toBe("ERR_CHAT_NAME_TOO_LONG");
-    expect(err.message).toContain("32");
+    expect(err.message).toBe("The display name is 33 characters long; the limit is 32");
+  });
+
+  it("says which characters of a name are not allowed", async () => {
+    const err = await refusal({ name: "<b>a\u0007b\u202e" });
+    expect(err.data?.code).toBe("ERR_CHAT_NAME_INVALID");
+    expect(err.message).toBe(
+      'The display name contains characters that are not allowed: "<", ">", U+0007, U+202E',
+    );
   });
 
   it("refuses a name that is not a string, or has markup or control characters", async () => {

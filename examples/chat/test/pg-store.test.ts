@@ -42,7 +42,9 @@ async function dropTables(): Promise<void> {
   const c = new pg.Client({ connectionString });
   await c.connect();
   for (const t of tables) await c.query(`DROP TABLE IF EXISTS ${t}`);
-  const left = await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE $1", [`${runId}%`]);
+  const left = await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE $1", [
+    `${runId}%`,
+  ]);
   await c.end();
   expect(left.rows[0].n).toBe(0);
 }
@@ -73,7 +75,8 @@ describe.runIf(!problem)("PostgreSQL", () => {
       const table = newTable();
       const first = await startChat({ store: new PgStore({ connectionString, table }) });
       const alice = await join(first, "alice");
-      for (let i = 1; i <= 3; i++) await ask(alice.socket, "message", { room: "general", text: `pg${i}` });
+      for (let i = 1; i <= 3; i++)
+        await ask(alice.socket, "message", { room: "general", text: `pg${i}` });
       await stopChat(first); // waits for the pending inserts
       const second = await startChat({ store: new PgStore({ connectionString, table }) });
       const bob = await join(second, "bob");
@@ -83,34 +86,55 @@ describe.runIf(!problem)("PostgreSQL", () => {
     it("survives the database dropping its connections while running", async () => {
       const appName = `chat-drop-${runId}`;
       const table = newTable();
-      const chat = await startChat({ store: new PgStore({ connectionString, table, applicationName: appName }) });
+      const chat = await startChat({
+        store: new PgStore({ connectionString, table, applicationName: appName }),
+      });
       const alice = await join(chat, "alice");
       await ask(alice.socket, "message", { room: "general", text: "before drop" });
       // The ack does not wait for the insert: wait until it lands, then kill every connection of this
       // store from the database side.
-      await vi.waitFor(async () => expect((await chat.store.recent("general", 50)).map((m) => m.text)).toEqual(["before drop"]), {
-        timeout: 10_000,
-      });
+      await vi.waitFor(
+        async () =>
+          expect((await chat.store.recent("general", 50)).map((m) => m.text)).toEqual([
+            "before drop",
+          ]),
+        {
+          timeout: 10_000,
+        },
+      );
       const admin = new pg.Client({ connectionString });
       await admin.connect();
-      const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [appName]);
+      const killed = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [appName],
+      );
       await admin.end();
       expect(killed.rowCount).toBeGreaterThan(0);
-      expect(await ask(alice.socket, "message", { room: "general", text: "after drop" })).toMatchObject({ ok: true });
+      expect(
+        await ask(alice.socket, "message", { room: "general", text: "after drop" }),
+      ).toMatchObject({ ok: true });
       await stopChat(chat); // waits for the pending insert
       const check = new PgStore({ connectionString, table });
       open.add(check);
-      expect((await check.recent("general", 50)).map((m) => m.text)).toEqual(["before drop", "after drop"]);
+      expect((await check.recent("general", 50)).map((m) => m.text)).toEqual([
+        "before drop",
+        "after drop",
+      ]);
     });
 
     it("reports an unreachable database with a clear error", async () => {
       const s = new PgStore({ connectionString: "postgres://nobody@127.0.0.1:1/none", table: "t" });
       open.add(s);
-      await expect(s.init()).rejects.toMatchObject({ code: "ERR_CHAT_STORE", message: expect.stringContaining("cannot use PostgreSQL") });
+      await expect(s.init()).rejects.toMatchObject({
+        code: "ERR_CHAT_STORE",
+        message: expect.stringContaining("cannot use PostgreSQL"),
+      });
     });
 
     it("refuses a table name that is not a plain identifier", () => {
-      expect(() => new PgStore({ connectionString, table: "x; DROP TABLE y" })).toThrow(/invalid table name/);
+      expect(() => new PgStore({ connectionString, table: "x; DROP TABLE y" })).toThrow(
+        /invalid table name/,
+      );
     });
   });
 });

@@ -35,7 +35,10 @@ describe("online users", () => {
     const script = `import { io } from "@switchboard/client";
       const s = io(${JSON.stringify(url(chat))}, { auth: { name: "carol" }, reconnection: false });
       s.on("welcome", () => console.log("ready"));`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     children.add(child);
     await seesCarol;
     const carolGone = once<[string[]]>(alice.socket, "users", (u) => !u.includes("carol"));

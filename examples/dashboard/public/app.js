@@ -7,7 +7,10 @@
   const $ = (id) => document.getElementById(id);
   const SVG = "http://www.w3.org/2000/svg";
   const LATEST = 20;
-  const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const moneyFormat = new Intl.NumberFormat(undefined, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
 
   /** Creates an element with a class and text; the only way this page puts text into the DOM. */
   function el(tag, className, text) {
@@ -29,11 +32,19 @@
     const tr = el("tr", fresh ? "fresh" : "");
     tr.dataset.id = String(order.id);
     tr.append(
-      el("td", "", String(order.id)),
-      el("td", "", new Date(order.created_at).toLocaleTimeString()),
+      el("td", "id", String(order.id)),
+      el(
+        "td",
+        "time",
+        new Date(order.created_at).toLocaleTimeString([], {
+          hour: "2-digit",
+          minute: "2-digit",
+          second: "2-digit",
+        }),
+      ),
       el("td", "user", order.user),
       el("td", "item", order.item),
-      el("td", "num amount", money.format(order.amount)),
+      el("td", "num amount", moneyFormat.format(order.amount)),
     );
     return tr;
   }
@@ -57,35 +68,130 @@
     while (body.children.length > LATEST) body.lastElementChild.remove();
   }
 
+  /** The smallest "nice" step (1, 2 or 5 times a power of ten, at least 1 cent) not below `raw`. */
+  function niceStep(raw) {
+    const r = Math.max(raw, 0.01);
+    const pow = 10 ** Math.floor(Math.log10(r));
+    return [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= r * 0.999999);
+  }
+
+  const compact = new Intl.NumberFormat(undefined, {
+    notation: "compact",
+    maximumFractionDigits: 1,
+  });
+  const hhmm = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+  let lastStats = null;
+
+  /**
+   * Bars: orders per minute (left axis); line: revenue per minute (right axis). Gridlines on the orders
+   * scale, minute labels below. Drawn at the container's pixel width so text stays readable on a phone.
+   */
   function renderChart(stats) {
+    lastStats = stats;
+    const box = $("chart");
     const counts = stats.perMinute;
-    const w = 600;
-    const h = 130;
-    const gap = 4;
-    const barW = w / counts.length - gap;
-    const max = Math.max(1, ...counts);
-    const root = svg("svg", { viewBox: `0 0 ${w} ${h + 14}`, role: "img", "aria-label": "Orders per minute" });
+    const revenue = stats.revenuePerMinute || counts.map(() => 0);
+    const w = Math.max(260, Math.round(box.clientWidth || 600));
+    const h = 220;
+    const pad = { left: 34, right: 52, top: 10, bottom: 24 };
+    const plotW = w - pad.left - pad.right;
+    const plotH = h - pad.top - pad.bottom;
+    const slot = plotW / counts.length;
+    const barW = Math.max(2, slot * 0.6);
+    // Orders: whole steps, about 4 gridlines; revenue: the same gridlines, its own nice step.
+    const maxOrders = Math.max(1, ...counts);
+    const ordersStep = Math.max(1, Math.round(niceStep(maxOrders / 4)));
+    const lines = Math.max(1, Math.ceil(maxOrders / ordersStep));
+    const orders = { step: ordersStep, top: ordersStep * lines };
+    const moneyStep = niceStep(Math.max(1, ...revenue) / lines);
+    const money = { step: moneyStep, top: moneyStep * lines };
+    const yOrders = (n) => pad.top + plotH - (n / orders.top) * plotH;
+    const yMoney = (v) => pad.top + plotH - (v / money.top) * plotH;
+    const root = svg("svg", {
+      viewBox: `0 0 ${w} ${h}`,
+      role: "img",
+      "aria-label": `Orders and revenue per minute, last ${counts.length} minutes`,
+    });
+    // horizontal gridlines and both y axes' labels
+    for (let i = 0; i <= lines; i++) {
+      const y = pad.top + plotH - (i / lines) * plotH;
+      root.append(
+        svg("line", { class: "gridline", x1: pad.left, x2: w - pad.right, y1: y, y2: y }),
+      );
+      const left = svg("text", {
+        class: "y-orders",
+        x: pad.left - 6,
+        y: y + 4,
+        "text-anchor": "end",
+      });
+      left.textContent = compact.format(i * orders.step);
+      const right = svg("text", { class: "y-revenue", x: w - pad.right + 6, y: y + 4 });
+      right.textContent = compact.format(i * money.step);
+      root.append(left, right);
+    }
+    root.append(
+      svg("line", { class: "axis", x1: pad.left, x2: pad.left, y1: pad.top, y2: pad.top + plotH }),
+      svg("line", {
+        class: "axis",
+        x1: w - pad.right,
+        x2: w - pad.right,
+        y1: pad.top,
+        y2: pad.top + plotH,
+      }),
+      svg("line", {
+        class: "axis",
+        x1: pad.left,
+        x2: w - pad.right,
+        y1: pad.top + plotH,
+        y2: pad.top + plotH,
+      }),
+    );
+    // one bar per minute, with its tooltip
+    const labelEvery = slot >= 40 ? 1 : slot >= 20 ? 3 : 5;
+    const points = [];
     counts.forEach((n, i) => {
-      const barH = Math.round((n / max) * (h - 12));
-      const x = i * (barW + gap);
-      const rect = svg("rect", { x, y: h - barH, width: barW, height: barH, "data-count": n });
+      const x = pad.left + i * slot + (slot - barW) / 2;
+      const y = yOrders(n);
+      const start = stats.since + i * 60000;
+      const rect = svg("rect", {
+        class: "bar",
+        x,
+        y,
+        width: barW,
+        height: pad.top + plotH - y,
+        "data-count": n,
+        "data-revenue": revenue[i],
+      });
       const title = svg("title", {});
-      title.textContent = `${new Date(stats.since + i * 60000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}: ${n}`;
+      title.textContent = `${hhmm(start)}: ${n} order${n === 1 ? "" : "s"}, ${moneyFormat.format(revenue[i])}`;
       rect.append(title);
       root.append(rect);
-      if (n > 0) {
-        const label = svg("text", { x: x + barW / 2, y: h - barH - 2, "text-anchor": "middle" });
-        label.textContent = String(n);
+      points.push(`${pad.left + (i + 0.5) * slot},${yMoney(revenue[i])}`);
+      // minute labels, counted back from the current minute so "now" is always labelled
+      if ((counts.length - 1 - i) % labelEvery === 0) {
+        const label = svg("text", {
+          class: "x-label",
+          x: pad.left + (i + 0.5) * slot,
+          y: h - 6,
+          "text-anchor": "middle",
+        });
+        label.textContent = hhmm(start);
         root.append(label);
       }
     });
-    const axis = svg("text", { x: 0, y: h + 12 });
-    axis.textContent = "-15 min";
-    const now = svg("text", { x: w, y: h + 12, "text-anchor": "end" });
-    now.textContent = "now";
-    root.append(axis, now);
-    $("chart").replaceChildren(root);
+    root.append(svg("polyline", { class: "revenue-line", points: points.join(" ") }));
+    points.forEach((p, i) => {
+      if (revenue[i] <= 0) return;
+      const [cx, cy] = p.split(",");
+      root.append(svg("circle", { class: "revenue-dot", cx, cy, r: 3 }));
+    });
+    box.replaceChildren(root);
   }
+
+  window.addEventListener("resize", () => {
+    if (lastStats) renderChart(lastStats);
+  });
 
   function renderStats(stats) {
     renderChart(stats);
@@ -93,11 +199,17 @@
       ...stats.topUsers.map((u) => {
         const li = el("li", "");
         li.dataset.user = u.user;
-        li.append(el("span", "name", u.user), el("span", "count", `${u.count} order${u.count === 1 ? "" : "s"}`));
+        li.append(
+          el("span", "name", u.user),
+          el("span", "count", `${u.count} order${u.count === 1 ? "" : "s"}`),
+        );
         return li;
       }),
     );
     $("total").textContent = `${stats.total} orders in total`;
+    $("kpi-orders").textContent = String(stats.total);
+    $("kpi-revenue").textContent = moneyFormat.format(stats.revenue || 0);
+    $("kpi-recent").textContent = String(stats.perMinute.reduce((a, b) => a + b, 0));
   }
 
   function setStatus(status) {
@@ -129,7 +241,11 @@
 
   $("order-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const payload = { user: $("user-input").value, item: $("item-input").value, amount: Number($("amount-input").value) };
+    const payload = {
+      user: $("user-input").value,
+      item: $("item-input").value,
+      amount: Number($("amount-input").value),
+    };
     showError("");
     socket.timeout(5000).emit("order:add", payload, (err, res) => {
       if (err) showError("No answer from the server; try again.");

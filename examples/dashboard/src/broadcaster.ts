@@ -28,7 +28,10 @@ export class Broadcaster {
 
   /** What a dashboard gets on connect. */
   async snapshot(): Promise<Snapshot> {
-    const [orders, stats] = await Promise.all([this.#store.latest(LATEST), this.#store.stats(Date.now())]);
+    const [orders, stats] = await Promise.all([
+      this.#store.latest(LATEST),
+      this.#store.stats(Date.now()),
+    ]);
     return { orders, stats };
   }
 
@@ -66,7 +69,9 @@ export class Broadcaster {
   }
 
   #track(work: Promise<void>): void {
-    const p = work.catch((err: unknown) => console.error(`dashboard: cannot update dashboards: ${(err as Error).message}`));
+    const p = work.catch((err: unknown) =>
+      console.error(`dashboard: cannot update dashboards: ${(err as Error).message}`),
+    );
     this.#pending.add(p);
     void p.finally(() => this.#pending.delete(p));
   }

@@ -8,7 +8,8 @@ import { PgStore } from "./pg-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 import type { OrderStore } from "./store.js";
 import { Broadcaster, VIEWERS } from "./broadcaster.js";
-import { apiRouter } from "./api.js";
+import { apiRouter, notFound } from "./api.js";
+import { redisAdapter } from "./redis-adapter.js";
 import { registerSocket } from "./socket-handlers.js";
 import type { DashboardIO } from "./types.js";
 
@@ -19,6 +20,10 @@ export interface DashboardServerOptions {
   host?: string;
   /** The orders store; default {@link storeFromEnv}. It is initialised and, on `close()`, closed by the dashboard. */
   store?: OrderStore;
+  /** Share broadcasts through this Redis (several servers, a worker with the emitter: src/worker.ts). Default none. */
+  redisUrl?: string | undefined;
+  /** The Redis adapter's channel prefix. Default `"socket.io"`. */
+  redisKey?: string;
 }
 
 export interface DashboardServer {
@@ -36,7 +41,9 @@ export interface DashboardServer {
 /** The default store: PostgreSQL when `DATABASE_URL` is set, else SQLite at `DASHBOARD_DB` or `examples/dashboard/data/dashboard.db`. */
 export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): OrderStore {
   if (env["DATABASE_URL"]) return new PgStore({ connectionString: env["DATABASE_URL"] });
-  return new SqliteStore(env["DASHBOARD_DB"] ?? fileURLToPath(new URL("../data/dashboard.db", import.meta.url)));
+  return new SqliteStore(
+    env["DASHBOARD_DB"] ?? fileURLToPath(new URL("../data/dashboard.db", import.meta.url)),
+  );
 }
 
 /**
@@ -46,7 +53,9 @@ export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): OrderStore {
  * console.log(dash.url);
  * await dash.close();
  */
-export async function createDashboardServer(opts: DashboardServerOptions = {}): Promise<DashboardServer> {
+export async function createDashboardServer(
+  opts: DashboardServerOptions = {},
+): Promise<DashboardServer> {
   const store = opts.store ?? storeFromEnv();
   try {
     await store.init();
@@ -59,16 +68,24 @@ export async function createDashboardServer(opts: DashboardServerOptions = {}): 
   app.disable("x-powered-by");
   app.use((_req, res, next) => {
     // The page needs nothing from elsewhere; a strict CSP is a second wall behind textContent.
-    res.setHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:");
+    res.setHeader(
+      "Content-Security-Policy",
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:",
+    );
     res.setHeader("X-Content-Type-Options", "nosniff");
     next();
   });
   app.use(express.static(fileURLToPath(new URL("../public/", import.meta.url))));
   const httpServer = createServer(app);
   // An order is under 200 bytes; 16 KiB per packet is plenty and matches the HTTP body limit.
-  const io: DashboardIO = new Server(httpServer, { maxHttpBufferSize: 16 * 1024 });
+  const redis = opts.redisUrl ? await redisAdapter(opts.redisUrl, opts.redisKey) : undefined;
+  const io: DashboardIO = new Server(httpServer, {
+    maxHttpBufferSize: 16 * 1024,
+    ...(redis && { adapter: redis.adapter }),
+  });
   const broadcaster = new Broadcaster(io, store);
   app.use("/api", apiRouter(store, broadcaster));
+  app.use(notFound);
 
   io.on("connection", (socket) => {
     socket.on("error", (err) => console.warn(`dashboard: closing a connection: ${err.message}`));
@@ -93,6 +110,7 @@ export async function createDashboardServer(opts: DashboardServerOptions = {}): 
   } catch (err) {
     broadcaster.stop();
     await io.close().catch(() => undefined);
+    await redis?.close();
     await store.close().catch(() => undefined);
     throw err;
   }
@@ -104,6 +122,7 @@ export async function createDashboardServer(opts: DashboardServerOptions = {}): 
       broadcaster.stop();
       await io.close();
       await broadcaster.idle();
+      await redis?.close();
       await store.close();
     })());
   return { app, httpServer, io, store, port, url: `http://localhost:${port}`, close };

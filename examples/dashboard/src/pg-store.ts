@@ -1,5 +1,12 @@
 import pg from "pg";
-import { buildStats, rowToOrder, StoreError, TOP_USERS, windowStart, type OrderStore } from "./store.js";
+import {
+  buildStats,
+  rowToOrder,
+  StoreError,
+  TOP_USERS,
+  windowStart,
+  type OrderStore,
+} from "./store.js";
 import type { Order, OrderInput, Stats } from "./types.js";
 
 export interface PgStoreOptions {
@@ -35,7 +42,8 @@ export class PgStore implements OrderStore {
   constructor(opts: PgStoreOptions) {
     const table = opts.table ?? "orders";
     // The name is spliced into SQL, so it is checked here, never taken from user data.
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(table)) throw new StoreError(`invalid table name ${JSON.stringify(table)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(table))
+      throw new StoreError(`invalid table name ${JSON.stringify(table)}`);
     this.table = table;
     this.#opts = opts;
     this.#pool = new pg.Pool({
@@ -45,7 +53,9 @@ export class PgStore implements OrderStore {
       application_name: opts.applicationName ?? "switchboard-dashboard",
     });
     // An idle client losing its connection emits on the pool; without a listener that would crash the process.
-    this.#pool.on("error", (err) => console.error(`dashboard: PostgreSQL connection lost (${err.message}); will reconnect`));
+    this.#pool.on("error", (err) =>
+      console.error(`dashboard: PostgreSQL connection lost (${err.message}); will reconnect`),
+    );
   }
 
   async init(): Promise<void> {
@@ -56,25 +66,27 @@ export class PgStore implements OrderStore {
         id BIGSERIAL PRIMARY KEY,
         "user" TEXT NOT NULL CHECK (char_length("user") BETWEEN 1 AND 32),
         item TEXT NOT NULL CHECK (char_length(item) BETWEEN 1 AND 64),
-        amount DOUBLE PRECISION NOT NULL CHECK (amount > 0 AND amount <= 1000000),
+        amount DOUBLE PRECISION NOT NULL CHECK (amount >= 0.01 AND amount <= 1000000),
         created_at BIGINT NOT NULL DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint
       )`);
       await this.#pool.query(`CREATE INDEX IF NOT EXISTS ${t}_created_at ON ${t} (created_at)`);
-      await this.#pool.query(`CREATE OR REPLACE FUNCTION ${t}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      await this.#pool
+        .query(`CREATE OR REPLACE FUNCTION ${t}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_notify('${t}', NEW.id::text); RETURN NEW; END $$`);
       await this.#pool.query(`DROP TRIGGER IF EXISTS ${t}_notify ON ${t}`);
-      await this.#pool.query(`CREATE TRIGGER ${t}_notify AFTER INSERT ON ${t} FOR EACH ROW EXECUTE FUNCTION ${t}_notify()`);
+      await this.#pool.query(
+        `CREATE TRIGGER ${t}_notify AFTER INSERT ON ${t} FOR EACH ROW EXECUTE FUNCTION ${t}_notify()`,
+      );
     } catch (err) {
       throw new StoreError(`cannot use PostgreSQL: ${(err as Error).message}`, { cause: err });
     }
   }
 
   async add(input: OrderInput): Promise<Order> {
-    const res = await this.#pool.query(`INSERT INTO ${this.table} ("user", item, amount) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`, [
-      input.user,
-      input.item,
-      input.amount,
-    ]);
+    const res = await this.#pool.query(
+      `INSERT INTO ${this.table} ("user", item, amount) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+      [input.user, input.item, input.amount],
+    );
     return rowToOrder(res.rows[0] as Record<string, unknown>);
   }
 
@@ -85,20 +97,33 @@ export class PgStore implements OrderStore {
   }
 
   async latest(limit: number): Promise<Order[]> {
-    const res = await this.#pool.query(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY id DESC LIMIT $1`, [limit]);
+    const res = await this.#pool.query(
+      `SELECT ${COLUMNS} FROM ${this.table} ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
     return (res.rows as Record<string, unknown>[]).map(rowToOrder);
   }
 
   async stats(now: number): Promise<Stats> {
     const t = this.table;
     const [minutes, top, total] = await Promise.all([
-      this.#pool.query(`SELECT created_at / 60000 AS minute, count(*) AS n FROM ${t} WHERE created_at >= $1 GROUP BY minute`, [
-        windowStart(now),
-      ]),
-      this.#pool.query(`SELECT "user", count(*) AS n FROM ${t} GROUP BY "user" ORDER BY n DESC, "user" ASC LIMIT $1`, [TOP_USERS]),
-      this.#pool.query(`SELECT count(*) AS n FROM ${t}`),
+      this.#pool.query(
+        `SELECT created_at / 60000 AS minute, count(*) AS n, sum(amount) AS revenue FROM ${t} WHERE created_at >= $1 GROUP BY minute`,
+        [windowStart(now)],
+      ),
+      this.#pool.query(
+        `SELECT "user", count(*) AS n FROM ${t} GROUP BY "user" ORDER BY n DESC, "user" ASC LIMIT $1`,
+        [TOP_USERS],
+      ),
+      this.#pool.query(`SELECT count(*) AS n, coalesce(sum(amount), 0) AS revenue FROM ${t}`),
     ]);
-    return buildStats(now, minutes.rows as Record<string, unknown>[], top.rows as Record<string, unknown>[], total.rows[0]?.n);
+    return buildStats(
+      now,
+      minutes.rows as Record<string, unknown>[],
+      top.rows as Record<string, unknown>[],
+      total.rows[0]?.n,
+      total.rows[0]?.revenue,
+    );
   }
 
   /** Opens the `LISTEN` connection; resolves once it listens. A dropped connection is re-opened in the background. */
@@ -120,7 +145,9 @@ export class PgStore implements OrderStore {
       if (this.#listener === client) this.#listener = undefined;
       client.end().catch(() => undefined);
       if (this.#closed) return;
-      console.error(`dashboard: LISTEN connection lost${err ? ` (${err.message})` : ""}; re-listening`);
+      console.error(
+        `dashboard: LISTEN connection lost${err ? ` (${err.message})` : ""}; re-listening`,
+      );
       this.#retry = setTimeout(() => {
         this.#retry = undefined;
         this.#listen().catch(() => undefined);
@@ -138,7 +165,9 @@ export class PgStore implements OrderStore {
       this.#listener = client;
     } catch (err) {
       onLost(err as Error);
-      throw new StoreError(`cannot LISTEN on PostgreSQL: ${(err as Error).message}`, { cause: err });
+      throw new StoreError(`cannot LISTEN on PostgreSQL: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 

@@ -1,9 +1,15 @@
 // Entry point: `node dist/server.js` (or `npm run start:dashboard` at the repo root).
 import { realpathSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createDashboardServer } from "./dashboard-server.js";
 
-export { createDashboardServer, storeFromEnv, type DashboardServer, type DashboardServerOptions } from "./dashboard-server.js";
+export {
+  createDashboardServer,
+  storeFromEnv,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from "./dashboard-server.js";
 export { SqliteStore } from "./sqlite-store.js";
 export { PgStore, type PgStoreOptions } from "./pg-store.js";
 export { StoreError, type OrderStore } from "./store.js";
@@ -20,10 +26,32 @@ function isMain(): boolean {
   }
 }
 
+/** `PORT` as a port number (`0` picks a free one), or null when it is not one. */
+function portFromEnv(value: string | undefined, fallback: number): number | null {
+  if (value === undefined || value.trim() === "") return fallback;
+  const port = Number(value);
+  return /^\d+$/.test(value.trim()) && port <= 65535 ? port : null;
+}
+
+/** Where the server really listens: `all interfaces, port 3000` or `127.0.0.1, port 3000`. */
+function boundAddress(httpServer: { address(): AddressInfo | string | null }): string {
+  const a = httpServer.address();
+  if (a === null || typeof a === "string") return String(a);
+  const host = a.address === "::" || a.address === "0.0.0.0" ? "all interfaces" : a.address;
+  return `${host}, port ${a.port}`;
+}
+
 if (isMain()) {
+  const port = portFromEnv(process.env["PORT"], 3001);
+  if (port === null) {
+    console.error(
+      `dashboard: PORT must be a port number from 0 to 65535 (0 picks a free one), not "${process.env["PORT"]}"`,
+    );
+    process.exit(1);
+  }
   try {
-    const dash = await createDashboardServer();
-    console.log(`Dashboard on http://localhost:${dash.port}`);
+    const dash = await createDashboardServer({ port, redisUrl: process.env["REDIS_URL"] });
+    console.log(`Dashboard on ${dash.url} (listening on ${boundAddress(dash.httpServer)})`);
     const stop = (): void => {
       dash.close().then(
         () => process.exit(0),
@@ -34,7 +62,11 @@ if (isMain()) {
     process.once("SIGTERM", stop);
   } catch (err) {
     const e = err as Error & { code?: string };
-    console.error(`dashboard: cannot start: ${e.message}`);
+    if (e.code === "EADDRINUSE")
+      console.error(
+        `dashboard: port ${port} is already in use; set PORT to another one (PORT=0 picks a free one)`,
+      );
+    else console.error(`dashboard: cannot start: ${e.message}`);
     process.exit(e.code === "ERR_DASH_STORE" ? 2 : 1);
   }
 }

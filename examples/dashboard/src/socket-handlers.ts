@@ -10,9 +10,17 @@ export const PER_SECOND = 5;
 /** A client that keeps sending this many orders past its allowance is disconnected. */
 const KICK_AFTER = 50;
 
-const RATE_LIMITED: AckResult = { ok: false, code: "ERR_DASH_RATE_LIMITED", error: "Too many orders; slow down" };
+const RATE_LIMITED: AckResult = {
+  ok: false,
+  code: "ERR_DASH_RATE_LIMITED",
+  error: "Too many orders; slow down",
+};
 
-export function registerSocket(socket: DashboardSocket, store: OrderStore, broadcaster: Broadcaster): void {
+export function registerSocket(
+  socket: DashboardSocket,
+  store: OrderStore,
+  broadcaster: Broadcaster,
+): void {
   // A lazily refilled token bucket: no timer per connection.
   let tokens = BURST;
   let refilled = Date.now();
@@ -34,7 +42,11 @@ export function registerSocket(socket: DashboardSocket, store: OrderStore, broad
   });
 }
 
-async function addOrder(store: OrderStore, broadcaster: Broadcaster, payload: unknown): Promise<AckResult> {
+async function addOrder(
+  store: OrderStore,
+  broadcaster: Broadcaster,
+  payload: unknown,
+): Promise<AckResult> {
   try {
     const order = await store.add(checkOrder(payload));
     broadcaster.announce(order);

@@ -1,7 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { buildStats, rowToOrder, StoreError, TOP_USERS, windowStart, type OrderStore } from "./store.js";
+import {
+  buildStats,
+  rowToOrder,
+  StoreError,
+  TOP_USERS,
+  windowStart,
+  type OrderStore,
+} from "./store.js";
 import type { Order, OrderInput, Stats } from "./types.js";
 
 interface Statements {
@@ -45,18 +52,27 @@ export class SqliteStore implements OrderStore {
       CREATE INDEX IF NOT EXISTS orders_created_at ON orders (created_at);
       CREATE INDEX IF NOT EXISTS orders_user ON orders ("user");`);
       this.#s = {
-        insert: db.prepare(`INSERT INTO orders ("user", item, amount, created_at) VALUES (?, ?, ?, ?)`),
-        get: db.prepare(`SELECT id, "user", item, amount, created_at FROM orders WHERE id = ?`),
-        latest: db.prepare(`SELECT id, "user", item, amount, created_at FROM orders ORDER BY id DESC LIMIT ?`),
-        perMinute: db.prepare(
-          "SELECT created_at / 60000 AS minute, count(*) AS n FROM orders WHERE created_at >= ? GROUP BY minute",
+        insert: db.prepare(
+          `INSERT INTO orders ("user", item, amount, created_at) VALUES (?, ?, ?, ?)`,
         ),
-        top: db.prepare(`SELECT "user", count(*) AS n FROM orders GROUP BY "user" ORDER BY n DESC, "user" ASC LIMIT ?`),
-        total: db.prepare("SELECT count(*) AS n FROM orders"),
+        get: db.prepare(`SELECT id, "user", item, amount, created_at FROM orders WHERE id = ?`),
+        latest: db.prepare(
+          `SELECT id, "user", item, amount, created_at FROM orders ORDER BY id DESC LIMIT ?`,
+        ),
+        perMinute: db.prepare(
+          "SELECT created_at / 60000 AS minute, count(*) AS n, sum(amount) AS revenue FROM orders WHERE created_at >= ? GROUP BY minute",
+        ),
+        top: db.prepare(
+          `SELECT "user", count(*) AS n FROM orders GROUP BY "user" ORDER BY n DESC, "user" ASC LIMIT ?`,
+        ),
+        total: db.prepare("SELECT count(*) AS n, coalesce(sum(amount), 0) AS revenue FROM orders"),
       };
       this.#db = db;
     } catch (err) {
-      throw new StoreError(`cannot open the SQLite database at ${this.file}: ${(err as Error).message}`, { cause: err });
+      throw new StoreError(
+        `cannot open the SQLite database at ${this.file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -79,8 +95,8 @@ export class SqliteStore implements OrderStore {
     const s = this.#ready();
     const minutes = s.perMinute.all(windowStart(now)) as Record<string, unknown>[];
     const top = s.top.all(TOP_USERS) as Record<string, unknown>[];
-    const total = (s.total.get() as Record<string, unknown>)["n"];
-    return buildStats(now, minutes, top, total);
+    const totals = s.total.get() as Record<string, unknown>;
+    return buildStats(now, minutes, top, totals["n"], totals["revenue"]);
   }
 
   async close(): Promise<void> {

@@ -46,20 +46,38 @@ export function windowStart(now: number): number {
   return (Math.floor(now / 60_000) - (MINUTES - 1)) * 60_000;
 }
 
-/** Builds {@link Stats} from per-minute rows (`minute` = floor(created_at / 60000)) and top-user rows. */
+/** Money rounded to cents (sums of doubles drift: 0.1 + 0.2). */
+export const cents = (value: unknown): number => Math.round((Number(value) || 0) * 100) / 100;
+
+/**
+ * Builds {@link Stats} from per-minute rows (`minute` = floor(created_at / 60000), `n` orders, `revenue`
+ * their sum), top-user rows, the order count and the revenue of the whole table.
+ */
 export function buildStats(
   now: number,
   minuteRows: Record<string, unknown>[],
   topRows: Record<string, unknown>[],
   total: unknown,
+  revenue: unknown = 0,
 ): Stats {
   const since = windowStart(now);
   const first = since / 60_000;
   const perMinute: number[] = new Array<number>(MINUTES).fill(0);
+  const revenuePerMinute: number[] = new Array<number>(MINUTES).fill(0);
   for (const row of minuteRows) {
     const i = Number(row["minute"]) - first;
-    if (i >= 0 && i < MINUTES) perMinute[i] = Number(row["n"]);
+    if (i >= 0 && i < MINUTES) {
+      perMinute[i] = Number(row["n"]);
+      revenuePerMinute[i] = cents(row["revenue"]);
+    }
   }
   const topUsers = topRows.map((r) => ({ user: String(r["user"]), count: Number(r["n"]) }));
-  return { since, perMinute, topUsers, total: Number(total) };
+  return {
+    since,
+    perMinute,
+    revenuePerMinute,
+    topUsers,
+    total: Number(total),
+    revenue: cents(revenue),
+  };
 }

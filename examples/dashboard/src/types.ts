@@ -23,10 +23,14 @@ export interface Stats {
   since: number;
   /** Orders per minute over the last 15 minutes, oldest first; the last bucket is the current minute. */
   perMinute: number[];
+  /** Revenue (sum of amounts, rounded to cents) per minute, same buckets as `perMinute`. */
+  revenuePerMinute: number[];
   /** Top 5 users by number of orders, most first. */
   topUsers: { user: string; count: number }[];
   /** Number of orders in the table. */
   total: number;
+  /** Sum of every order's amount, rounded to cents. */
+  revenue: number;
 }
 
 /** Sent once to every dashboard on connect. */

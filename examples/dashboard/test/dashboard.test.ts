@@ -8,7 +8,12 @@ afterEach(cleanup);
 describe("dashboard", () => {
   it("sends a snapshot of the latest 20 orders (newest first) and the aggregates on connect", async () => {
     const dash = await startDashboard();
-    for (let i = 1; i <= 25; i++) await dash.store.add({ user: i % 3 === 0 ? "carol" : `u${i % 2}`, item: `item${i}`, amount: i });
+    for (let i = 1; i <= 25; i++)
+      await dash.store.add({
+        user: i % 3 === 0 ? "carol" : `u${i % 2}`,
+        item: `item${i}`,
+        amount: i,
+      });
     const { snapshot } = await viewer(dash);
     expect(snapshot.orders).toHaveLength(20);
     expect(snapshot.orders[0]).toMatchObject({ id: 25, item: "item25", amount: 25 });
@@ -36,7 +41,12 @@ describe("dashboard", () => {
     const res = await post(dash, { user: "ada", item: "tea", amount: 3.5 });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ ok: true, order: { user: "ada", item: "tea", amount: 3.5 } });
-    const [[orderA], [statsA], [orderB], [statsB]] = (await Promise.all(waits)) as [[Order], [Stats], [Order], [Stats]];
+    const [[orderA], [statsA], [orderB], [statsB]] = (await Promise.all(waits)) as [
+      [Order],
+      [Stats],
+      [Order],
+      [Stats],
+    ];
     expect(orderA).toEqual(res.json["order"]);
     expect(orderB).toEqual(orderA);
     for (const s of [statsA, statsB]) {
@@ -58,6 +68,9 @@ describe("dashboard", () => {
       { user: "ada", item: "y".repeat(65), amount: 1 },
       { user: "ada", item: "tea", amount: 0 },
       { user: "ada", item: "tea", amount: -5 },
+      // below a cent, as the form's min="0.01" refuses (issue #20)
+      { user: "ada", item: "tea", amount: 0.001 },
+      { user: "ada", item: "tea", amount: 0.0099 },
       { user: "ada", item: "tea", amount: 1e6 + 1 },
       { user: "ada", item: "tea", amount: "12" },
       { user: "ada\u0000", item: "tea", amount: 1 },
@@ -66,14 +79,32 @@ describe("dashboard", () => {
     for (const body of bad) {
       const res = await post(dash, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.json).toMatchObject({ ok: false, code: expect.stringMatching(/^ERR_DASH_/), error: expect.any(String) });
+      expect(res.json).toMatchObject({
+        ok: false,
+        code: expect.stringMatching(/^ERR_DASH_/),
+        error: expect.any(String),
+      });
     }
     const broken = await post(dash, "{not json", true);
     expect(broken).toMatchObject({ status: 400, json: { ok: false, code: "ERR_DASH_BAD_JSON" } });
-    const big = await post(dash, { user: "ada", item: "tea", amount: 1, pad: "z".repeat(17 * 1024) });
+    const big = await post(dash, {
+      user: "ada",
+      item: "tea",
+      amount: 1,
+      pad: "z".repeat(17 * 1024),
+    });
     expect(big).toMatchObject({ status: 413, json: { ok: false, code: "ERR_DASH_TOO_LARGE" } });
-    const noJson = await fetch(`${url(dash)}/api/orders`, { method: "POST", headers: { "content-type": "text/plain" }, body: "user=ada" });
-    expect(noJson.status).toBe(400);
+    const noJson = await fetch(`${url(dash)}/api/orders`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "user=ada",
+    });
+    // not JSON at all: 415, in JSON (issue #20)
+    expect(noJson.status).toBe(415);
+    expect(await noJson.json()).toMatchObject({
+      ok: false,
+      code: "ERR_DASH_UNSUPPORTED_MEDIA_TYPE",
+    });
 
     // The limits themselves are accepted, and only that one order is broadcast.
     const next = once<[Order]>(socket, "order:new");
@@ -83,6 +114,56 @@ describe("dashboard", () => {
     expect(order.amount).toBe(1e6);
     expect(news).toEqual([order]);
     expect((await dash.store.latest(50)).length).toBe(1);
+    const cent = await post(dash, { user: "ada", item: "gum", amount: 0.01 });
+    expect(cent.status).toBe(201);
+  });
+
+  it("answers in JSON everywhere: 405 with Allow, JSON 404s, 415 (issue #20)", async () => {
+    const dash = await startDashboard();
+    for (const method of ["PUT", "DELETE", "PATCH"]) {
+      const res = await fetch(`${url(dash)}/api/orders`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, HEAD, POST");
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await res.json()).toMatchObject({ ok: false, code: "ERR_DASH_METHOD_NOT_ALLOWED" });
+    }
+    for (const path of ["/api/nope", "/api/orders/7", "/api", "/nothing-here"]) {
+      const res = await fetch(`${url(dash)}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).toMatch(/^application\/json/);
+      expect(await res.json()).toMatchObject({ ok: false, code: "ERR_DASH_NOT_FOUND" });
+    }
+    for (const [type, body] of [
+      ["text/plain", '{"user":"ada","item":"tea","amount":1}'],
+      ["application/x-www-form-urlencoded", "user=ada&item=tea&amount=1"],
+      [undefined, '{"user":"ada","item":"tea","amount":1}'],
+    ] as const) {
+      const res = await fetch(`${url(dash)}/api/orders`, {
+        method: "POST",
+        headers: type === undefined ? {} : { "content-type": type },
+        body: type === undefined ? new Blob([body]) : body,
+      });
+      expect(res.status, String(type)).toBe(415);
+      expect(await res.json()).toMatchObject({ code: "ERR_DASH_UNSUPPORTED_MEDIA_TYPE" });
+    }
+    // the page and the API still work
+    expect((await fetch(`${url(dash)}/`)).status).toBe(200);
+    expect((await fetch(`${url(dash)}/api/orders`)).status).toBe(200);
+    expect((await fetch(`${url(dash)}/api/orders`, { method: "HEAD" })).status).toBe(200);
+    expect((await dash.store.latest(5)).length).toBe(0);
+  });
+
+  it("sends revenue per minute and the revenue total with the stats", async () => {
+    const dash = await startDashboard();
+    for (const amount of [0.1, 0.2, 12.5]) await dash.store.add({ user: "ada", item: "x", amount });
+    const { snapshot } = await viewer(dash);
+    expect(snapshot.stats.revenue).toBe(12.8);
+    expect(snapshot.stats.revenuePerMinute).toHaveLength(15);
+    expect(snapshot.stats.revenuePerMinute.reduce((a, b) => a + b, 0)).toBeCloseTo(12.8, 9);
   });
 
   it("adds an order through the socket with an ack, and refuses bad payloads through the ack", async () => {
@@ -90,12 +171,20 @@ describe("dashboard", () => {
     const a = await viewer(dash);
     const b = await viewer(dash);
     const atB = once<[Order]>(b.socket, "order:new");
-    const ok = (await a.socket.timeout(5000).emitWithAck("order:add", { user: " bob ", item: "cake", amount: 12 })) as AckResult;
+    const ok = (await a.socket
+      .timeout(5000)
+      .emitWithAck("order:add", { user: " bob ", item: "cake", amount: 12 })) as AckResult;
     expect(ok).toMatchObject({ ok: true, order: { user: "bob", item: "cake", amount: 12 } });
     expect((await atB)[0]).toEqual(ok.ok ? ok.order : undefined);
 
     const news = record(b.socket, "order:new");
-    for (const payload of [null, 7, "x", { user: "bob", item: "cake" }, { user: "bob", item: "cake", amount: Number.NaN }]) {
+    for (const payload of [
+      null,
+      7,
+      "x",
+      { user: "bob", item: "cake" },
+      { user: "bob", item: "cake", amount: Number.NaN },
+    ]) {
       const res = (await a.socket.timeout(5000).emitWithAck("order:add", payload)) as AckResult;
       expect(res).toMatchObject({ ok: false, code: expect.stringMatching(/^ERR_DASH_/) });
     }
@@ -113,7 +202,15 @@ describe("dashboard", () => {
     const flooder = await viewer(dash);
     const calm = await viewer(dash);
     const acks = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => flooder.socket.timeout(5000).emitWithAck("order:add", { user: "flood", item: `f${i}`, amount: 1 }) as Promise<AckResult>),
+      Array.from(
+        { length: 50 },
+        (_, i) =>
+          flooder.socket.timeout(5000).emitWithAck("order:add", {
+            user: "flood",
+            item: `f${i}`,
+            amount: 1,
+          }) as Promise<AckResult>,
+      ),
     );
     const refused = acks.filter((a) => !a.ok);
     expect(refused.length).toBeGreaterThan(0);
@@ -121,9 +218,12 @@ describe("dashboard", () => {
     expect(acks.filter((a) => a.ok).length).toBeLessThan(50);
 
     const gone = once(flooder.socket, "disconnect");
-    for (let i = 0; i < 60; i++) flooder.socket.emit("order:add", { user: "flood", item: "x", amount: 1 });
+    for (let i = 0; i < 60; i++)
+      flooder.socket.emit("order:add", { user: "flood", item: "x", amount: 1 });
     await gone;
-    const ok = (await calm.socket.timeout(5000).emitWithAck("order:add", { user: "calm", item: "tea", amount: 1 })) as AckResult;
+    const ok = (await calm.socket
+      .timeout(5000)
+      .emitWithAck("order:add", { user: "calm", item: "tea", amount: 1 })) as AckResult;
     expect(ok).toMatchObject({ ok: true });
   });
 

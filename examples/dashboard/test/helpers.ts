@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as pathJoin } from "node:path";
 import { io, type Socket } from "@switchboard/client";
-import { createDashboardServer, type DashboardServer, type DashboardServerOptions } from "../src/dashboard-server.js";
+import { cleanup as registry } from "../../../test/support/cleanup.js";
+import { once as kitOnce } from "../../../test/support/wait.js";
+import {
+  createDashboardServer,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from "../src/dashboard-server.js";
 import { SqliteStore } from "../src/sqlite-store.js";
 import type { Snapshot } from "../src/types.js";
 
@@ -15,6 +21,7 @@ const dirs = new Set<string>();
 
 export function tempDir(): string {
   const dir = mkdtempSync(pathJoin(tmpdir(), "sb-dash-"));
+  track();
   dirs.add(dir);
   return dir;
 }
@@ -27,6 +34,7 @@ export async function startDashboard(opts: DashboardServerOptions = {}): Promise
     store: opts.store ?? new SqliteStore(pathJoin(tempDir(), "dashboard.db")),
     ...opts,
   });
+  track();
   servers.add(dash);
   return dash;
 }
@@ -35,16 +43,16 @@ export function url(dash: DashboardServer): string {
   return `http://127.0.0.1:${dash.port}`;
 }
 
-/** Resolves with the arguments of the next `event` on `socket` that satisfies `accept`. */
-export function once<T extends unknown[] = unknown[]>(socket: Client, event: string, accept: (...args: T) => boolean = () => true): Promise<T> {
-  return new Promise((resolve) => {
-    const fn = (...args: unknown[]): void => {
-      if (!accept(...(args as T))) return;
-      socket.off(event, fn);
-      resolve(args as T);
-    };
-    socket.on(event, fn);
-  });
+/**
+ * Resolves with the arguments of the next `event` on `socket` that satisfies `accept` (fails after 10 s, a bound
+ * for a hang).
+ */
+export function once<T extends unknown[] = unknown[]>(
+  socket: Client,
+  event: string,
+  accept: (...args: T) => boolean = () => true,
+): Promise<T> {
+  return kitOnce<T>(socket, event, { timeout: 10_000, filter: accept });
 }
 
 /** Records every `event` received by `socket`, for "did not receive" assertions. */
@@ -55,8 +63,11 @@ export function record<T = unknown>(socket: Client, event: string): T[] {
 }
 
 /** Connects a dashboard viewer and resolves with it and its `snapshot`. */
-export async function viewer(dash: DashboardServer): Promise<{ socket: Client; snapshot: Snapshot }> {
+export async function viewer(
+  dash: DashboardServer,
+): Promise<{ socket: Client; snapshot: Snapshot }> {
   const socket = io(url(dash), { forceNew: true, autoConnect: false, reconnection: false });
+  track();
   clients.add(socket);
   const snap = once<[Snapshot]>(socket, "snapshot");
   socket.connect();
@@ -65,7 +76,11 @@ export async function viewer(dash: DashboardServer): Promise<{ socket: Client; s
 }
 
 /** POSTs a JSON (or raw string) body to /api/orders. */
-export async function post(dash: DashboardServer, body: unknown, raw = false): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function post(
+  dash: DashboardServer,
+  body: unknown,
+  raw = false,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${url(dash)}/api/orders`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -74,7 +89,18 @@ export async function post(dash: DashboardServer, body: unknown, raw = false): P
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-export async function cleanup(): Promise<void> {
+let registered = false;
+
+/** Has the kit's registry close what this file opened, once per test (see {@link cleanup}). */
+function track(): void {
+  if (registered) return;
+  registered = true;
+  registry.add(closeAll, true);
+}
+
+/** Clients first, then servers, then temp directories. */
+async function closeAll(): Promise<void> {
+  registered = false;
   for (const socket of clients) socket.disconnect();
   clients.clear();
   await Promise.all([...servers].map((s) => s.close()));
@@ -82,3 +108,6 @@ export async function cleanup(): Promise<void> {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
 }
+
+/** Closes everything the test opened (the kit's registry: use in afterEach). */
+export const cleanup = registry.run;

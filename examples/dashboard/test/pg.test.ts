@@ -40,7 +40,9 @@ async function dropTables(): Promise<void> {
     await c.query(`DROP TABLE IF EXISTS ${t}`);
     await c.query(`DROP FUNCTION IF EXISTS ${t}_notify()`);
   }
-  const left = await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE $1", [`${runId}%`]);
+  const left = await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE $1", [
+    `${runId}%`,
+  ]);
   await c.end();
   expect(left.rows[0].n).toBe(0);
 }
@@ -64,9 +66,17 @@ describe.runIf(!problem)("PostgreSQL dashboard", () => {
     const news = record<Order>(socket, "order:new");
     const got = once<[Order]>(socket, "order:new");
     const stats = once<[Stats]>(socket, "stats", (s) => s.total === 1);
-    const res = await psql(`INSERT INTO ${table} ("user", item, amount) VALUES ($1, $2, $3) RETURNING id`, ["<script>x</script>", "psql", 9.5]);
+    const res = await psql(
+      `INSERT INTO ${table} ("user", item, amount) VALUES ($1, $2, $3) RETURNING id`,
+      ["<script>x</script>", "psql", 9.5],
+    );
     const [order] = await got;
-    expect(order).toMatchObject({ id: Number(res.rows[0].id), user: "<script>x</script>", item: "psql", amount: 9.5 });
+    expect(order).toMatchObject({
+      id: Number(res.rows[0].id),
+      user: "<script>x</script>",
+      item: "psql",
+      amount: 9.5,
+    });
     expect(Math.abs(order.created_at - Date.now())).toBeLessThan(60_000);
     expect((await stats)[0].topUsers).toEqual([{ user: "<script>x</script>", count: 1 }]);
 
@@ -77,7 +87,9 @@ describe.runIf(!problem)("PostgreSQL dashboard", () => {
     const [again] = await againP;
     expect(again.user).toBe("ada");
     const thirdP = once<[Order]>(socket, "order:new", (o) => o.user === "bob");
-    const third = await psql(`INSERT INTO ${table} ("user", item, amount) VALUES ('bob', 'pie', 2) RETURNING id`);
+    const third = await psql(
+      `INSERT INTO ${table} ("user", item, amount) VALUES ('bob', 'pie', 2) RETURNING id`,
+    );
     expect((await thirdP)[0].id).toBe(Number(third.rows[0].id));
     expect(news.map((o) => o.user)).toEqual(["<script>x</script>", "ada", "bob"]);
   });
@@ -87,9 +99,10 @@ describe.runIf(!problem)("PostgreSQL dashboard", () => {
     const dash = await startDashboard({ store: newStore({ applicationName }) });
     const table = (dash.store as PgStore).table;
     const { socket } = await viewer(dash);
-    const killed = await psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'LISTEN%'", [
-      applicationName,
-    ]);
+    const killed = await psql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'LISTEN%'",
+      [applicationName],
+    );
     expect(killed.rowCount).toBe(1);
     // Insert until the re-opened listener reports one (it needs a moment to reconnect; no fixed sleep).
     const got = once<[Order]>(socket, "order:new");
@@ -106,12 +119,19 @@ describe.runIf(!problem)("PostgreSQL dashboard", () => {
   it("enforces the same limits on other writers through CHECK constraints", async () => {
     const dash = await startDashboard({ store: newStore() });
     const table = (dash.store as PgStore).table;
-    await expect(psql(`INSERT INTO ${table} ("user", item, amount) VALUES ('a', 'b', -1)`)).rejects.toThrow(/check constraint/);
-    await expect(psql(`INSERT INTO ${table} ("user", item, amount) VALUES ($1, 'b', 1)`, ["x".repeat(33)])).rejects.toThrow(/check constraint/);
+    await expect(
+      psql(`INSERT INTO ${table} ("user", item, amount) VALUES ('a', 'b', -1)`),
+    ).rejects.toThrow(/check constraint/);
+    await expect(
+      psql(`INSERT INTO ${table} ("user", item, amount) VALUES ($1, 'b', 1)`, ["x".repeat(33)]),
+    ).rejects.toThrow(/check constraint/);
   });
 
   it("reports an unreachable database with a clear error", async () => {
     const s = new PgStore({ connectionString: "postgres://nobody@127.0.0.1:1/none", table: "t" });
-    await expect(startDashboard({ store: s })).rejects.toMatchObject({ code: "ERR_DASH_STORE", message: expect.stringContaining("cannot use PostgreSQL") });
+    await expect(startDashboard({ store: s })).rejects.toMatchObject({
+      code: "ERR_DASH_STORE",
+      message: expect.stringContaining("cannot use PostgreSQL"),
+    });
   });
 });

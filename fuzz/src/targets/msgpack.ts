@@ -2,12 +2,25 @@
 // It may only return or throw a MsgpackDecodeError (ERR_SB_MSGPACK_DECODE, or ERR_SB_MSGPACK_TOO_LARGE exactly
 // when the input exceeds maxSize); results respect maxDepth, hold only plain objects/arrays, Buffers,
 // ArrayBuffers and Dates, and never an own `__proto__` key. Unmutated messages must round-trip.
-import { AdapterErrorCode, MsgpackDecodeError, msgpackDecode, msgpackEncode, type MsgpackDecodeOptions } from "@switchboard/adapter";
+import {
+  AdapterErrorCode,
+  MsgpackDecodeError,
+  msgpackDecode,
+  msgpackEncode,
+  type MsgpackDecodeOptions,
+} from "@switchboard/adapter";
 import { bytesOf, checkPlainData, deepEqual, FuzzFailure, typedOrOk } from "../invariants.js";
 import { mutateBytes, type MutationSource } from "../mutate.js";
 import type { Rng } from "../rng.js";
 import { showBytes, type Target } from "../target.js";
-import { randomArray, randomBytes, randomObject, randomString, randomValue, type ValueOptions } from "../values.js";
+import {
+  randomArray,
+  randomBytes,
+  randomObject,
+  randomString,
+  randomValue,
+  type ValueOptions,
+} from "../values.js";
 
 export interface MsgpackInput {
   bytes: Uint8Array;
@@ -20,16 +33,40 @@ const ascii = (s: string): number[] => [...Buffer.from(s)];
 const str = (s: string): number[] => [0xa0 | s.length, ...ascii(s)];
 
 const DICT = [
-  [0xdd, 0xff, 0xff, 0xff, 0xff], [0xdf, 0xff, 0xff, 0xff, 0xff], [0xdc, 0xff, 0xff], [0xde, 0xff, 0xff],
-  [0xc6, 0xff, 0xff, 0xff, 0xff], [0xdb, 0xff, 0xff, 0xff, 0xff], [0xc9, 0xff, 0xff, 0xff, 0xff, 0x00],
-  [0xc9, 0x00, 0x00, 0x00, 0x0c, 0xff], [0xc7, 0x0c, 0xff], [0xc7, 0x00, 0x00], [0xd4, 0x00, 0x00], [0xd4, 0xff, 0x00],
-  [0xd6, 0xff, 0xff, 0xff, 0xff, 0xff], [0xd7, 0xff], [0xd8, 0x01], [0xc1], [0xc0], [0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-  [0xd3, 0x80, 0, 0, 0, 0, 0, 0, 0], [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0], [0xca, 0x7f, 0x80, 0, 0],
-  str("__proto__"), [0x81, ...str("__proto__"), 0x81, ...str("polluted"), 0xc3],
+  [0xdd, 0xff, 0xff, 0xff, 0xff],
+  [0xdf, 0xff, 0xff, 0xff, 0xff],
+  [0xdc, 0xff, 0xff],
+  [0xde, 0xff, 0xff],
+  [0xc6, 0xff, 0xff, 0xff, 0xff],
+  [0xdb, 0xff, 0xff, 0xff, 0xff],
+  [0xc9, 0xff, 0xff, 0xff, 0xff, 0x00],
+  [0xc9, 0x00, 0x00, 0x00, 0x0c, 0xff],
+  [0xc7, 0x0c, 0xff],
+  [0xc7, 0x00, 0x00],
+  [0xd4, 0x00, 0x00],
+  [0xd4, 0xff, 0x00],
+  [0xd6, 0xff, 0xff, 0xff, 0xff, 0xff],
+  [0xd7, 0xff],
+  [0xd8, 0x01],
+  [0xc1],
+  [0xc0],
+  [0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+  [0xd3, 0x80, 0, 0, 0, 0, 0, 0, 0],
+  [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0],
+  [0xca, 0x7f, 0x80, 0, 0],
+  str("__proto__"),
+  [0x81, ...str("__proto__"), 0x81, ...str("polluted"), 0xc3],
   [0x81, ...str("constructor"), 0x81, ...str("prototype"), 0x81, ...str("polluted"), 0xc3],
-  [0x82, ...str("__proto__"), 0x80, ...str("__proto__"), 0x90], [0x81, 0xd0, 0xff, 0xc0], [0x81, 0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0, 0xc0],
-  [0x81, 0x91, 0xc0, 0xc0], [0x81, 0x80, 0xc0], [0xa2, 0xc3, 0x28], [0xa3, 0xed, 0xa0, 0x80], [0xa1, 0xff],
-  new Array<number>(150).fill(0x91), new Array<number>(120).fill(0x81).flatMap((b) => [b, 0xa1, 0x61]),
+  [0x82, ...str("__proto__"), 0x80, ...str("__proto__"), 0x90],
+  [0x81, 0xd0, 0xff, 0xc0],
+  [0x81, 0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0, 0xc0],
+  [0x81, 0x91, 0xc0, 0xc0],
+  [0x81, 0x80, 0xc0],
+  [0xa2, 0xc3, 0x28],
+  [0xa3, 0xed, 0xa0, 0x80],
+  [0xa1, 0xff],
+  new Array<number>(150).fill(0x91),
+  new Array<number>(120).fill(0x81).flatMap((b) => [b, 0xa1, 0x61]),
 ].map((b) => Uint8Array.from(b));
 
 function randomBinary(rng: Rng): unknown {
@@ -37,7 +74,19 @@ function randomBinary(rng: Rng): unknown {
   return rng.pick([bytes, Buffer.from(bytes), bytes.buffer]);
 }
 
-const DATES = [0, 1, -1, 999, 1e12, 2 ** 32 * 1000, 2 ** 32 * 1000 + 1, 2 ** 34 * 1000, -1e12, 8.64e15, -8.64e15];
+const DATES = [
+  0,
+  1,
+  -1,
+  999,
+  1e12,
+  2 ** 32 * 1000,
+  2 ** 32 * 1000 + 1,
+  2 ** 34 * 1000,
+  -1e12,
+  8.64e15,
+  -8.64e15,
+];
 
 /** Leaves only msgpack has: dates, undefined, NaN, ±Infinity, -0. */
 function extra(rng: Rng): unknown {
@@ -57,12 +106,25 @@ const valueOpts: ValueOptions = { binary: randomBinary, binaryChance: 0.05, extr
 function randomMessage(rng: Rng): unknown {
   switch (rng.int(3)) {
     case 0: {
-      const packet = { type: rng.pick([2, 3, 5]), nsp: rng.pick(["/", "/chat"]), data: randomArray(rng, 3, valueOpts) };
+      const packet = {
+        type: rng.pick([2, 3, 5]),
+        nsp: rng.pick(["/", "/chat"]),
+        data: randomArray(rng, 3, valueOpts),
+      };
       const flags = rng.chance(0.5) ? {} : { volatile: rng.chance(0.5), local: rng.chance(0.5) };
-      return [randomString(rng), packet, { rooms: randomArray(rng, 0), except: randomArray(rng, 0), flags }];
+      return [
+        randomString(rng),
+        packet,
+        { rooms: randomArray(rng, 0), except: randomArray(rng, 0), flags },
+      ];
     }
     case 1:
-      return { uid: randomString(rng), nsp: "/", type: rng.int(12), data: randomObject(rng, 3, valueOpts) };
+      return {
+        uid: randomString(rng),
+        nsp: "/",
+        type: rng.int(12),
+        data: randomObject(rng, 3, valueOpts),
+      };
     default:
       return randomValue(rng, 4, valueOpts);
   }
@@ -74,7 +136,13 @@ function survives(value: unknown): boolean {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) >= 2 ** 63) return false;
-    if (typeof v === "object" && v !== null && !(v instanceof Date) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)) {
+    if (
+      typeof v === "object" &&
+      v !== null &&
+      !(v instanceof Date) &&
+      !ArrayBuffer.isView(v) &&
+      !(v instanceof ArrayBuffer)
+    ) {
       stack.push(...Object.values(v));
     }
   }
@@ -86,7 +154,14 @@ function normalise(value: unknown): unknown {
   if (value === undefined) return null;
   if (Object.is(value, -0)) return 0;
   if (typeof value === "string") return Buffer.from(value).toString();
-  if (typeof value !== "object" || value === null || value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    value instanceof Date ||
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer
+  )
+    return value;
   if (Array.isArray(value)) return value.map(normalise);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
@@ -119,9 +194,11 @@ function reshape(rng: Rng, b: Uint8Array): Uint8Array {
 }
 
 const isMsgpackError = (err: unknown): boolean =>
-  err instanceof MsgpackDecodeError && (err.code === AdapterErrorCode.MSGPACK_DECODE || err.code === AdapterErrorCode.MSGPACK_TOO_LARGE);
+  err instanceof MsgpackDecodeError &&
+  (err.code === AdapterErrorCode.MSGPACK_DECODE || err.code === AdapterErrorCode.MSGPACK_TOO_LARGE);
 
-const isLeaf = (obj: object): boolean => Buffer.isBuffer(obj) || obj instanceof ArrayBuffer || obj instanceof Date;
+const isLeaf = (obj: object): boolean =>
+  Buffer.isBuffer(obj) || obj instanceof ArrayBuffer || obj instanceof Date;
 
 export const msgpack: Target<MsgpackInput> = {
   name: "msgpack",
@@ -132,10 +209,15 @@ export const msgpack: Target<MsgpackInput> = {
     if (rng.chance(0.1)) {
       // Default limits: the generated values are far below them, so the message must decode.
       const bytes = reshape(rng, encoded);
-      return survives(value) ? { bytes, opts: {}, original: { value: normalise(value) } } : { bytes, opts: {} };
+      return survives(value)
+        ? { bytes, opts: {}, original: { value: normalise(value) } }
+        : { bytes, opts: {} };
     }
     const opts = randomOptions(rng);
-    const src: MutationSource<Uint8Array> = { dict: DICT, other: () => msgpackEncode(randomMessage(rng)) };
+    const src: MutationSource<Uint8Array> = {
+      dict: DICT,
+      other: () => msgpackEncode(randomMessage(rng)),
+    };
     return { bytes: reshape(rng, mutateBytes(rng, encoded, src)), opts };
   },
   check({ bytes, opts, original }) {
@@ -145,15 +227,25 @@ export const msgpack: Target<MsgpackInput> = {
     if (!copy.equals(bytesOf(bytes))) throw new FuzzFailure("msgpackDecode modified its input");
     if (!r.ok) {
       const err = r.error as MsgpackDecodeError;
-      if ((err.code === AdapterErrorCode.MSGPACK_TOO_LARGE) !== tooLarge) throw new FuzzFailure(`${err.code} for ${bytes.length} bytes, maxSize ${String(opts.maxSize)}`);
-      if (!Number.isInteger(err.offset) || err.offset < 0 || err.offset > bytes.length) throw new FuzzFailure(`error offset ${err.offset} outside the input`);
-      if (original !== undefined) throw new FuzzFailure(`round trip: a valid message was refused: ${err.message}`);
+      if ((err.code === AdapterErrorCode.MSGPACK_TOO_LARGE) !== tooLarge)
+        throw new FuzzFailure(
+          `${err.code} for ${bytes.length} bytes, maxSize ${String(opts.maxSize)}`,
+        );
+      if (!Number.isInteger(err.offset) || err.offset < 0 || err.offset > bytes.length)
+        throw new FuzzFailure(`error offset ${err.offset} outside the input`);
+      if (original !== undefined)
+        throw new FuzzFailure(`round trip: a valid message was refused: ${err.message}`);
       return err.message.replace(/ \(at byte \d+\)$/, "").replace(/0x[0-9a-f]+|-?\d+/g, "N");
     }
-    if (tooLarge) throw new FuzzFailure(`accepted ${bytes.length} bytes over maxSize ${String(opts.maxSize)}`);
+    if (tooLarge)
+      throw new FuzzFailure(`accepted ${bytes.length} bytes over maxSize ${String(opts.maxSize)}`);
     const levels = checkPlainData(r.value, isLeaf, "decoded value", { noProtoKey: true });
-    if (levels > (opts.maxDepth ?? 100)) throw new FuzzFailure(`decoded ${levels} levels deep, maxDepth ${String(opts.maxDepth ?? 100)}`);
-    if (original !== undefined && !deepEqual(r.value, original.value)) throw new FuzzFailure("round trip: decoded value differs from the one encoded");
+    if (levels > (opts.maxDepth ?? 100))
+      throw new FuzzFailure(
+        `decoded ${levels} levels deep, maxDepth ${String(opts.maxDepth ?? 100)}`,
+      );
+    if (original !== undefined && !deepEqual(r.value, original.value))
+      throw new FuzzFailure("round trip: decoded value differs from the one encoded");
     return "ok";
   },
   show({ bytes, opts }) {

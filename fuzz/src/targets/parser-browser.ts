@@ -7,12 +7,22 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DecodeError, DecodeErrorCode, type Packet, type Reviver } from "@switchboard/parser";
-import { checkPlainData, deepEqual, describeError, FuzzFailure, isBinaryValue } from "../invariants.js";
+import {
+  checkPlainData,
+  deepEqual,
+  describeError,
+  FuzzFailure,
+  isBinaryValue,
+} from "../invariants.js";
 import type { Target } from "../target.js";
 import { parser, type ParserInput } from "./parser.js";
 
 type ParsePacket = (str: string, maxAttachments: number, reviver: Reviver | undefined) => Packet;
-type FillPlaceholders = (data: unknown, attachments: readonly unknown[], trackVisited: boolean) => unknown;
+type FillPlaceholders = (
+  data: unknown,
+  attachments: readonly unknown[],
+  trackVisited: boolean,
+) => unknown;
 
 // The builds are internal to the package (not in its exports): load them from next to its entry point.
 const dist = dirname(createRequire(import.meta.url).resolve("@switchboard/parser"));
@@ -54,11 +64,14 @@ const binaryLeaf = (obj: object): boolean => isBinaryValue(obj);
 
 export const parserBrowser: Target<ParserInput> = {
   name: "parser-browser",
-  description: "parser browser builds (client bundle) against the server's: parsePacket and the placeholder pass",
+  description:
+    "parser browser builds (client bundle) against the server's: parsePacket and the placeholder pass",
   generate: (rng) => parser.generate(rng),
   check({ chunks, maxAttachments, reviver }) {
     const max = maxAttachments ?? 10;
-    const revive: Reviver | undefined = reviver ? (_key: string, value: unknown) => value : undefined;
+    const revive: Reviver | undefined = reviver
+      ? (_key: string, value: unknown) => value
+      : undefined;
     let label = "ok";
     chunks.forEach((chunk, i) => {
       if (typeof chunk !== "string") return;
@@ -73,9 +86,14 @@ export const parserBrowser: Target<ParserInput> = {
       checkPlainData(pa.data, binaryLeaf, "parsed data");
       if (pa.attachments === undefined) return;
       // The attachments: the binary chunks that follow, padded with empty ones.
-      const atts = chunks.slice(i + 1, i + 1 + pa.attachments).map((c) => (isBinaryValue(c) ? c : new Uint8Array(0)));
+      const atts = chunks
+        .slice(i + 1, i + 1 + pa.attachments)
+        .map((c) => (isBinaryValue(c) ? c : new Uint8Array(0)));
       while (atts.length < pa.attachments) atts.push(new Uint8Array(0));
-      const fa = outcome(() => server.fill(pa.data, atts, revive !== undefined), "fillPlaceholders");
+      const fa = outcome(
+        () => server.fill(pa.data, atts, revive !== undefined),
+        "fillPlaceholders",
+      );
       const fb = outcome(() => browser.fill(pb.data, atts, true), "fillPlaceholders (browser)");
       same(fa, fb, `placeholders of chunk ${i}`);
       if ("ok" in fa) checkPlainData(fa.ok, binaryLeaf, "filled data");

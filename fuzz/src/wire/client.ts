@@ -4,7 +4,13 @@
 // connection). Every wait is bounded; nothing is left open.
 import { Agent, request } from "node:http";
 import WebSocket from "ws";
-import { probeNamespace, showSession, wireSession, type WireFrame, type WireSession } from "./session.js";
+import {
+  probeNamespace,
+  showSession,
+  wireSession,
+  type WireFrame,
+  type WireSession,
+} from "./session.js";
 
 const HOST = "127.0.0.1";
 const PATH = "/socket.io/";
@@ -67,24 +73,32 @@ async function overWebSocket(port: number, s: WireSession): Promise<SessionEnd> 
     wake();
   });
   const until = (match: (f: string) => boolean, what: string): Promise<SessionEnd> =>
-    timeout(new Promise<SessionEnd>((resolve) => {
-      wake = () => {
-        if (frames.some(match)) resolve("answered");
-        else if (closed) resolve("closed");
-      };
-      wake();
-    }), what);
+    timeout(
+      new Promise<SessionEnd>((resolve) => {
+        wake = () => {
+          if (frames.some(match)) resolve("answered");
+          else if (closed) resolve("closed");
+        };
+        wake();
+      }),
+      what,
+    );
   try {
-    if ((await until((f) => f.startsWith("0{"), "the Engine.IO open packet")) === "closed") throw new SessionError("closed before the open packet");
+    if ((await until((f) => f.startsWith("0{"), "the Engine.IO open packet")) === "closed")
+      throw new SessionError("closed before the open packet");
     ws.send(s.connect);
     const connected = `40${s.nsp === "/" ? "" : s.nsp + ","}`;
     if ((await until((f) => f.startsWith(connected), "the CONNECT reply")) === "closed") {
       throw new SessionError("a valid CONNECT was refused (connection closed)");
     }
-    for (const group of s.groups) for (const f of group) if (ws.readyState === WebSocket.OPEN) ws.send(f);
+    for (const group of s.groups)
+      for (const f of group) if (ws.readyState === WebSocket.OPEN) ws.send(f);
     const probe = probeNamespace(s.index);
     if (ws.readyState === WebSocket.OPEN) ws.send(`40${probe},`);
-    return await until((f) => f.startsWith(`40${probe},`) || f.startsWith(`44${probe},`), "the probe CONNECT");
+    return await until(
+      (f) => f.startsWith(`40${probe},`) || f.startsWith(`44${probe},`),
+      "the probe CONNECT",
+    );
   } finally {
     ws.terminate();
   }
@@ -102,12 +116,17 @@ function http(agent: Agent, port: number, sid: string | undefined, body?: string
   return timeout(
     new Promise<Reply>((resolve, reject) => {
       const headers = body === undefined ? {} : { "content-type": "text/plain;charset=UTF-8" };
-      const req = request({ host: HOST, port, path, agent, method: body === undefined ? "GET" : "POST", headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on("error", reject);
-      });
+      const req = request(
+        { host: HOST, port, path, agent, method: body === undefined ? "GET" : "POST", headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     }),
@@ -116,10 +135,18 @@ function http(agent: Agent, port: number, sid: string | undefined, body?: string
 }
 
 const payloadOf = (group: WireFrame[]): string =>
-  group.map((f) => (typeof f === "string" ? f : "b" + Buffer.from(f).toString("base64"))).join("\x1e");
+  group
+    .map((f) => (typeof f === "string" ? f : "b" + Buffer.from(f).toString("base64")))
+    .join("\x1e");
 
 /** GETs until a packet matches (answered), the session is gone (closed), or the bound. */
-async function pollFor(agent: Agent, port: number, sid: string, match: (p: string) => boolean, what: string): Promise<SessionEnd> {
+async function pollFor(
+  agent: Agent,
+  port: number,
+  sid: string,
+  match: (p: string) => boolean,
+  what: string,
+): Promise<SessionEnd> {
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     const res = await http(agent, port, sid);
@@ -133,21 +160,34 @@ async function pollFor(agent: Agent, port: number, sid: string, match: (p: strin
 
 async function overPolling(agent: Agent, port: number, s: WireSession): Promise<SessionEnd> {
   const open = await http(agent, port, undefined);
-  if (open.status !== 200 || !open.body.startsWith("0{")) throw new SessionError(`handshake answered ${open.status} ${open.body.slice(0, 100)}`);
+  if (open.status !== 200 || !open.body.startsWith("0{"))
+    throw new SessionError(`handshake answered ${open.status} ${open.body.slice(0, 100)}`);
   const sid = (JSON.parse(open.body.slice(1).split("\x1e")[0]!) as { sid: string }).sid;
   let alive = true;
   try {
-    if ((await http(agent, port, sid, s.connect)).status !== 200) throw new SessionError("the CONNECT POST was refused");
+    if ((await http(agent, port, sid, s.connect)).status !== 200)
+      throw new SessionError("the CONNECT POST was refused");
     const connected = `40${s.nsp === "/" ? "" : s.nsp + ","}`;
-    if ((await pollFor(agent, port, sid, (p) => p.startsWith(connected), "the CONNECT reply")) === "closed") {
+    if (
+      (await pollFor(agent, port, sid, (p) => p.startsWith(connected), "the CONNECT reply")) ===
+      "closed"
+    ) {
       throw new SessionError("a valid CONNECT was refused (session closed)");
     }
     for (const group of s.groups) {
-      if ((await http(agent, port, sid, payloadOf(group))).status !== 200) return (alive = false, "closed");
+      if ((await http(agent, port, sid, payloadOf(group))).status !== 200)
+        return ((alive = false), "closed");
     }
     const probe = probeNamespace(s.index);
-    if ((await http(agent, port, sid, `40${probe},`)).status !== 200) return (alive = false, "closed");
-    const end = await pollFor(agent, port, sid, (p) => p.startsWith(`40${probe},`) || p.startsWith(`44${probe},`), "the probe CONNECT");
+    if ((await http(agent, port, sid, `40${probe},`)).status !== 200)
+      return ((alive = false), "closed");
+    const end = await pollFor(
+      agent,
+      port,
+      sid,
+      (p) => p.startsWith(`40${probe},`) || p.startsWith(`44${probe},`),
+      "the probe CONNECT",
+    );
     alive = end === "answered";
     return end;
   } finally {
@@ -169,22 +209,37 @@ async function overPolling(agent: Agent, port: number, s: WireSession): Promise<
 export async function runWireSessions(opts: WireRunOptions): Promise<WireRunResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   waitMs = opts.waitMs ?? 5000;
-  const result: WireRunResult = { sessions: 0, packets: 0, mutated: 0, closedByServer: 0, answered: 0, failures: [] };
+  const result: WireRunResult = {
+    sessions: 0,
+    packets: 0,
+    mutated: 0,
+    closedByServer: 0,
+    answered: 0,
+    failures: [],
+  };
   let index = opts.from ?? 0;
   try {
-    while (result.mutated < opts.packets && (opts.sessions === undefined || result.sessions < opts.sessions)) {
+    while (
+      result.mutated < opts.packets &&
+      (opts.sessions === undefined || result.sessions < opts.sessions)
+    ) {
       opts.between?.();
       const s = wireSession(opts.seed, index++);
       result.sessions++;
       result.packets += s.packets;
       result.mutated += s.mutated;
       try {
-        const end = s.transport === "websocket" ? await overWebSocket(opts.port, s) : await overPolling(agent, opts.port, s);
+        const end =
+          s.transport === "websocket"
+            ? await overWebSocket(opts.port, s)
+            : await overPolling(agent, opts.port, s);
         if (end === "closed") result.closedByServer++;
         else result.answered++;
       } catch (err) {
         const what = err instanceof Error ? err.message : String(err);
-        result.failures.push(`seed ${opts.seed} session ${s.index}: ${what}\n  frames: ${showSession(s)}\n  replay: npm run fuzz -- --wire --seed ${opts.seed} --wire-session ${s.index}`);
+        result.failures.push(
+          `seed ${opts.seed} session ${s.index}: ${what}\n  frames: ${showSession(s)}\n  replay: npm run fuzz -- --wire --seed ${opts.seed} --wire-session ${s.index}`,
+        );
         if (!(err instanceof SessionError)) break; // not the server's answer: something local broke
       }
     }

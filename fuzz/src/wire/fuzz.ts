@@ -16,10 +16,20 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Runs the wire fuzz test file; resolves with its exit code (0: every round healthy). */
 export function runWireFuzz(opts: WireOptions): Promise<number> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SB_WIRE_FUZZ_SEED: String(opts.seed), SB_WIRE_FUZZ_PACKETS: String(opts.packets) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SB_WIRE_FUZZ_SEED: String(opts.seed),
+    SB_WIRE_FUZZ_PACKETS: String(opts.packets),
+  };
   if (opts.session !== undefined) env["SB_WIRE_FUZZ_SESSION"] = String(opts.session);
   const vitest = join(ROOT, "node_modules", "vitest", "vitest.mjs");
-  const args = [vitest, "run", "test/security/wire-fuzz.test.ts", "-t", "wire fuzz (round|replays)"];
+  const args = [
+    vitest,
+    "run",
+    "test/security/wire-fuzz.test.ts",
+    "-t",
+    "wire fuzz (round|replays)",
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: "inherit" });
     child.on("error", reject);

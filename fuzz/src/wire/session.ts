@@ -29,11 +29,46 @@ export interface WireSession {
 }
 
 /** Event names the server child handles (echo, sink, join, kick-me, reject-me) and names that probe lookups. */
-const EVENTS = ["echo", "echo", "sink", "sink", "join", "kick-me", "reject-me", "error", "__proto__", "constructor", "toString", "hasOwnProperty", "nope"];
-const CONNECTS: ReadonlyArray<readonly [string, string]> = [
-  ["/", "40"], ["/", '40{"token":"t"}'], ["/dyn-1", "40/dyn-1,"], ["/dyn-2", '40/dyn-2,{"a":[1]}'],
+const EVENTS = [
+  "echo",
+  "echo",
+  "sink",
+  "sink",
+  "join",
+  "kick-me",
+  "reject-me",
+  "error",
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "nope",
 ];
-const ENGINE_PACKETS = ["1", "2", "3", "5", "6", "2probe", "3probe", "0", "7", "", "4", "b", "bAAAA", "9", "40", "41", "4/x,"];
+const CONNECTS: ReadonlyArray<readonly [string, string]> = [
+  ["/", "40"],
+  ["/", '40{"token":"t"}'],
+  ["/dyn-1", "40/dyn-1,"],
+  ["/dyn-2", '40/dyn-2,{"a":[1]}'],
+];
+const ENGINE_PACKETS = [
+  "1",
+  "2",
+  "3",
+  "5",
+  "6",
+  "2probe",
+  "3probe",
+  "0",
+  "7",
+  "",
+  "4",
+  "b",
+  "bAAAA",
+  "9",
+  "40",
+  "41",
+  "4/x,",
+];
 
 const encoder = new Encoder();
 
@@ -46,7 +81,8 @@ export function probeNamespace(index: number): string {
 function packetFor(rng: Rng, nsp: string): ReturnType<typeof randomSioPacket> {
   const p = randomSioPacket(rng);
   if (rng.chance(0.85)) p.nsp = nsp;
-  if (p.type === PacketType.EVENT && Array.isArray(p.data) && rng.chance(0.8)) p.data[0] = rng.pick(EVENTS);
+  if (p.type === PacketType.EVENT && Array.isArray(p.data) && rng.chance(0.8))
+    p.data[0] = rng.pick(EVENTS);
   // An ack id most of the time, so handlers answer and the acknowledgement path runs too.
   if (p.type === PacketType.EVENT && rng.chance(0.6)) p.id = rng.int(1000);
   return p;
@@ -69,7 +105,10 @@ export function wireSession(seed: number, index: number): WireSession {
   const transport: Transport = rng.chance(0.5) ? "websocket" : "polling";
   const [nsp, connect] = rng.pick(CONNECTS);
   const packets = rng.range(1, 6);
-  const engineSrc: MutationSource<string> = { dict: TEXT_DICT, other: () => rng.pick(ENGINE_PACKETS) };
+  const engineSrc: MutationSource<string> = {
+    dict: TEXT_DICT,
+    other: () => rng.pick(ENGINE_PACKETS),
+  };
   const groups: WireFrame[][] = [];
   let mutated = 0;
   let group: WireFrame[] = [];
@@ -78,7 +117,12 @@ export function wireSession(seed: number, index: number): WireSession {
     if (rng.chance(0.75)) {
       mutated++;
       const r = rng.float();
-      if (r < 0.1) chunks.splice(0, 1, `${rng.pick(["5", "6"])}${rng.pick([1, 2, 10, 11])}-["sink",${rng.pick(HOSTILE_PLACEHOLDERS)}]`);
+      if (r < 0.1)
+        chunks.splice(
+          0,
+          1,
+          `${rng.pick(["5", "6"])}${rng.pick([1, 2, 10, 11])}-["sink",${rng.pick(HOSTILE_PLACEHOLDERS)}]`,
+        );
       for (let k = rng.count(3); k > 0; k--) mutateSequence(rng, chunks);
     }
     const frames = chunks.map(frame).filter((f): f is WireFrame => f !== undefined);
@@ -104,7 +148,10 @@ export function wireSession(seed: number, index: number): WireSession {
 
 /** The frames of a session, readable, for a failure report. */
 export function showSession(s: WireSession): string {
-  const show = (f: WireFrame): string => (typeof f === "string" ? showString(f, 300) : showBytes(f, 48));
-  const groups = s.groups.map((g) => (s.transport === "polling" ? `POST[${g.map(show).join(" \\x1e ")}]` : show(g[0]!)));
+  const show = (f: WireFrame): string =>
+    typeof f === "string" ? showString(f, 300) : showBytes(f, 48);
+  const groups = s.groups.map((g) =>
+    s.transport === "polling" ? `POST[${g.map(show).join(" \\x1e ")}]` : show(g[0]!),
+  );
   return `${s.transport}: ${showString(s.connect)}, ${groups.join(", ")}`;
 }

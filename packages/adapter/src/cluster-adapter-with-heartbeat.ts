@@ -1,5 +1,10 @@
 import { ClusterAdapter } from "./cluster-adapter.js";
-import { MessageType, type ClusterAdapterOptions, type ClusterMessage, type ServerId } from "./cluster-messages.js";
+import {
+  MessageType,
+  type ClusterAdapterOptions,
+  type ClusterMessage,
+  type ServerId,
+} from "./cluster-messages.js";
 import type { AdapterNamespace } from "./types.js";
 
 export interface ClusterAdapterWithHeartbeatOptions extends ClusterAdapterOptions {
@@ -52,7 +57,13 @@ export abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
     // Any message proves its sender alive (as in socket.io-adapter), not only heartbeats.
     const m = message as Partial<ClusterMessage> | null;
     const sender = m?.uid;
-    if (typeof sender === "string" && sender !== this.uid && sender !== "emitter" && m?.nsp === this.nsp.name && m.type !== MessageType.ADAPTER_CLOSE) {
+    if (
+      typeof sender === "string" &&
+      sender !== this.uid &&
+      sender !== "emitter" &&
+      m?.nsp === this.nsp.name &&
+      m.type !== MessageType.ADAPTER_CLOSE
+    ) {
       this.#nodes.set(sender, Date.now());
     }
     super.onMessage(message);

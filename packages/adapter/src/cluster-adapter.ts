@@ -1,8 +1,15 @@
 import type { Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import { randomBytes } from "node:crypto";
 import { RequestTracker, type RequestDone } from "./cluster-requests.js";
 import { Adapter } from "./in-memory-adapter.js";
+import {
+  recoveryFor,
+  stamp,
+  toLocalSocketOnly,
+  type RecoveryLog,
+  type RecoveryStats,
+} from "./recovery-log.js";
 import {
   MessageType,
   type ClusterAdapterOptions,
@@ -12,9 +19,18 @@ import {
   type SerializedSocket,
   type ServerId,
 } from "./cluster-messages.js";
-import type { AdapterNamespace, AdapterSocket, BroadcastOptions, RemoteSocketDetails, Room } from "./types.js";
+import type {
+  AdapterNamespace,
+  AdapterSocket,
+  BroadcastOptions,
+  PrivateSessionId,
+  RemoteSocketDetails,
+  Room,
+  Session,
+  SessionToPersist,
+} from "./types.js";
 
-const debug = debugModule("socket.io-adapter:cluster");
+const debug = createDebug("socket.io-adapter:cluster");
 
 /** Messages a node received and dropped, by reason (never thrown: a bad message must not crash a node). */
 export interface DroppedMessages {
@@ -61,16 +77,30 @@ export abstract class ClusterAdapter extends Adapter {
   readonly dropped: DroppedMessages = droppedMessages();
   readonly #acks = new Map<string, PendingAck>();
   readonly #seen = new Set<ServerId>();
+  /** Connection state recovery on this node, when the server enables it (docs/protocol.md §2.9). */
+  readonly #recovery: RecoveryLog | undefined;
+  #closed = false;
 
   constructor(nsp: AdapterNamespace, opts: ClusterAdapterOptions = {}) {
     super(nsp);
     this.requestsTimeout = opts.requestsTimeout ?? 5000;
+    const log = recoveryFor(nsp, opts.recoveryLimits);
+    // Deferred: a restored socket re-joins its rooms in the same tick, and must not lose them meanwhile.
+    if (log !== undefined)
+      log.onRoomReleased = (room) =>
+        setImmediate(() => {
+          if (!this.#closed) this.onRecoveryRoomReleased(room);
+        });
+    this.#recovery = log;
   }
 
   /** Send a message to every other node; resolves with an offset when the transport has one. */
   protected abstract doPublish(message: ClusterMessage): Promise<string>;
   /** Send a response to one node. */
-  protected abstract doPublishResponse(requesterUid: ServerId, response: ClusterResponse): Promise<void>;
+  protected abstract doPublishResponse(
+    requesterUid: ServerId,
+    response: ClusterResponse,
+  ): Promise<void>;
 
   /**
    * Why cross-node calls cannot be made right now (e.g. the broker is disconnected), or undefined when they can.
@@ -89,21 +119,66 @@ export abstract class ClusterAdapter extends Adapter {
   }
 
   protected publish(type: MessageType, data?: ClusterMessage["data"]): void {
-    const message: ClusterMessage = { uid: this.uid, nsp: this.nsp.name, type, ...(data === undefined ? {} : { data }) };
+    const message: ClusterMessage = {
+      uid: this.uid,
+      nsp: this.nsp.name,
+      type,
+      ...(data === undefined ? {} : { data }),
+    };
     this.doPublish(message).catch((err: unknown) => debug("publish failed: %o", err));
   }
 
   protected publishResponse(to: ServerId, type: MessageType, data: ClusterResponse["data"]): void {
-    this.doPublishResponse(to, { uid: this.uid, nsp: this.nsp.name, type, data }).catch((err: unknown) =>
-      debug("publish response failed: %o", err),
+    this.doPublishResponse(to, { uid: this.uid, nsp: this.nsp.name, type, data }).catch(
+      (err: unknown) => debug("publish response failed: %o", err),
     );
   }
 
   // ---- outgoing ----
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
-    if (opts.flags?.local !== true) this.publish(MessageType.BROADCAST, { packet, opts: encodeOptions(opts) });
-    super.broadcast(packet, opts);
+    if (
+      opts.flags?.local !== true &&
+      !(this.#recovery !== undefined && toLocalSocketOnly(opts, this.nsp.sockets))
+    )
+      this.publish(MessageType.BROADCAST, { packet, opts: encodeOptions(opts) });
+    this.#deliver(packet, opts);
+  }
+
+  /**
+   * Local delivery of a broadcast, from this node or another: with recovery on, the EVENT gets this node's offset
+   * (other nodes stamp their own: the offset a client holds is always one of its node's log).
+   */
+  #deliver(packet: Packet, opts: BroadcastOptions): void {
+    super.broadcast(stamp(this.#recovery, packet, opts, this.rooms, this.nsp.sockets), opts);
+  }
+
+  override persistSession(session: SessionToPersist): void {
+    this.#recovery?.persist(session);
+  }
+
+  override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session | null> {
+    return Promise.resolve(this.#recovery?.restore(pid, offset) ?? null);
+  }
+
+  /** Recovery figures of this namespace on this node (read by `/metrics`); undefined when recovery is off. */
+  recoveryStats(): RecoveryStats | undefined {
+    return this.#recovery?.stats();
+  }
+
+  /** Whether a stored session is in `room`, so broadcasts to it must keep reaching this node. */
+  protected recoveryWants(room: Room): boolean {
+    return this.#recovery?.wants(room) === true;
+  }
+
+  /** The rooms of the stored sessions (transports that listen per room keep listening to them). */
+  protected recoveryRooms(): Iterable<Room> {
+    return this.#recovery?.rooms() ?? [];
+  }
+
+  /** No stored session holds `room` any more (transports that listen per room may stop). */
+  protected onRecoveryRoomReleased(room: Room): void {
+    void room;
   }
 
   override broadcastWithAck(
@@ -116,28 +191,36 @@ export abstract class ClusterAdapter extends Adapter {
       const requestId = randomId();
       this.#acks.set(requestId, { clientCountCallback, ack });
       // Forget the pending ack once no answer can matter any more.
-      setTimeout(() => this.#acks.delete(requestId), opts.flags?.timeout ?? this.requestsTimeout).unref?.();
+      setTimeout(
+        () => this.#acks.delete(requestId),
+        opts.flags?.timeout ?? this.requestsTimeout,
+      ).unref?.();
       this.publish(MessageType.BROADCAST, { packet, opts: encodeOptions(opts), requestId });
     }
     super.broadcastWithAck(packet, opts, clientCountCallback, ack);
   }
 
   override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (opts.flags?.local !== true) this.publish(MessageType.SOCKETS_JOIN, { opts: encodeOptions(opts), rooms });
+    if (opts.flags?.local !== true)
+      this.publish(MessageType.SOCKETS_JOIN, { opts: encodeOptions(opts), rooms });
     super.addSockets(opts, rooms);
   }
 
   override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (opts.flags?.local !== true) this.publish(MessageType.SOCKETS_LEAVE, { opts: encodeOptions(opts), rooms });
+    if (opts.flags?.local !== true)
+      this.publish(MessageType.SOCKETS_LEAVE, { opts: encodeOptions(opts), rooms });
     super.delSockets(opts, rooms);
   }
 
   override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
-    if (opts.flags?.local !== true) this.publish(MessageType.DISCONNECT_SOCKETS, { opts: encodeOptions(opts), close });
+    if (opts.flags?.local !== true)
+      this.publish(MessageType.DISCONNECT_SOCKETS, { opts: encodeOptions(opts), close });
     super.disconnectSockets(opts, close);
   }
 
-  override async fetchSockets(opts: BroadcastOptions): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
+  override async fetchSockets(
+    opts: BroadcastOptions,
+  ): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
     const local = await super.fetchSockets(opts);
     if (opts.flags?.local === true) return local;
     const down = this.unavailable();
@@ -145,8 +228,12 @@ export abstract class ClusterAdapter extends Adapter {
     const expected = (await this.serverCount()) - 1;
     if (expected <= 0) return local;
     const responses = await new Promise<unknown[]>((resolve, reject) => {
-      this.#request(MessageType.FETCH_SOCKETS, { opts: encodeOptions(opts) }, expected, opts.flags?.timeout, (err, all) =>
-        err ? reject(err) : resolve(all),
+      this.#request(
+        MessageType.FETCH_SOCKETS,
+        { opts: encodeOptions(opts) },
+        expected,
+        opts.flags?.timeout,
+        (err, all) => (err ? reject(err) : resolve(all)),
       );
     });
     return [...local, ...(responses as SerializedSocket[])];
@@ -188,7 +275,12 @@ export abstract class ClusterAdapter extends Adapter {
       timeout: timeout ?? this.requestsTimeout,
       done,
     });
-    const message: ClusterMessage = { uid: this.uid, nsp: this.nsp.name, type, data: { ...data, requestId } };
+    const message: ClusterMessage = {
+      uid: this.uid,
+      nsp: this.nsp.name,
+      type,
+      data: { ...data, requestId },
+    };
     this.doPublish(message).catch((err: unknown) => {
       debug("request publish failed: %o", err);
       this.requests.fail(requestId, err instanceof Error ? err : new Error(String(err)));
@@ -217,14 +309,22 @@ export abstract class ClusterAdapter extends Adapter {
         if (opts === undefined) return;
         const requestId = data.requestId;
         if (requestId === undefined) {
-          super.broadcast(data.packet as Packet, opts);
+          this.#deliver(data.packet as Packet, opts);
           return;
         }
         super.broadcastWithAck(
           data.packet as Packet,
           opts,
-          (clientCount) => this.publishResponse(message.uid, MessageType.BROADCAST_CLIENT_COUNT, { requestId, clientCount }),
-          (arg) => this.publishResponse(message.uid, MessageType.BROADCAST_ACK, { requestId, packet: arg }),
+          (clientCount) =>
+            this.publishResponse(message.uid, MessageType.BROADCAST_CLIENT_COUNT, {
+              requestId,
+              clientCount,
+            }),
+          (arg) =>
+            this.publishResponse(message.uid, MessageType.BROADCAST_ACK, {
+              requestId,
+              packet: arg,
+            }),
         );
         return;
       }
@@ -240,17 +340,22 @@ export abstract class ClusterAdapter extends Adapter {
       case MessageType.FETCH_SOCKETS: {
         const requestId = data.requestId;
         if (opts === undefined || requestId === undefined) return;
-        void super.fetchSockets(opts).then((sockets) =>
-          this.publishResponse(message.uid, MessageType.FETCH_SOCKETS_RESPONSE, {
-            requestId,
-            sockets: sockets.map((s) => ({
-              id: s.id,
-              handshake: s.handshake,
-              rooms: [...(this.socketRooms(s.id) ?? [])],
-              data: s.data,
-            })),
-          }),
-        );
+        // Nobody awaits an answer to another node: a failure (data that cannot be sent) is logged, never an
+        // unhandled rejection; the requester's timeout reports the missing answer.
+        super
+          .fetchSockets(opts)
+          .then((sockets) =>
+            this.publishResponse(message.uid, MessageType.FETCH_SOCKETS_RESPONSE, {
+              requestId,
+              sockets: sockets.map((s) => ({
+                id: s.id,
+                handshake: s.handshake,
+                rooms: [...(this.socketRooms(s.id) ?? [])],
+                data: s.data,
+              })),
+            }),
+          )
+          .catch((err: unknown) => debug("fetchSockets answer failed: %o", err));
         return;
       }
       case MessageType.SERVER_SIDE_EMIT: {
@@ -261,7 +366,10 @@ export abstract class ClusterAdapter extends Adapter {
           packet.push((arg: unknown) => {
             if (called) return;
             called = true;
-            this.publishResponse(message.uid, MessageType.SERVER_SIDE_EMIT_RESPONSE, { requestId, packet: arg });
+            this.publishResponse(message.uid, MessageType.SERVER_SIDE_EMIT_RESPONSE, {
+              requestId,
+              packet: arg,
+            });
           });
         }
         this.nsp.onServerSideEmit?.(packet);
@@ -312,6 +420,8 @@ export abstract class ClusterAdapter extends Adapter {
   }
 
   override close(): Promise<void> | void {
+    this.#closed = true;
+    this.#recovery?.close();
     this.requests.failAll(new Error("adapter closed"));
     this.#acks.clear();
   }
@@ -338,5 +448,9 @@ function isOptions(o: unknown): o is SerializedOptions {
 }
 
 function decodeOptions(opts: SerializedOptions): BroadcastOptions {
-  return { rooms: new Set(opts.rooms), except: new Set(opts.except ?? []), flags: opts.flags ?? {} };
+  return {
+    rooms: new Set(opts.rooms),
+    except: new Set(opts.except ?? []),
+    flags: opts.flags ?? {},
+  };
 }

@@ -1,3 +1,4 @@
+import type { RecoveryLimits } from "./recovery-log.js";
 import type { BroadcastFlags, RemoteSocketDetails, Room } from "./types.js";
 
 /** A node of the cluster: 16 hex characters (docs/protocol.md §5.1). */
@@ -58,6 +59,8 @@ export interface ClusterResponse {
 }
 
 export interface ClusterAdapterOptions {
+  /** Memory limits of connection state recovery on this node (used when the server enables recovery). */
+  recoveryLimits?: RecoveryLimits;
   /** How long a request (fetchSockets, serverSideEmit with ack) waits for the other nodes, in ms. Default 5000. */
   requestsTimeout?: number;
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import debugModule from "debug";
+import createDebug from "debug";
 import { RequestTimeoutError } from "./errors.js";
 
-const debug = debugModule("socket.io-adapter:requests");
+const debug = createDebug("socket.io-adapter:requests");
 
 /** How a request ends: `err` is null when every expected answer arrived, else why it stopped early. */
 export type RequestDone = (err: Error | null, responses: unknown[]) => void;

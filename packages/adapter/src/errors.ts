@@ -14,8 +14,8 @@ export type AdapterErrorCode = (typeof AdapterErrorCode)[keyof typeof AdapterErr
 /** Base class of this package's errors: `code` is one of {@link AdapterErrorCode}. */
 export class AdapterError extends Error {
   readonly code: AdapterErrorCode;
-  constructor(code: AdapterErrorCode, message: string) {
-    super(message);
+  constructor(code: AdapterErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
     this.code = code;
   }

@@ -1,6 +1,6 @@
 import { Emitter } from "@switchboard/emitter";
 import type { Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import { OwnRoomIndex } from "./own-room-index.js";
 import { reportError, reportWarning } from "./report.js";
 import type {
@@ -17,7 +17,7 @@ import type {
   WriteFlags,
 } from "./types.js";
 
-const debug = debugModule("socket.io-adapter");
+const debug = createDebug("socket.io-adapter");
 
 /**
  * The adapter of one namespace: room membership of its local sockets and delivery of broadcasts
@@ -169,7 +169,7 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
    */
   broadcast(packet: Packet, opts: BroadcastOptions): void {
     packet.nsp = this.nsp.name;
-    const write = writeFlags(opts);
+    const write = writeFlags(opts, this.nsp.name, true);
     let prepared: unknown;
     let encoded = false;
     this.apply(opts, (socket) => {
@@ -193,7 +193,7 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
   ): void {
     packet.nsp = this.nsp.name;
     packet.id = this.nsp.nextAckId();
-    const write = writeFlags(opts);
+    const write = writeFlags(opts, this.nsp.name, false);
     let prepared: unknown;
     let count = 0;
     this.apply(opts, (socket) => {
@@ -330,13 +330,27 @@ export class Adapter extends Emitter<AdapterEvents, AdapterEvents> {
  * settle(socket.join(rooms));
  */
 export function settle(result: Promise<void> | void): void {
-  if (result !== undefined) result.catch((err: unknown) => reportError("an adapter call failed", err));
+  if (result !== undefined)
+    result.catch((err: unknown) => reportError("an adapter call failed", err));
 }
 
-function writeFlags(opts: BroadcastOptions): WriteFlags {
+/** One write-flags object per broadcast, shared by its recipients; `droppable`: a packet without ack. */
+function writeFlags(opts: BroadcastOptions, nsp: string, droppable: boolean): WriteFlags {
   const flags = opts.flags;
-  if (flags === undefined) return DEFAULT_WRITE;
-  return { volatile: flags.volatile === true, compress: flags.compress !== false };
+  if (flags === undefined) return droppable ? DROPPABLE_WRITE : DEFAULT_WRITE;
+  const write: WriteFlags = {
+    volatile: flags.volatile === true,
+    compress: flags.compress !== false,
+    droppable,
+  };
+  // Conflation (issue #18) is per namespace: the engine's tag carries the namespace name.
+  if (flags.conflate !== undefined) write.conflate = nsp + "\u0000" + flags.conflate;
+  return write;
 }
 
 const DEFAULT_WRITE: WriteFlags = Object.freeze({ volatile: false, compress: true });
+const DROPPABLE_WRITE: WriteFlags = Object.freeze({
+  volatile: false,
+  compress: true,
+  droppable: true,
+});

@@ -1,7 +1,19 @@
-export { Adapter, settle } from "./in-memory-adapter.js";
+export { Adapter } from "./in-memory-adapter.js";
 export { SessionAwareAdapter, type SessionAwareAdapterOptions } from "./session-aware-adapter.js";
-export { nextOffset } from "./offset.js";
-export { ClusterAdapter, droppedMessages, type DroppedMessages } from "./cluster-adapter.js";
+export {
+  RECOVERY_CHANNEL,
+  type RecoveryFailureReason,
+  type RecoveryLimits,
+  type RecoveryLogOptions,
+  type RecoveryMessage,
+  type RecoveryStats,
+} from "./recovery-log.js";
+export { ClusterAdapter, type DroppedMessages } from "./cluster-adapter.js";
+export {
+  createPeerDirectory,
+  type PeerDirectoryOptions,
+  type PeerKeyValue,
+} from "./peer-directory.js";
 export { RequestTracker, type RequestDone, type RequestSpec } from "./cluster-requests.js";
 export {
   AdapterError,
@@ -10,8 +22,15 @@ export {
   MsgpackEncodeError,
   RequestTimeoutError,
 } from "./errors.js";
-export { decode as msgpackDecode, encode as msgpackEncode, type MsgpackDecodeOptions } from "./msgpack.js";
-export { ClusterAdapterWithHeartbeat, type ClusterAdapterWithHeartbeatOptions } from "./cluster-adapter-with-heartbeat.js";
+export {
+  decode as msgpackDecode,
+  encode as msgpackEncode,
+  type MsgpackDecodeOptions,
+} from "./msgpack.js";
+export {
+  ClusterAdapterWithHeartbeat,
+  type ClusterAdapterWithHeartbeatOptions,
+} from "./cluster-adapter-with-heartbeat.js";
 export {
   MessageType,
   type ClusterAdapterOptions,
@@ -27,6 +46,8 @@ export type {
   AdapterSocket,
   BroadcastFlags,
   BroadcastOptions,
+  DurableSessionHooks,
+  PeerDirectory,
   PrivateSessionId,
   RemoteSocketDetails,
   Room,

@@ -77,7 +77,10 @@ export class OwnRoomIndex extends Map<string, Set<string>> {
     return this.entries();
   }
 
-  override forEach(callback: (value: Set<string>, key: string, map: Map<string, Set<string>>) => void, thisArg?: unknown): void {
+  override forEach(
+    callback: (value: Set<string>, key: string, map: Map<string, Set<string>>) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [key, value] of this.#entries()) callback.call(thisArg, value, key, this);
   }
 

@@ -21,6 +21,8 @@ export interface BroadcastFlags {
   timeout?: number;
   /** The caller expects exactly one response (e.g. a single socket's `emitWithAck`). */
   expectSingleResponse?: boolean;
+  /** Conflation key (issue #18): a still-queued packet with the same key is replaced by this one. */
+  conflate?: string;
 }
 
 /** Who a broadcast reaches: sockets in any of `rooms` (or everyone when empty), minus those in `except`. */
@@ -55,6 +57,10 @@ export interface RemoteSocketDetails {
 export interface WriteFlags {
   volatile?: boolean;
   compress?: boolean;
+  /** The engine's conflation tag (namespace and key), when conflated. */
+  conflate?: string;
+  /** Whether backpressure's `drop-oldest` may drop it (a packet without ack). */
+  droppable?: boolean;
 }
 
 /**
@@ -105,4 +111,33 @@ export interface AdapterEvents {
   "delete-room": (room: Room) => void;
   "join-room": (room: Room, id: SocketId) => void;
   "leave-room": (room: Room, id: SocketId) => void;
+}
+
+/**
+ * Optional adapter methods for sessions that must outlive the node (connection state recovery across processes,
+ * e.g. the Redis Streams adapter). The server calls them when the adapter has them; room changes reach the adapter
+ * through `addAll` / `del` / `delAll` already.
+ */
+export interface DurableSessionHooks {
+  /** A socket was admitted with recovery on (fresh or recovered), after its CONNECT reply. */
+  trackSession(socket: AdapterSocket, pid: PrivateSessionId): void;
+  /** `socket.data` was assigned (nested mutations are not seen: adapters save them with the next write). */
+  sessionChanged(sid: SocketId): void;
+}
+
+/**
+ * Where nodes find each other to forward requests for sessions they do not hold (issue #16,
+ * docs/scaling.md). The Redis adapters implement it over the Redis they already use and expose it as
+ * `adapter.peerDirectory`; the server hands it to the engine.
+ */
+export interface PeerDirectory {
+  /**
+   * Publishes `address` (`http://host:port`) under `tag` and keeps it alive (refreshing it, also after
+   * Redis restarts) until `release(tag)`. Resolves false when another live node holds the tag.
+   */
+  claim(tag: string, address: string): Promise<boolean>;
+  /** The address published under `tag`, or null; rejects when the directory cannot answer. */
+  lookup(tag: string): Promise<string | null>;
+  /** Stops keeping `tag` alive and removes it. */
+  release(tag: string): Promise<void>;
 }

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { adapterContract, FakeNamespace, InProcessBus, InProcessClusterAdapter } from "@switchboard/adapter/testing";
+import {
+  adapterContract,
+  FakeNamespace,
+  InProcessBus,
+  InProcessClusterAdapter,
+} from "@switchboard/adapter/testing";
 import { PacketType } from "@switchboard/parser";
 
 class RecordingNamespace extends FakeNamespace {
@@ -9,57 +14,83 @@ class RecordingNamespace extends FakeNamespace {
   }
 }
 
-adapterContract("cluster adapter, single node", (nsp) => new InProcessClusterAdapter(nsp, new InProcessBus()));
-
-const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+adapterContract(
+  "cluster adapter, single node",
+  (nsp) => new InProcessClusterAdapter(nsp, new InProcessBus()),
+  { sessionAware: true },
+);
 
 describe("cluster adapter, three nodes", () => {
   const open: InProcessClusterAdapter[] = [];
-  afterEach(() => {
-    for (const a of open.splice(0)) a.close();
+  let bus = new InProcessBus();
+  /** Every message published so far (and what it caused) has been handled: no sleeping. */
+  const tick = (): Promise<void> => bus.flush();
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((a) => a.close()));
   });
 
   async function cluster(): Promise<RecordingNamespace[]> {
-    const bus = new InProcessBus();
-    const nsps = [new RecordingNamespace("/"), new RecordingNamespace("/"), new RecordingNamespace("/")];
+    bus = new InProcessBus();
+    const nsps = [
+      new RecordingNamespace("/"),
+      new RecordingNamespace("/"),
+      new RecordingNamespace("/"),
+    ];
     for (const nsp of nsps) {
-      const adapter = new InProcessClusterAdapter(nsp, bus, { heartbeatInterval: 20, heartbeatTimeout: 200, requestsTimeout: 300 });
+      const adapter = new InProcessClusterAdapter(nsp, bus, {
+        heartbeatInterval: 20,
+        heartbeatTimeout: 200,
+        requestsTimeout: 300,
+      });
       nsp.adapter = adapter;
       open.push(adapter);
       adapter.init();
     }
-    // Wait until every node has heard of the two others.
-    for (let i = 0; i < 100; i++) {
-      const counts = await Promise.all(nsps.map((n) => n.adapter.serverCount()));
-      if (counts.every((c) => c === 3)) return nsps;
-      await tick();
-    }
-    throw new Error("nodes never discovered each other");
+    // Each node announces itself on init and the others answer: once the bus is idle, all know all.
+    await tick();
+    const counts = await Promise.all(nsps.map((n) => n.adapter.serverCount()));
+    if (!counts.every((c) => c === 3))
+      throw new Error(`nodes never discovered each other: ${counts}`);
+    return nsps;
   }
 
   it("counts the nodes with heartbeats, and forgets a closed one", async () => {
     const [a, b] = await cluster();
     expect(await a?.adapter.serverCount()).toBe(3);
-    b?.adapter.close();
-    await tick(10);
+    await b?.adapter.close();
+    await tick();
     expect(await a?.adapter.serverCount()).toBe(2);
   });
 
   it("broadcasts reach the matching sockets of every node, once", async () => {
-    const [a, b, c] = (await cluster()) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+    const [a, b, c] = (await cluster()) as [
+      RecordingNamespace,
+      RecordingNamespace,
+      RecordingNamespace,
+    ];
     const sa = await a.connect("sa", ["room"]);
     const sb = await b.connect("sb", ["room"]);
     const sc = await c.connect("sc");
-    a.adapter.broadcast({ type: PacketType.EVENT, nsp: "/", data: ["hi"] }, { rooms: new Set(["room"]), except: new Set() });
+    a.adapter.broadcast(
+      { type: PacketType.EVENT, nsp: "/", data: ["hi"] },
+      { rooms: new Set(["room"]), except: new Set() },
+    );
     await tick();
     expect([sa.events(), sb.events(), sc.events()]).toEqual([["hi"], ["hi"], []]);
-    a.adapter.broadcast({ type: PacketType.EVENT, nsp: "/", data: ["local"] }, { rooms: new Set(), flags: { local: true } });
+    a.adapter.broadcast(
+      { type: PacketType.EVENT, nsp: "/", data: ["local"] },
+      { rooms: new Set(), flags: { local: true } },
+    );
     await tick();
     expect([sa.events(), sb.events(), sc.events()]).toEqual([["hi", "local"], ["hi"], []]);
   });
 
   it("broadcastWithAck reports every node's client count and relays remote acks", async () => {
-    const [a, b, c] = (await cluster()) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+    const [a, b, c] = (await cluster()) as [
+      RecordingNamespace,
+      RecordingNamespace,
+      RecordingNamespace,
+    ];
     await a.connect("sa");
     const sb = await b.connect("sb");
     const sc = await c.connect("sc");
@@ -81,7 +112,11 @@ describe("cluster adapter, three nodes", () => {
   });
 
   it("fetchSockets merges the other nodes' sockets; bulk operations act remotely", async () => {
-    const [a, b, c] = (await cluster()) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+    const [a, b, c] = (await cluster()) as [
+      RecordingNamespace,
+      RecordingNamespace,
+      RecordingNamespace,
+    ];
     await a.connect("sa", ["room"]);
     const sb = await b.connect("sb", ["room"]);
     await c.connect("sc");
@@ -100,14 +135,21 @@ describe("cluster adapter, three nodes", () => {
   });
 
   it("serverSideEmit reaches the other nodes, with acks collected", async () => {
-    const [a, b, c] = (await cluster()) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+    const [a, b, c] = (await cluster()) as [
+      RecordingNamespace,
+      RecordingNamespace,
+      RecordingNamespace,
+    ];
     a.adapter.serverSideEmit(["hello", 1]);
     await tick();
     expect(b.serverSide).toEqual([["hello", 1]]);
     expect(c.serverSide).toEqual([["hello", 1]]);
     expect(a.serverSide).toEqual([]);
     const result = new Promise<[Error | null, unknown[]]>((resolve) =>
-      a.adapter.serverSideEmit(["ask", (err: Error | null, responses: unknown[]) => resolve([err, responses])]),
+      a.adapter.serverSideEmit([
+        "ask",
+        (err: Error | null, responses: unknown[]) => resolve([err, responses]),
+      ]),
     );
     await tick();
     for (const nsp of [b, c]) {

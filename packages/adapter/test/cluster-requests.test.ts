@@ -59,7 +59,9 @@ describe("RequestTracker", () => {
 
   it("completes at once when nothing is expected, and fails every pending request on failAll", async () => {
     const t = new RequestTracker();
-    const none = await new Promise<unknown[]>((resolve) => t.start({ expected: 0, timeout: 1000, done: (_e, r) => resolve(r) }));
+    const none = await new Promise<unknown[]>((resolve) =>
+      t.start({ expected: 0, timeout: 1000, done: (_e, r) => resolve(r) }),
+    );
     expect(none).toEqual([]);
     const done = vi.fn();
     t.start({ expected: 1, timeout: 1000, done });
@@ -74,19 +76,24 @@ describe("ClusterAdapterWithHeartbeat requests", () => {
     const bus = new InProcessBus();
     const nsps = [new FakeNamespace("/"), new FakeNamespace("/"), new FakeNamespace("/")];
     const adapters = nsps.map((nsp) => {
-      const a = new InProcessClusterAdapter(nsp, bus, { heartbeatInterval: 10, heartbeatTimeout: 10_000, requestsTimeout: 10_000 });
+      const a = new InProcessClusterAdapter(nsp, bus, {
+        heartbeatInterval: 10,
+        heartbeatTimeout: 10_000,
+        requestsTimeout: 10_000,
+      });
       nsp.adapter = a;
       a.init();
       return a;
     });
     try {
-      for (let i = 0; i < 200 && (await adapters[0]!.serverCount()) < 3; i++) await new Promise((r) => setTimeout(r, 5));
+      await bus.flush(); // the nodes' announcements and answers: all three know each other
+      expect(await adapters[0]!.serverCount()).toBe(3);
       await nsps[1]!.connect("b1");
       // Node 3 receives the request but closes before answering: its ADAPTER_CLOSE releases the request.
       const origOnMessage = adapters[2]!.onMessage.bind(adapters[2]!);
       adapters[2]!.onMessage = (m) => {
         if (m.type === 7) {
-          adapters[2]!.close();
+          void adapters[2]!.close(); // synchronous for in-process adapters; onMessage cannot wait anyway
           return;
         }
         origOnMessage(m);
@@ -95,7 +102,7 @@ describe("ClusterAdapterWithHeartbeat requests", () => {
       expect(found.map((s) => s.id)).toEqual(["b1"]);
       expect(await adapters[0]!.serverCount()).toBe(2);
     } finally {
-      for (const a of adapters) a.close();
+      await Promise.all(adapters.map((a) => a.close()));
     }
   });
 });

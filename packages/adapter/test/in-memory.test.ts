@@ -2,4 +2,6 @@ import { Adapter, SessionAwareAdapter } from "@switchboard/adapter";
 import { adapterContract } from "@switchboard/adapter/testing";
 
 adapterContract("in-memory", (nsp) => new Adapter(nsp));
-adapterContract("session-aware in-memory", (nsp) => new SessionAwareAdapter(nsp), { sessionAware: true });
+adapterContract("session-aware in-memory", (nsp) => new SessionAwareAdapter(nsp), {
+  sessionAware: true,
+});

@@ -2,7 +2,12 @@
 // and hostile input refused with typed errors instead of crashes or prototype pollution.
 import { describe, expect, it } from "vitest";
 import notepack from "notepack.io";
-import { AdapterErrorCode, MsgpackDecodeError, msgpackDecode as decode, msgpackEncode as encode } from "@switchboard/adapter";
+import {
+  AdapterErrorCode,
+  MsgpackDecodeError,
+  msgpackDecode as decode,
+  msgpackEncode as encode,
+} from "@switchboard/adapter";
 
 /** A deterministic pseudo-random generator, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -15,7 +20,29 @@ function rng(seed: number): () => number {
 
 function randomValue(r: () => number, depth = 0): unknown {
   const pick = Math.floor(r() * (depth > 3 ? 7 : 10));
-  const ints = [0, 1, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3, -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1, -(2 ** 40)];
+  const ints = [
+    0,
+    1,
+    127,
+    128,
+    255,
+    256,
+    65535,
+    65536,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 40 + 3,
+    -1,
+    -32,
+    -33,
+    -128,
+    -129,
+    -32768,
+    -32769,
+    -(2 ** 31),
+    -(2 ** 31) - 1,
+    -(2 ** 40),
+  ];
   switch (pick) {
     case 0:
       return ints[Math.floor(r() * ints.length)];
@@ -65,7 +92,9 @@ describe("msgpack codec", () => {
     for (let i = 0; i < 60; i++) {
       const bytes = notepack.encode(randomValue(r));
       // Deep equality over 70 kB buffers is slow in the matcher: compare canonical re-encodings instead.
-      expect(notepack.encode(decode(bytes)).equals(notepack.encode(notepack.decode(bytes)))).toBe(true);
+      expect(notepack.encode(decode(bytes)).equals(notepack.encode(notepack.decode(bytes)))).toBe(
+        true,
+      );
       expect(encode(decode(bytes)).equals(bytes)).toBe(true);
     }
   });
@@ -89,18 +118,29 @@ describe("msgpack codec", () => {
       new Date(0),
       new Date(1700000000123),
       new Date(-1000),
-      ["socket.io", { type: 2, data: ["ev", Buffer.from("hi")], nsp: "/" }, { rooms: ["r"], except: [], flags: {} }],
+      [
+        "socket.io",
+        { type: 2, data: ["ev", Buffer.from("hi")], nsp: "/" },
+        { rooms: ["r"], except: [], flags: {} },
+      ],
     ];
-    for (const value of cases) expect(encode(value).toString("hex")).toBe(notepack.encode(value).toString("hex"));
+    for (const value of cases)
+      expect(encode(value).toString("hex")).toBe(notepack.encode(value).toString("hex"));
     expect(decode(encode(new Uint8Array([1, 2])))).toEqual(Buffer.from([1, 2]));
     expect(Buffer.isBuffer(decode(encode(Buffer.from([1]))))).toBe(true);
   });
 
   it("refuses what notepack refuses to encode", () => {
-    expect(() => encode(Symbol("x"))).toThrow(expect.objectContaining({ code: AdapterErrorCode.MSGPACK_ENCODE }));
-    expect(() => encode([() => 1])).toThrow(expect.objectContaining({ code: AdapterErrorCode.MSGPACK_ENCODE }));
+    expect(() => encode(Symbol("x"))).toThrow(
+      expect.objectContaining({ code: AdapterErrorCode.MSGPACK_ENCODE }),
+    );
+    expect(() => encode([() => 1])).toThrow(
+      expect.objectContaining({ code: AdapterErrorCode.MSGPACK_ENCODE }),
+    );
     expect(() => notepack.encode(10n)).toThrow();
-    expect(() => encode(10n)).toThrow(expect.objectContaining({ code: AdapterErrorCode.MSGPACK_ENCODE }));
+    expect(() => encode(10n)).toThrow(
+      expect.objectContaining({ code: AdapterErrorCode.MSGPACK_ENCODE }),
+    );
   });
 
   it("rejects malformed input with a typed error and never throws anything else", () => {
@@ -117,7 +157,9 @@ describe("msgpack codec", () => {
     for (const b of bad) expect(() => decode(b)).toThrow(MsgpackDecodeError);
     const r = rng(3);
     for (let i = 0; i < 2000; i++) {
-      const b = Buffer.from(Array.from({ length: 1 + Math.floor(r() * 20) }, () => Math.floor(r() * 256)));
+      const b = Buffer.from(
+        Array.from({ length: 1 + Math.floor(r() * 20) }, () => Math.floor(r() * 256)),
+      );
       try {
         decode(b);
       } catch (err) {
@@ -137,7 +179,13 @@ describe("msgpack codec", () => {
   });
 
   it("does not let __proto__ keys reach a prototype", () => {
-    const bytes = Buffer.concat([Buffer.from([0x82]), encode("__proto__"), encode({ polluted: true }), encode("ok"), encode(1)]);
+    const bytes = Buffer.concat([
+      Buffer.from([0x82]),
+      encode("__proto__"),
+      encode({ polluted: true }),
+      encode("ok"),
+      encode(1),
+    ]);
     const out = decode(bytes) as Record<string, unknown>;
     expect(out).toEqual({ ok: 1 });
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);

@@ -8,7 +8,9 @@ function adapterWithEvents(): { adapter: Adapter; events: string[] } {
   const adapter = new Adapter(nsp);
   const events: string[] = [];
   for (const ev of ["create-room", "join-room", "leave-room", "delete-room"] as const) {
-    adapter.on(ev, (room: string, id?: string) => events.push(id === undefined ? `${ev} ${room}` : `${ev} ${room} ${id}`));
+    adapter.on(ev, (room: string, id?: string) =>
+      events.push(id === undefined ? `${ev} ${room}` : `${ev} ${room} ${id}`),
+    );
   }
   return { adapter, events };
 }
@@ -77,14 +79,20 @@ describe("the own room's Set", () => {
 // A socket only in its own room is "solo": no Set and no map entries until its rooms are read or changed,
 // yet both maps answer for it exactly as if they held `id → Set { id }`.
 describe("a solo socket (own room only)", () => {
-  function withSockets(...ids: string[]): { adapter: Adapter; events: string[]; delivered: string[] } {
+  function withSockets(...ids: string[]): {
+    adapter: Adapter;
+    events: string[];
+    delivered: string[];
+  } {
     const delivered: string[] = [];
     const sockets = new Map(ids.map((id) => [id, { id, deliver: () => delivered.push(id) }]));
     const nsp = { name: "/", sockets, prepare: () => "p" } as unknown as AdapterNamespace;
     const adapter = new Adapter(nsp);
     const events: string[] = [];
     for (const ev of ["create-room", "join-room", "leave-room", "delete-room"] as const) {
-      adapter.on(ev, (room: string, id?: string) => events.push(id === undefined ? `${ev} ${room}` : `${ev} ${room} ${id}`));
+      adapter.on(ev, (room: string, id?: string) =>
+        events.push(id === undefined ? `${ev} ${room}` : `${ev} ${room} ${id}`),
+      );
     }
     for (const id of ids) void adapter.addAll(id, new Set([id]));
     return { adapter, events, delivered };
@@ -99,12 +107,23 @@ describe("a solo socket (own room only)", () => {
     expect(adapter.sids.size).toBe(2);
     expect(new Set(adapter.rooms.keys())).toEqual(new Set(["a", "b", "r"]));
     expect(new Set(adapter.sids.keys())).toEqual(new Set(["a", "b"]));
-    expect(new Map(adapter.rooms)).toEqual(new Map([["a", new Set(["a"])], ["b", new Set(["b"])], ["r", new Set(["b"])]]));
+    expect(new Map(adapter.rooms)).toEqual(
+      new Map([
+        ["a", new Set(["a"])],
+        ["b", new Set(["b"])],
+        ["r", new Set(["b"])],
+      ]),
+    );
     const seen: string[] = [];
     adapter.sids.forEach((rooms, id) => seen.push(`${id}:${[...rooms].join(",")}`));
     expect(seen.sort()).toEqual(["a:a", "b:b,r"]);
     expect([...adapter.rooms.values()].map((s) => s.size).sort()).toEqual([1, 1, 1]);
-    expect(events.slice(0, 4)).toEqual(["create-room a", "join-room a a", "create-room b", "join-room b b"]);
+    expect(events.slice(0, 4)).toEqual([
+      "create-room a",
+      "join-room a a",
+      "create-room b",
+      "join-room b b",
+    ]);
   });
 
   test("reading its rooms gives the live, shared Set", () => {
@@ -134,7 +153,12 @@ describe("a solo socket (own room only)", () => {
     adapter.delAll("b");
     expect(adapter.sids.has("b")).toBe(false);
     expect(adapter.rooms.has("b")).toBe(false);
-    expect(events.slice(4)).toEqual(["leave-room a a", "delete-room a", "leave-room b b", "delete-room b"]);
+    expect(events.slice(4)).toEqual([
+      "leave-room a a",
+      "delete-room a",
+      "leave-room b b",
+      "delete-room b",
+    ]);
   });
 
   test("another socket joining its room gets both in it; the solo socket's rooms stay its own", () => {

@@ -9,14 +9,21 @@ import { instrument } from "@switchboard/admin";
 
 const mode = process.env.SB_ADMIN_MODE === "development" ? "development" : "production";
 const withMetrics = process.env.SB_ADMIN_METRICS !== "0";
-const rate = process.env.SB_ADMIN_EVENT_LOG_RATE ? { eventLogRate: Number(process.env.SB_ADMIN_EVENT_LOG_RATE) } : {};
+const rate = process.env.SB_ADMIN_EVENT_LOG_RATE
+  ? { eventLogRate: Number(process.env.SB_ADMIN_EVENT_LOG_RATE) }
+  : {};
 const done = new WeakSet();
 const attach = Server.prototype.attach;
 Server.prototype.attach = function (...args) {
   const result = attach.apply(this, args);
   if (!done.has(this)) {
     done.add(this);
-    instrument(this, { auth: false, mode, metrics: withMetrics ? { path: "/metrics" } : false, ...rate });
+    instrument(this, {
+      auth: false,
+      mode,
+      metrics: withMetrics ? { path: "/metrics" } : false,
+      ...rate,
+    });
   }
   return result;
 };

@@ -10,7 +10,8 @@ const http = createServer();
 const io = new Server(http, SERVER_OPTIONS);
 // "plain" is a second uninstrumented server (an A/A run shows the noise floor); "listen" and "stream" isolate parts of the cost: bare engine packet listeners, the stream alone.
 const noop = () => {};
-if (variant === "listen") io.engine.on("connection", (c) => c.on("packet", noop).on("packetCreate", noop));
+if (variant === "listen")
+  io.engine.on("connection", (c) => c.on("packet", noop).on("packetCreate", noop));
 else if (variant === "stream") acquireStream(io);
 else if (variant !== "base" && variant !== "plain") {
   const rate = process.argv[3] ? { eventLogRate: Number(process.argv[3]) } : {};

@@ -19,17 +19,25 @@ const rounds = Number(arg("rounds", "20"));
 const withAdmin = process.argv.includes("--admin");
 const eventLogRate = arg("event-log-rate", "");
 const profDir = arg("cpu-prof", "");
-const ECHO_CLIENTS = 50, ECHO_EACH = 40; // 2,000 round trips per burst
-const BCAST_CLIENTS = 200, BCAST_COUNT = 50, BCAST_WINDOW = 4; // 10,000 deliveries per burst
+const ECHO_CLIENTS = 50,
+  ECHO_EACH = 40; // 2,000 round trips per burst
+const BCAST_CLIENTS = 200,
+  BCAST_COUNT = 50,
+  BCAST_WINDOW = 4; // 10,000 deliveries per burst
 const payload = "x".repeat(100);
 const pinned = spawnSync("taskset", ["-cp", "1", String(process.pid)]).status === 0;
 
 async function startServer(variant) {
-  const execArgv = profDir !== "" && variant !== "base" ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
-  const child = fork(fileURLToPath(new URL("./overhead-server.mjs", import.meta.url)), [variant, eventLogRate], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv,
-  });
+  const execArgv =
+    profDir !== "" && variant !== "base" ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
+  const child = fork(
+    fileURLToPath(new URL("./overhead-server.mjs", import.meta.url)),
+    [variant, eventLogRate],
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      execArgv,
+    },
+  );
   // Both servers on core 0, the load on core 1 (as bench/ does), when taskset exists.
   if (pinned) spawnSync("taskset", ["-cp", "0", String(child.pid)]);
   const port = await new Promise((resolve) => child.once("message", (m) => resolve(m.port)));
@@ -43,15 +51,31 @@ async function startServer(variant) {
     admin = adminIo(`http://127.0.0.1:${port}/admin`, { transports: ["websocket"] });
     await new Promise((resolve) => admin.once("config", resolve));
   }
-  const echo = await Promise.all(Array.from({ length: ECHO_CLIENTS }, () => WsClient.connect(port)));
-  const bcast = await Promise.all(Array.from({ length: BCAST_CLIENTS }, () => WsClient.connect(port)));
+  const echo = await Promise.all(
+    Array.from({ length: ECHO_CLIENTS }, () => WsClient.connect(port)),
+  );
+  const bcast = await Promise.all(
+    Array.from({ length: BCAST_CLIENTS }, () => WsClient.connect(port)),
+  );
   let delivered = 0;
   let onDelivery = () => {};
-  for (const c of bcast) c.on("bcast", () => { delivered++; onDelivery(); });
+  for (const c of bcast)
+    c.on("bcast", () => {
+      delivered++;
+      onDelivery();
+    });
   return {
-    variant, child, usage, echo, bcast,
+    variant,
+    child,
+    usage,
+    echo,
+    bcast,
     async echoBurst() {
-      await Promise.all(echo.map(async (c) => { for (let i = 0; i < ECHO_EACH; i++) await c.emitWithAck("echo", payload); }));
+      await Promise.all(
+        echo.map(async (c) => {
+          for (let i = 0; i < ECHO_EACH; i++) await c.emitWithAck("echo", payload);
+        }),
+      );
       return ECHO_CLIENTS * ECHO_EACH;
     },
     async bcastBurst() {
@@ -60,7 +84,13 @@ async function startServer(variant) {
       let sent = 0;
       await new Promise((resolve) => {
         const pump = () => {
-          while (sent < BCAST_COUNT && sent * BCAST_CLIENTS - delivered < BCAST_WINDOW * BCAST_CLIENTS) { bcast[0].emit("bcast", payload); sent++; }
+          while (
+            sent < BCAST_COUNT &&
+            sent * BCAST_CLIENTS - delivered < BCAST_WINDOW * BCAST_CLIENTS
+          ) {
+            bcast[0].emit("bcast", payload);
+            sent++;
+          }
           if (delivered >= expected) resolve();
         };
         onDelivery = pump;
@@ -78,9 +108,12 @@ async function startServer(variant) {
 }
 
 const servers = [await startServer("base"), await startServer(mode)];
-const totals = new Map(servers.map((s) => [s.variant, { echo: { cpu: 0, units: 0 }, broadcast: { cpu: 0, units: 0 } }]));
+const totals = new Map(
+  servers.map((s) => [s.variant, { echo: { cpu: 0, units: 0 }, broadcast: { cpu: 0, units: 0 } }]),
+);
 const perRound = { echo: [], broadcast: [] };
-for (let r = -2; r < rounds; r++) { // two warm-up rounds, not counted
+for (let r = -2; r < rounds; r++) {
+  // two warm-up rounds, not counted
   for (const scenario of ["echo", "broadcast"]) {
     const order = Math.random() < 0.5 ? servers : [...servers].reverse();
     const cpuPerUnit = {};
@@ -100,12 +133,20 @@ for (let r = -2; r < rounds; r++) { // two warm-up rounds, not counted
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const logRate = eventLogRate === "" ? "" : `, eventLogRate: ${eventLogRate}`;
-console.log(`${["listen", "stream", "plain"].includes(mode) ? mode : `instrument(io, { mode: "${mode}", metrics: true${logRate} })`}${withAdmin ? " with an admin UI connected" : ""} vs plain, ${rounds} rounds (node ${process.version})`);
-console.log("| scenario | plain µs/unit | instrumented µs/unit | overhead (totals) | overhead (median of round ratios) |");
+console.log(
+  `${["listen", "stream", "plain"].includes(mode) ? mode : `instrument(io, { mode: "${mode}", metrics: true${logRate} })`}${withAdmin ? " with an admin UI connected" : ""} vs plain, ${rounds} rounds (node ${process.version})`,
+);
+console.log(
+  "| scenario | plain µs/unit | instrumented µs/unit | overhead (totals) | overhead (median of round ratios) |",
+);
 console.log("|---|---:|---:|---:|---:|");
 for (const scenario of ["broadcast", "echo"]) {
-  const b = totals.get("base")[scenario], i = totals.get(mode)[scenario];
-  const pb = b.cpu / b.units, pi = i.cpu / i.units;
-  console.log(`| ${scenario} (${scenario === "echo" ? "round trip" : "delivery"}) | ${pb.toFixed(2)} | ${pi.toFixed(2)} | ${((pi / pb - 1) * 100).toFixed(1)} % | ${((median(perRound[scenario]) - 1) * 100).toFixed(1)} % |`);
+  const b = totals.get("base")[scenario],
+    i = totals.get(mode)[scenario];
+  const pb = b.cpu / b.units,
+    pi = i.cpu / i.units;
+  console.log(
+    `| ${scenario} (${scenario === "echo" ? "round trip" : "delivery"}) | ${pb.toFixed(2)} | ${pi.toFixed(2)} | ${((pi / pb - 1) * 100).toFixed(1)} % | ${((median(perRound[scenario]) - 1) * 100).toFixed(1)} % |`,
+  );
 }
 for (const s of servers) await s.close();

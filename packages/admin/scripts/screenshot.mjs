@@ -24,11 +24,15 @@ io.use((socket, next) => {
 });
 io.on("connection", (socket) => {
   socket.on("join", (room) => socket.join(String(room)));
-  socket.on("chat", (room, text) => io.to(String(room)).emit("chat", socket.data.user, String(text)));
+  socket.on("chat", (room, text) =>
+    io.to(String(room)).emit("chat", socket.data.user, String(text)),
+  );
   socket.on("typing", (room) => socket.to(String(room)).emit("typing", socket.data.user));
 });
 const chat = io.of("/chat");
-chat.on("connection", (socket) => socket.on("ping", (ack) => typeof ack === "function" && ack("pong")));
+chat.on("connection", (socket) =>
+  socket.on("ping", (ack) => typeof ack === "function" && ack("pong")),
+);
 instrument(io, {
   auth: { type: "basic", username: "admin", password: bcrypt.hashSync("admin", 4) },
   mode: "development",
@@ -43,20 +47,24 @@ const clients = [];
 const timers = [];
 NAMES.forEach((user, i) => {
   timers.push(
-    setTimeout(() => {
-      const socket = ioc(url, { query: { user }, forceNew: true });
-      socket.on("connect", () => socket.emit("join", ROOMS[i % ROOMS.length]));
-      clients.push(socket);
-      if (i % 3 === 0) clients.push(ioc(`${url}/chat`, { query: { user }, forceNew: true }));
-      const period = 150 + i * 60;
-      timers.push(
-        setInterval(() => {
-          const burst = Math.random() < 0.1 ? 8 : 1;
-          for (let k = 0; k < burst; k++) socket.emit("chat", ROOMS[i % ROOMS.length], `message ${Date.now()} from ${user}`);
-          if (Math.random() < 0.3) socket.emit("typing", ROOMS[i % ROOMS.length]);
-        }, period),
-      );
-    }, (i * seconds * 500) / NAMES.length),
+    setTimeout(
+      () => {
+        const socket = ioc(url, { query: { user }, forceNew: true });
+        socket.on("connect", () => socket.emit("join", ROOMS[i % ROOMS.length]));
+        clients.push(socket);
+        if (i % 3 === 0) clients.push(ioc(`${url}/chat`, { query: { user }, forceNew: true }));
+        const period = 150 + i * 60;
+        timers.push(
+          setInterval(() => {
+            const burst = Math.random() < 0.1 ? 8 : 1;
+            for (let k = 0; k < burst; k++)
+              socket.emit("chat", ROOMS[i % ROOMS.length], `message ${Date.now()} from ${user}`);
+            if (Math.random() < 0.3) socket.emit("typing", ROOMS[i % ROOMS.length]);
+          }, period),
+        );
+      },
+      (i * seconds * 500) / NAMES.length,
+    ),
   );
 });
 
@@ -66,7 +74,11 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1, colorScheme: dark ? "dark" : "light" });
+  const page = await browser.newPage({
+    viewport: { width: 1360, height: 900 },
+    deviceScaleFactor: 1,
+    colorScheme: dark ? "dark" : "light",
+  });
   await page.goto(`${url}/admin`);
   await page.fill("#username", "admin");
   await page.fill("#password", "admin");

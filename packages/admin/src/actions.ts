@@ -1,15 +1,23 @@
-import debugModule from "debug";
+import createDebug from "debug";
 import { namespacesOf } from "@switchboard/server";
 import { Feature } from "./protocol.js";
 import type { AnyServer, AnySocket } from "./types.js";
 
-const debug = debugModule("socket.io-admin:actions");
+const debug = createDebug("socket.io-admin:actions");
 
 /** Features announced in `config`: none of the actions in readonly mode. */
 export function supportedFeatures(readonly: boolean, development: boolean): Feature[] {
   const features: Feature[] = readonly
     ? []
-    : [Feature.EMIT, Feature.JOIN, Feature.LEAVE, Feature.DISCONNECT, Feature.MJOIN, Feature.MLEAVE, Feature.MDISCONNECT];
+    : [
+        Feature.EMIT,
+        Feature.JOIN,
+        Feature.LEAVE,
+        Feature.DISCONNECT,
+        Feature.MJOIN,
+        Feature.MLEAVE,
+        Feature.MDISCONNECT,
+      ];
   features.push(Feature.AGGREGATED_EVENTS);
   if (development) features.push(Feature.ALL_EVENTS);
   return features;
@@ -20,15 +28,22 @@ function namespaceExists(io: AnyServer, name: string): boolean {
   return false;
 }
 
-const isName = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 256;
-const isFilter = (v: unknown): v is string | undefined | null => v === undefined || v === null || isName(v);
+const isName = (v: unknown): v is string =>
+  typeof v === "string" && v.length > 0 && v.length <= 256;
+const isFilter = (v: unknown): v is string | undefined | null =>
+  v === undefined || v === null || isName(v);
 
 /**
  * Register the actions an admin socket may send. In readonly mode every action is refused here, on
  * the server, whatever the page shows. Malformed arguments are ignored, never thrown.
  * Actions only reach existing namespaces: an admin cannot create namespaces by naming them.
  */
-export function registerActions(io: AnyServer, socket: AnySocket, readonly: boolean, onRefused: (action: string) => void): void {
+export function registerActions(
+  io: AnyServer,
+  socket: AnySocket,
+  readonly: boolean,
+  onRefused: (action: string) => void,
+): void {
   const target = (nspName: unknown, filter: unknown) => {
     if (!isName(nspName) || !isFilter(filter)) return undefined;
     if (!namespaceExists(io, nspName)) return undefined;
@@ -56,7 +71,10 @@ export function registerActions(io: AnyServer, socket: AnySocket, readonly: bool
       const t = target(nsp, filter);
       if (t === undefined || !isName(ev)) return;
       debug("emit %s to %s (filter %s)", ev, nsp, filter);
-      (t.emit as (ev: string, ...a: unknown[]) => boolean)(ev, ...args.filter((a) => typeof a !== "function"));
+      (t.emit as (ev: string, ...a: unknown[]) => boolean)(
+        ev,
+        ...args.filter((a) => typeof a !== "function"),
+      );
     }),
   );
   socket.on(

@@ -1,17 +1,25 @@
 import { namespacesOf } from "@switchboard/server";
-import debugModule from "debug";
+import createDebug from "debug";
 import { registerActions, supportedFeatures } from "./actions.js";
 import { issuedSessions } from "./auth.js";
 import { DataWatch } from "./data-watch.js";
 import { EventBuffer } from "./event-buffer.js";
 import { EventLogGate } from "./event-log.js";
+import { FlowWatch } from "./flow-watch.js";
+import { StatsHistory } from "./history.js";
 import { LoopLag } from "./loop-lag.js";
-import { AggregatedEventType, type Config, type NamespaceDetails, type SerializedSocket, type ServerStats } from "./protocol.js";
+import {
+  AggregatedEventType,
+  type Config,
+  type NamespaceDetails,
+  type SerializedSocket,
+  type ServerStats,
+} from "./protocol.js";
 import { redactData, serializeRemote, serializeSocket } from "./serialize.js";
 import type { EventCapture, InstrumentationStream } from "./stream/index.js";
 import type { AnyNamespace, AnyServer, AnySocket } from "./types.js";
 
-const debug = debugModule("socket.io-admin");
+const debug = createDebug("socket.io-admin");
 
 /**
  * Adapters that only reach this node's sockets: the in-memory ones of `@switchboard/adapter` (and of
@@ -30,6 +38,25 @@ export interface AdminNamespaceOptions {
   eventLogRate: number;
 }
 
+/** Admin namespaces served per server (name → uses), so that metrics can leave their traffic out. */
+const adminNamespaces = new WeakMap<AnyServer, Map<string, number>>();
+
+/** Whether `name` is an admin namespace of `io` (its `server_stats` broadcasts are not app broadcasts). */
+export function isAdminNamespace(io: AnyServer, name: string): boolean {
+  return (adminNamespaces.get(io)?.get(name) ?? 0) > 0;
+}
+
+function markAdminNamespace(io: AnyServer, name: string): () => void {
+  let names = adminNamespaces.get(io);
+  if (names === undefined) adminNamespaces.set(io, (names = new Map()));
+  names.set(name, (names.get(name) ?? 0) + 1);
+  return () => {
+    const n = (names.get(name) ?? 1) - 1;
+    if (n > 0) names.set(name, n);
+    else names.delete(name);
+  };
+}
+
 /**
  * Speak the admin protocol on `adminNsp`, fed by the instrumentation stream. Returns the teardown.
  * Everything is emitted with `adminNsp.emit`, a broadcast: with a cluster adapter every admin
@@ -42,7 +69,10 @@ export function serveAdminNamespace(
   opts: AdminNamespaceOptions,
 ): () => void {
   const buffer = new EventBuffer();
+  const history = new StatsHistory();
   const lag = new LoopLag();
+  const flow = new FlowWatch(io, stream);
+  const unmark = markAdminNamespace(io, adminNsp.name);
   let connections = 0;
   let disconnections = 0;
   // Traffic is sampled once a second into per-second buckets (never counted per packet here).
@@ -60,6 +90,7 @@ export function serveAdminNamespace(
   const sampler = setInterval(() => {
     gate.tick();
     sampleTraffic();
+    flow.tick();
   }, 1000);
   sampler.unref();
   const polling = new Set<string>();
@@ -96,23 +127,36 @@ export function serveAdminNamespace(
 
   if (opts.development) offs.push(...verbose(io, adminNsp, stream, gate, opts.statsIntervalMs));
 
+  /** `drain`: the periodic broadcast (counts since the last one); else a newcomer's first sample, with the history. */
   const stats = (drain: boolean): ServerStats => {
     const namespaces: NamespaceDetails[] = [];
-    for (const nsp of namespacesOf(io)) namespaces.push({ name: nsp.name, socketsCount: nsp.sockets.size });
+    for (const nsp of namespacesOf(io))
+      namespaces.push({ name: nsp.name, socketsCount: nsp.sockets.size });
     const mem = process.memoryUsage();
+    const clientsCount = io.engine?.clientsCount ?? 0;
+    const now = Date.now();
+    const aggregatedEvents = drain ? buffer.drain() : history.events();
+    if (drain) history.record(aggregatedEvents, clientsCount, now);
     return {
       serverId: opts.serverId,
       hostname: opts.hostname,
       pid: process.pid,
       uptime: process.uptime(),
-      clientsCount: io.engine?.clientsCount ?? 0,
+      clientsCount,
       pollingClientsCount: polling.size,
-      aggregatedEvents: drain ? buffer.drain() : [],
+      aggregatedEvents,
       namespaces,
-      totals: { ...stream.totalTraffic(), connections, disconnections, eventLogDropped: gate.dropped },
+      totals: {
+        ...stream.totalTraffic(),
+        connections,
+        disconnections,
+        eventLogDropped: gate.dropped,
+      },
       eventLoopLagMs: drain ? lag.take().mean : undefined,
       memory: { rss: mem.rss, heapUsed: mem.heapUsed },
-      timestamp: Date.now(),
+      timestamp: now,
+      flow: flow.snapshot(),
+      ...(drain ? {} : { clientsHistory: history.clients() }),
     };
   };
 
@@ -131,9 +175,12 @@ export function serveAdminNamespace(
   const onAdminConnection = (socket: AnySocket): void => {
     const sessionId = issuedSessions.get(socket);
     if (sessionId !== undefined) socket.emit("session", sessionId);
-    registerActions(io, socket, opts.readonly, (action) => debug("readonly: refused %s from %s", action, socket.id));
+    registerActions(io, socket, opts.readonly, (action) =>
+      debug("readonly: refused %s from %s", action, socket.id),
+    );
     socket.emit("config", config);
-    // A first sample at once (without draining the per-second counts) so a page need not wait 2 s.
+    // A first sample at once (without draining the per-second counts) so a page need not wait 2 s,
+    // carrying the last 5 minutes already broadcast so that its plots start with a history.
     socket.emit("server_stats", stats(false));
     if (opts.development) {
       fetchAllSockets(io).then(
@@ -150,6 +197,8 @@ export function serveAdminNamespace(
     clearInterval(timer);
     clearInterval(sampler);
     lag.close();
+    flow.close();
+    unmark();
     adminNsp.off("connection", onAdminConnection);
     for (const off of offs) off();
   };
@@ -169,10 +218,14 @@ function verbose(
   // Capturing every event costs one admin broadcast per event (per recipient for broadcasts). With a
   // single-node adapter nobody can hear them while no admin socket is connected here, so capture only
   // then; a cluster adapter may have admin sockets on other nodes, so it always captures.
-  const localOnly = LOCAL_ADAPTERS.has((Object.getPrototypeOf(adminNsp.adapter) as { constructor?: { name?: string } } | null)?.constructor?.name ?? "");
+  const localOnly = LOCAL_ADAPTERS.has(
+    (Object.getPrototypeOf(adminNsp.adapter) as { constructor?: { name?: string } } | null)
+      ?.constructor?.name ?? "",
+  );
   let stopCapture: EventCapture | undefined;
   const updateCapture = (leaving?: AnySocket): void => {
-    const admins = adminNsp.sockets.size - (leaving !== undefined && adminNsp.sockets.has(leaving.id) ? 1 : 0);
+    const admins =
+      adminNsp.sockets.size - (leaving !== undefined && adminNsp.sockets.has(leaving.id) ? 1 : 0);
     const want = gate.rate > 0 && (!localOnly || admins > 0);
     if (want && stopCapture === undefined) {
       stopCapture = stream.captureEvents();
@@ -204,7 +257,9 @@ function verbose(
   dataWatch.check(io, adminNsp, () => {});
   const dataTimer = setInterval(() => {
     if (localOnly && adminNsp.sockets.size === 0) return;
-    dataWatch.check(io, adminNsp, (socket, data) => adminNsp.emit("socket_updated", { id: socket.id, nsp: socket.nsp.name, data }));
+    dataWatch.check(io, adminNsp, (socket, data) =>
+      adminNsp.emit("socket_updated", { id: socket.id, nsp: socket.nsp.name, data }),
+    );
   }, periodMs);
   dataTimer.unref();
   const onAdmin = (socket: AnySocket): void => {
@@ -236,10 +291,16 @@ function verbose(
     }),
     stream.on("upgrade", (e) => {
       for (const socket of byConn.get(e.id) ?? []) {
-        adminNsp.emit("socket_updated", { id: socket.id, nsp: socket.nsp.name, transport: e.transport });
+        adminNsp.emit("socket_updated", {
+          id: socket.id,
+          nsp: socket.nsp.name,
+          transport: e.transport,
+        });
       }
     }),
-    stream.on("room_joined", (nsp, room, id) => adminNsp.emit("room_joined", nsp, room, id, new Date())),
+    stream.on("room_joined", (nsp, room, id) =>
+      adminNsp.emit("room_joined", nsp, room, id, new Date()),
+    ),
     stream.on("room_left", (nsp, room, id) => {
       // After the disconnect that caused it, as the official server orders them.
       process.nextTick(() => adminNsp.emit("room_left", nsp, room, id, new Date()));
@@ -251,12 +312,26 @@ function verbose(
     ...offs,
     stream.on("event_received", (socket, args) => {
       if (isAdmin(socket)) return;
-      if (gate.admit()) adminNsp.emit("event_received", socket.nsp.name, socket.id, redactData(args) as unknown[], new Date());
+      if (gate.admit())
+        adminNsp.emit(
+          "event_received",
+          socket.nsp.name,
+          socket.id,
+          redactData(args) as unknown[],
+          new Date(),
+        );
       else pause();
     }),
     stream.on("event_sent", (socket, args) => {
       if (isAdmin(socket)) return;
-      if (gate.admit()) adminNsp.emit("event_sent", socket.nsp.name, socket.id, redactData(args) as unknown[], new Date());
+      if (gate.admit())
+        adminNsp.emit(
+          "event_sent",
+          socket.nsp.name,
+          socket.id,
+          redactData(args) as unknown[],
+          new Date(),
+        );
       else pause();
     }),
   ];

@@ -1,12 +1,12 @@
 import bcrypt from "bcryptjs";
-import debugModule from "debug";
+import createDebug from "debug";
 import { randomBytes } from "node:crypto";
 import { AdminError, AdminErrorCode } from "./errors.js";
 import type { LoginRateLimiter } from "./rate-limiter.js";
 import type { Store } from "./stores.js";
 import type { AnyNamespace, AnySocket } from "./types.js";
 
-const debug = debugModule("socket.io-admin:auth");
+const debug = createDebug("socket.io-admin:auth");
 
 /** Basic authentication: `password` must be a bcrypt hash, never the password itself. */
 export interface BasicAuthentication {
@@ -25,18 +25,33 @@ export const LOGIN_RATE_LIMITED = "too many attempts";
 /** Check the `auth` option up front, so a misconfiguration fails at startup with a typed error. */
 export function validateAuth(auth: unknown): false | BasicAuthentication {
   if (auth === undefined) {
-    throw new AdminError(AdminErrorCode.AUTH_REQUIRED, "the `auth` option must be specified or explicitly set to `false`");
+    throw new AdminError(
+      AdminErrorCode.AUTH_REQUIRED,
+      "the `auth` option must be specified or explicitly set to `false`",
+    );
   }
   if (auth === false) return false;
   const a = auth as Partial<BasicAuthentication> | null;
-  if (a === null || typeof a !== "object" || a.type !== "basic" || typeof a.username !== "string" || typeof a.password !== "string") {
-    throw new AdminError(AdminErrorCode.INVALID_AUTH, "invalid `auth` option: expected false or { type: 'basic', username, password }");
+  if (
+    a === null ||
+    typeof a !== "object" ||
+    a.type !== "basic" ||
+    typeof a.username !== "string" ||
+    typeof a.password !== "string"
+  ) {
+    throw new AdminError(
+      AdminErrorCode.INVALID_AUTH,
+      "invalid `auth` option: expected false or { type: 'basic', username, password }",
+    );
   }
   try {
     bcrypt.getRounds(a.password);
     if (!/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/.test(a.password)) throw new Error("not a hash");
   } catch {
-    throw new AdminError(AdminErrorCode.INVALID_PASSWORD_HASH, "the `password` field must be a valid bcrypt hash");
+    throw new AdminError(
+      AdminErrorCode.INVALID_PASSWORD_HASH,
+      "the `password` field must be a valid bcrypt hash",
+    );
   }
   return { type: "basic", username: a.username, password: a.password };
 }
@@ -69,7 +84,12 @@ export function installAuth(
   });
 }
 
-async function check(socket: AnySocket, auth: BasicAuthentication, store: Store, limiter: LoginRateLimiter): Promise<Error | undefined> {
+async function check(
+  socket: AnySocket,
+  auth: BasicAuthentication,
+  store: Store,
+  limiter: LoginRateLimiter,
+): Promise<Error | undefined> {
   const address = socket.handshake.address;
   const creds = (socket.handshake.auth ?? {}) as Record<string, unknown>;
   if (!limiter.allowed(address)) {
@@ -77,7 +97,11 @@ async function check(socket: AnySocket, auth: BasicAuthentication, store: Store,
     return new Error(LOGIN_RATE_LIMITED);
   }
   const sessionId = creds.sessionId;
-  if (typeof sessionId === "string" && sessionId.length <= MAX_CREDENTIAL_LENGTH && (await store.doesSessionExist(sessionId))) {
+  if (
+    typeof sessionId === "string" &&
+    sessionId.length <= MAX_CREDENTIAL_LENGTH &&
+    (await store.doesSessionExist(sessionId))
+  ) {
     debug("authentication success with valid session ID");
     return undefined;
   }

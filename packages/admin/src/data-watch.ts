@@ -18,7 +18,11 @@ export class DataWatch {
   }
 
   /** Call `changed` for every socket (outside `ignore`) whose data differs from the last snapshot. */
-  check(io: AnyServer, ignore: AnyNamespace, changed: (socket: AnySocket, data: unknown) => void): void {
+  check(
+    io: AnyServer,
+    ignore: AnyNamespace,
+    changed: (socket: AnySocket, data: unknown) => void,
+  ): void {
     for (const nsp of namespacesOf(io)) {
       if (nsp === ignore) continue;
       for (const socket of nsp.sockets.values()) {

@@ -16,9 +16,9 @@ export type AdminErrorCode = (typeof AdminErrorCode)[keyof typeof AdminErrorCode
 /** Base class of the errors thrown by `@switchboard/admin`; `code` is stable. */
 export class AdminError extends Error {
   readonly code: AdminErrorCode;
-  constructor(code: AdminErrorCode, message: string) {
-    super(message);
-    this.name = "AdminError";
+  constructor(code: AdminErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
     this.code = code;
   }
 }

@@ -22,7 +22,11 @@ export class EventBuffer {
     const key = subType === undefined ? `${timestamp};${type}` : `${timestamp};${type};${subType}`;
     const entry = this.#buffer.get(key);
     if (entry !== undefined) entry.count += count;
-    else this.#buffer.set(key, subType === undefined ? { timestamp, type, count } : { timestamp, type, subType, count });
+    else
+      this.#buffer.set(
+        key,
+        subType === undefined ? { timestamp, type, count } : { timestamp, type, subType, count },
+      );
   }
 
   /** Add the traffic since the previous sample (`now - before`) to the current second. */

@@ -1,4 +1,4 @@
-import debugModule from "debug";
+import createDebug from "debug";
 import cluster from "node:cluster";
 import type { Server as HttpServer } from "node:http";
 import { hostname } from "node:os";
@@ -7,14 +7,18 @@ import { installAuth, validateAuth, type BasicAuthentication } from "./auth.js";
 import { serveDashboard } from "./dashboard/serve.js";
 import { AdminError, AdminErrorCode } from "./errors.js";
 import { DEFAULT_EVENT_LOG_RATE, isValidEventLogRate } from "./event-log.js";
-import { metrics as createMetrics, type MetricsOptions, type ServerMetrics } from "./metrics/metrics.js";
+import {
+  metrics as createMetrics,
+  type MetricsOptions,
+  type ServerMetrics,
+} from "./metrics/metrics.js";
 import { STATS_INTERVAL_MS } from "./protocol.js";
 import { LoginRateLimiter } from "./rate-limiter.js";
 import { InMemoryStore, type Store } from "./stores.js";
 import { acquireStream, type InstrumentationStream } from "./stream/index.js";
 import type { AnyNamespace, AnyServer } from "./types.js";
 
-const debug = debugModule("socket.io-admin");
+const debug = createDebug("socket.io-admin");
 
 /** Options of {@link instrument}: those of `@socket.io/admin-ui`, plus Switchboard's extras. */
 export interface InstrumentOptions {
@@ -34,7 +38,11 @@ export interface InstrumentOptions {
   loginRateLimit: false | { max: number; windowMs: number };
   /** Extra: `server_stats` period, ms. Default 2000. */
   statsInterval: number;
-  /** Extra: serve Prometheus metrics on the io's HTTP server (`true` means `{ path: "/metrics" }`). Default `false`. */
+  /**
+   * Extra: serve Prometheus metrics on the io's HTTP server (`true` means `{ path: "/metrics" }`). Default `false`.
+   * The endpoint follows `auth` (basic auth with the same user and hash) unless `metrics.auth` says
+   * otherwise: `{ auth: false }` makes it public, `{ auth: { type: "basic", … } }` uses other credentials.
+   */
   metrics: boolean | MetricsOptions;
   /** Extra: serve the built-in dashboard page at `path` on the io's HTTP server. Default `false`. */
   dashboard: false | { path?: string };
@@ -98,9 +106,16 @@ export function instrument(io: AnyServer, opts: Partial<InstrumentOptions> = {})
   if (typeof options.namespaceName !== "string" || !options.namespaceName.startsWith("/")) {
     throw new AdminError(AdminErrorCode.INVALID_OPTION, "`namespaceName` must start with '/'");
   }
-  if (!(options.statsInterval > 0)) throw new AdminError(AdminErrorCode.INVALID_OPTION, "`statsInterval` must be a positive number");
+  if (!(options.statsInterval > 0))
+    throw new AdminError(
+      AdminErrorCode.INVALID_OPTION,
+      "`statsInterval` must be a positive number",
+    );
   if (!isValidEventLogRate(options.eventLogRate)) {
-    throw new AdminError(AdminErrorCode.INVALID_OPTION, "`eventLogRate` must be a number >= 0 (Infinity for no limit)");
+    throw new AdminError(
+      AdminErrorCode.INVALID_OPTION,
+      "`eventLogRate` must be a number >= 0 (Infinity for no limit)",
+    );
   }
   const limit = options.loginRateLimit;
   const limiter = new LoginRateLimiter(limit === false ? { max: 0, windowMs: 0 } : limit);
@@ -121,10 +136,21 @@ export function instrument(io: AnyServer, opts: Partial<InstrumentOptions> = {})
   let serverMetrics: ServerMetrics | undefined;
   let stopDashboard = (): void => {};
   try {
-    if (options.metrics !== false) serverMetrics = createMetrics(io, options.metrics === true ? {} : options.metrics);
+    if (options.metrics !== false) {
+      const metricsOptions = options.metrics === true ? {} : options.metrics;
+      // `/metrics` is behind the admin's login unless configured otherwise.
+      serverMetrics = createMetrics(
+        io,
+        metricsOptions.auth === undefined ? { ...metricsOptions, auth } : metricsOptions,
+      );
+    }
     if (options.dashboard !== false) {
       const httpServer = io.httpServer as HttpServer | undefined;
-      if (httpServer === undefined) throw new AdminError(AdminErrorCode.INVALID_OPTION, "`dashboard` needs a server attached to an HTTP server");
+      if (httpServer === undefined)
+        throw new AdminError(
+          AdminErrorCode.INVALID_OPTION,
+          "`dashboard` needs a server attached to an HTTP server",
+        );
       const serving = serveDashboard(httpServer, {
         path: options.dashboard.path ?? "/admin",
         namespaceName: options.namespaceName,

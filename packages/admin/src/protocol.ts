@@ -96,6 +96,55 @@ export interface ServerTotals {
   eventLogDropped?: number;
 }
 
+/**
+ * Extra (issue #18): a connection over its `backpressure.highWaterMark`, or one recently closed with the
+ * reason `slow consumer`.
+ */
+export interface SlowConsumer {
+  /** The Engine.IO session id. */
+  id: string;
+  /** Its Socket.IO sockets (at most {@link MAX_FLOW_SOCKETS}). */
+  sockets: { nsp: string; id: string }[];
+  /** Outgoing bytes queued for it at the last sample (at the close for a closed one). */
+  queuedBytes: number;
+  /** When it was first seen over the mark, ms since epoch (sampled once a second). */
+  since: number;
+  /** When it was disconnected as a slow consumer, ms since epoch; absent while it is connected. */
+  closedAt?: number;
+}
+
+/** Extra (issue #18): a socket whose events were refused by `rateLimit`, per event label. */
+export interface RateLimited {
+  /** The Socket.IO socket id. */
+  id: string;
+  nsp: string;
+  /** A name declared in `rateLimit.events`, or `other`: bounded, like the metric's label. */
+  event: string;
+  /** Events refused under that label. */
+  count: number;
+  /** The last refusal, ms since epoch. */
+  at: number;
+}
+
+/** Extra field of {@link ServerStats}: slow and rate-limited sockets of this node, newest first. */
+export interface FlowStats {
+  /** Connections over the high-water mark now. */
+  overMark: number;
+  /** Connections closed with `slow consumer` since the server started. */
+  slowConsumerDisconnects: number;
+  /** Events refused by `rateLimit` since the server started (every label). */
+  rateLimitedEvents: number;
+  /** At most {@link MAX_FLOW_ENTRIES}: the ones over the mark now, then the recently closed ones. */
+  slowConsumers: SlowConsumer[];
+  /** At most {@link MAX_FLOW_ENTRIES}, the most recent refusal first. */
+  rateLimited: RateLimited[];
+}
+
+/** Most entries of each list in {@link FlowStats}. */
+export const MAX_FLOW_ENTRIES = 50;
+/** Most Socket.IO sockets listed per {@link SlowConsumer}. */
+export const MAX_FLOW_SOCKETS = 10;
+
 /** Payload of `server_stats`, emitted by every node of a cluster to every admin socket. */
 export interface ServerStats {
   serverId: string;
@@ -118,6 +167,13 @@ export interface ServerStats {
   memory?: { rss: number; heapUsed: number };
   /** Extra: wall-clock time of this sample, ms since epoch. */
   timestamp?: number;
+  /**
+   * Extra, only in the first `server_stats` a newly connected admin socket gets: `[timestamp, clientsCount]`
+   * of this node over the last 5 minutes (its `aggregatedEvents` then hold the same window's counts).
+   */
+  clientsHistory?: [number, number][];
+  /** Extra (issue #18): slow consumers and rate-limited sockets of this node. */
+  flow?: FlowStats;
 }
 
 /**
@@ -173,4 +229,5 @@ export interface ClientEvents {
 }
 
 /** Shape of the admin socket's `auth` payload. */
-export type AdminAuth = { username: string; password: string } | { sessionId: string } | Record<string, never>;
+export type AdminAuth =
+  { username: string; password: string } | { sessionId: string } | Record<string, never>;

@@ -5,7 +5,8 @@ import type { AnySocket } from "./types.js";
 export const REDACTED = "[redacted]";
 
 /** Header, query and data keys whose values never reach the admin UI. */
-const SENSITIVE = /auth|cookie|token|passw|secret|session|api[-_]?key|credential|signature|jwt|bearer/i;
+const SENSITIVE =
+  /auth|cookie|token|passw|secret|session|api[-_]?key|credential|signature|jwt|bearer/i;
 
 /** Whether a field name is sensitive (authorization, cookie, x-api-key, access_token, password…). */
 export function isSensitiveKey(key: string): boolean {
@@ -25,7 +26,8 @@ export function redactFlat(obj: Record<string, unknown> | undefined): Record<str
  * cycles bounded, and the official `_admin` bookkeeping key left out.
  */
 export function redactData(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (value === null || typeof value !== "object") return typeof value === "function" ? undefined : value;
+  if (value === null || typeof value !== "object")
+    return typeof value === "function" ? undefined : value;
   if (depth >= 6 || seen.has(value)) return "[…]";
   seen.add(value);
   if (Array.isArray(value)) return value.slice(0, 100).map((v) => redactData(v, depth + 1, seen));

@@ -1,6 +1,6 @@
-import debugModule from "debug";
+import createDebug from "debug";
 
-const debug = debugModule("socket.io-admin:store");
+const debug = createDebug("socket.io-admin:store");
 
 /** Where admin login sessions live: the official `Store` shape, so stores are interchangeable. */
 export abstract class Store {
@@ -86,8 +86,13 @@ export class RedisStore extends Store {
   saveSession(sessionId: string): void {
     const key = this.#key(sessionId);
     try {
-      const done = this.#client.multi().set(key, "1").expire(key, this.#options.sessionDuration).exec();
-      if (done instanceof Promise) done.catch((err: unknown) => debug("session save failed: %s", (err as Error).message));
+      const done = this.#client
+        .multi()
+        .set(key, "1")
+        .expire(key, this.#options.sessionDuration)
+        .exec();
+      if (done instanceof Promise)
+        done.catch((err: unknown) => debug("session save failed: %s", (err as Error).message));
     } catch (err) {
       debug("session save failed: %s", (err as Error).message);
     }

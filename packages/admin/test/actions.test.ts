@@ -1,13 +1,26 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Feature } from "@switchboard/admin";
+import { Feature } from "@switchboard/admin/internal";
 import type { Socket as OurSocket } from "@switchboard/client";
 import { namespacesOf } from "@switchboard/server";
-import { adminClient, appClient, closeAll, startServer, until, type TestServer } from "./helpers.js";
+import {
+  adminClient,
+  appClient,
+  closeAll,
+  startServer,
+  until,
+  type TestServer,
+} from "./helpers.js";
 
 afterEach(closeAll);
 
 /** Three app clients on `/`: a and b in room "red", c alone. */
-async function setup(readonly: boolean): Promise<{ srv: TestServer; a: OurSocket; b: OurSocket; c: OurSocket; admin: Awaited<ReturnType<typeof adminClient>> }> {
+async function setup(readonly: boolean): Promise<{
+  srv: TestServer;
+  a: OurSocket;
+  b: OurSocket;
+  c: OurSocket;
+  admin: Awaited<ReturnType<typeof adminClient>>;
+}> {
   const srv = await startServer({ auth: false, readonly, mode: "production" });
   const a = await appClient(srv.url);
   const b = await appClient(srv.url);
@@ -19,8 +32,10 @@ async function setup(readonly: boolean): Promise<{ srv: TestServer; a: OurSocket
   return { srv, a, b, c, admin };
 }
 
-const roomsOf = (srv: TestServer, s: OurSocket): Set<string> => srv.io.sockets.sockets.get(s.id!)?.rooms ?? new Set();
-const disconnected = (s: OurSocket) => new Promise<string>((resolve) => s.once("disconnect", (reason: string) => resolve(reason)));
+const roomsOf = (srv: TestServer, s: OurSocket): Set<string> =>
+  srv.io.sockets.sockets.get(s.id!)?.rooms ?? new Set();
+const disconnected = (s: OurSocket) =>
+  new Promise<string>((resolve) => s.once("disconnect", (reason: string) => resolve(reason)));
 
 describe("admin actions", () => {
   it("_disconnect one socket (by id), then a room, then the whole namespace", async () => {
@@ -59,13 +74,22 @@ describe("admin actions", () => {
   it("emit to a room, or to the whole namespace", async () => {
     const { a, b, c, admin } = await setup(false);
     const got: string[] = [];
-    for (const [name, s] of [["a", a], ["b", b], ["c", c]] as const) s.on("notice", (text: string) => got.push(`${name}:${text}`));
+    for (const [name, s] of [
+      ["a", a],
+      ["b", b],
+      ["c", c],
+    ] as const)
+      s.on("notice", (text: string) => got.push(`${name}:${text}`));
     admin.socket.emit("emit", "/", "red", "notice", "to-red");
     await until(() => got.length === 2, "two notices");
     expect(got.sort()).toEqual(["a:to-red", "b:to-red"]);
     admin.socket.emit("emit", "/", undefined, "notice", "to-all");
     await until(() => got.length === 5, "three more notices");
-    expect(got.filter((g) => g.endsWith("to-all")).sort()).toEqual(["a:to-all", "b:to-all", "c:to-all"]);
+    expect(got.filter((g) => g.endsWith("to-all")).sort()).toEqual([
+      "a:to-all",
+      "b:to-all",
+      "c:to-all",
+    ]);
   });
 
   it("ignores malformed actions and never creates a namespace", async () => {

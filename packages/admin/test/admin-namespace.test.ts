@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Feature, REDACTED, type SerializedSocket, type ServerStats } from "@switchboard/admin";
+import { type SerializedSocket, type ServerStats } from "@switchboard/admin";
+import { Feature, REDACTED } from "@switchboard/admin/internal";
 import { adminClient, appClient, closeAll, startServer, until } from "./helpers.js";
 
 afterEach(closeAll);
@@ -26,7 +27,11 @@ describe("admin namespace, development mode", () => {
     expect(config.mode).toBe("development");
     const [sockets] = (await rec.wait("all_sockets")) as [SerializedSocket[]];
     const mine = sockets.find((s) => s.id === app.id);
-    expect(mine).toMatchObject({ nsp: "/", transport: "websocket", rooms: expect.arrayContaining([app.id, "lobby"]) });
+    expect(mine).toMatchObject({
+      nsp: "/",
+      transport: "websocket",
+      rooms: expect.arrayContaining([app.id, "lobby"]),
+    });
     expect(mine?.clientId).toHaveLength(12);
     // the admin socket itself is listed too, as the official server does
     expect(sockets.some((s) => s.nsp === "/admin")).toBe(true);
@@ -45,11 +50,17 @@ describe("admin namespace, development mode", () => {
     const rec = await adminClient(url, undefined);
     await rec.wait("config");
     const app = await appClient(url);
-    const [connected, at] = await rec.wait("socket_connected", (s: SerializedSocket) => s.id === app.id);
+    const [connected, at] = await rec.wait(
+      "socket_connected",
+      (s: SerializedSocket) => s.id === app.id,
+    );
     expect(connected).toMatchObject({ id: app.id, nsp: "/", transport: "websocket" });
     expect(new Date(at).getTime()).toBeGreaterThan(0);
     expect(await app.emitWithAck("hello", 20)).toBe(40);
-    await rec.wait("room_joined", (nsp, room, id) => nsp === "/" && room === "room-a" && id === app.id);
+    await rec.wait(
+      "room_joined",
+      (nsp, room, id) => nsp === "/" && room === "room-a" && id === app.id,
+    );
     const [, , args] = await rec.wait("event_received", (nsp, id) => nsp === "/" && id === app.id);
     expect(args).toEqual(["hello", 20]); // the ack callback is not part of the event
     const [, , sent] = await rec.wait("event_sent", (nsp, id) => id === app.id);
@@ -82,21 +93,34 @@ describe("admin namespace, development mode", () => {
     const rec = await adminClient(url, undefined);
     await rec.wait("config");
     const app = await appClient(url);
-    const [connected] = await rec.wait("socket_connected", (s: SerializedSocket) => s.id === app.id);
+    const [connected] = await rec.wait(
+      "socket_connected",
+      (s: SerializedSocket) => s.id === app.id,
+    );
     expect(connected.data).toEqual({ step: 0 });
     const socket = io.sockets.sockets.get(app.id!)!;
     socket.data.step = 1;
     socket.data.token = "secret";
-    const [update] = await rec.wait("socket_updated", (u) => u.id === app.id && u.data !== undefined);
+    const [update] = await rec.wait(
+      "socket_updated",
+      (u) => u.id === app.id && u.data !== undefined,
+    );
     expect(update).toEqual({ id: app.id, nsp: "/", data: { step: 1, token: REDACTED } });
     (socket.data as { profile?: object }).profile = { name: "ann" };
-    const [nested] = await rec.wait("socket_updated", (u) => u.id === app.id && u.data?.profile !== undefined);
+    const [nested] = await rec.wait(
+      "socket_updated",
+      (u) => u.id === app.id && u.data?.profile !== undefined,
+    );
     expect(nested.data).toEqual({ step: 1, token: REDACTED, profile: { name: "ann" } });
     // one update per change: nothing more while data stays the same
-    const count = rec.all("socket_updated").filter(([u]) => u.id === app.id && u.data !== undefined).length;
+    const count = rec
+      .all("socket_updated")
+      .filter(([u]) => u.id === app.id && u.data !== undefined).length;
     const stats = rec.all("server_stats").length;
     await until(() => rec.all("server_stats").length >= stats + 3, "three more stats periods");
-    expect(rec.all("socket_updated").filter(([u]) => u.id === app.id && u.data !== undefined)).toHaveLength(count);
+    expect(
+      rec.all("socket_updated").filter(([u]) => u.id === app.id && u.data !== undefined),
+    ).toHaveLength(count);
   });
 
   it("never shows auth, passwords, tokens or cookies from handshakes", async () => {
@@ -106,9 +130,15 @@ describe("admin namespace, development mode", () => {
     const app = await appClient(url, {
       auth: { token: "top-secret-auth" },
       query: { access_token: "top-secret-query", room: "public" },
-      extraHeaders: { Authorization: "Bearer top-secret-header", Cookie: "sid=top-secret-cookie", "X-Api-Key": "top-secret-key" },
+      extraHeaders: {
+        Authorization: "Bearer top-secret-header",
+        Cookie: "sid=top-secret-cookie",
+        "X-Api-Key": "top-secret-key",
+      },
     });
-    const [s] = (await rec.wait("socket_connected", (s: SerializedSocket) => s.id === app.id)) as [SerializedSocket];
+    const [s] = (await rec.wait("socket_connected", (s: SerializedSocket) => s.id === app.id)) as [
+      SerializedSocket,
+    ];
     const text = JSON.stringify(s);
     expect(text).not.toContain("top-secret");
     expect(s.handshake).not.toHaveProperty("auth");
@@ -127,14 +157,22 @@ describe("admin namespace, development mode", () => {
   it("redacts sensitive keys of socket.data, keeps the rest", async () => {
     const { url, io } = await startServer({ auth: false, mode: "development" });
     io.use((socket, next) => {
-      socket.data = { user: "ann", password: "top-secret-pw", profile: { apiKey: "top-secret-k", age: 3 } };
+      socket.data = {
+        user: "ann",
+        password: "top-secret-pw",
+        profile: { apiKey: "top-secret-k", age: 3 },
+      };
       next();
     });
     const app = await appClient(url);
     const rec = await adminClient(url, undefined);
     const [sockets] = (await rec.wait("all_sockets")) as [SerializedSocket[]];
     const s = sockets.find((x) => x.id === app.id);
-    expect(s?.data).toEqual({ user: "ann", password: REDACTED, profile: { apiKey: REDACTED, age: 3 } });
+    expect(s?.data).toEqual({
+      user: "ann",
+      password: REDACTED,
+      profile: { apiKey: REDACTED, age: 3 },
+    });
   });
 });
 
@@ -166,9 +204,10 @@ describe("admin namespace, production mode", () => {
     app.emit("ping!");
     await new Promise<void>((resolve) => app.once("pong!", () => resolve()));
     // wait for a sample that counted the app's connection and its event
-    const [stats] = (await rec.wait("server_stats", (s: ServerStats) => (s.totals?.eventsIn ?? 0) >= 1 && s.totals!.connections >= 1)) as [
-      ServerStats,
-    ];
+    const [stats] = (await rec.wait(
+      "server_stats",
+      (s: ServerStats) => (s.totals?.eventsIn ?? 0) >= 1 && s.totals!.connections >= 1,
+    )) as [ServerStats];
     expect(stats.totals!.eventsOut).toBeGreaterThanOrEqual(1);
     expect(rec.all("all_sockets")).toEqual([]);
     expect(rec.all("socket_connected")).toEqual([]);
@@ -182,18 +221,28 @@ describe("server_stats", () => {
     io.of("/chat");
     const rec = await adminClient(url, undefined);
     const [first] = (await rec.wait("server_stats")) as [ServerStats];
-    expect(first).toMatchObject({ serverId: "node-a", pid: process.pid, hostname: expect.any(String), uptime: expect.any(Number) });
+    expect(first).toMatchObject({
+      serverId: "node-a",
+      pid: process.pid,
+      hostname: expect.any(String),
+      uptime: expect.any(Number),
+    });
     await appClient(url, {}, "/chat");
     await appClient(url, { transports: ["polling"] });
     const [stats] = (await rec.wait(
       "server_stats",
-      (s: ServerStats) => s.clientsCount === 3 && s.namespaces.some((n) => n.name === "/chat" && n.socketsCount === 1),
+      (s: ServerStats) =>
+        s.clientsCount === 3 &&
+        s.namespaces.some((n) => n.name === "/chat" && n.socketsCount === 1),
     )) as [ServerStats];
     expect(stats.pollingClientsCount).toBe(1);
-    expect(stats.namespaces.map((n) => n.name)).toEqual(expect.arrayContaining(["/", "/admin", "/chat"]));
+    expect(stats.namespaces.map((n) => n.name)).toEqual(
+      expect.arrayContaining(["/", "/admin", "/chat"]),
+    );
     // the per-second events of all samples: connections, packets and bytes in and out
     const all = rec.all("server_stats").flatMap(([s]) => (s as ServerStats).aggregatedEvents);
-    const sum = (type: string) => all.filter((e) => e.type === type).reduce((n, e) => n + e.count, 0);
+    const sum = (type: string) =>
+      all.filter((e) => e.type === type).reduce((n, e) => n + e.count, 0);
     await until(() => {
       const events = rec.all("server_stats").flatMap(([s]) => (s as ServerStats).aggregatedEvents);
       return events.filter((e) => e.type === "rawConnection").reduce((n, e) => n + e.count, 0) >= 3;

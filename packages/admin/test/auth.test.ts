@@ -2,7 +2,15 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import { Server } from "@switchboard/server";
 import { AdminError, AdminErrorCode, instrument } from "@switchboard/admin";
-import { adminClient, adminRefusal, BASIC, closeAll, PASSWORD, startServer, USER } from "./helpers.js";
+import {
+  adminClient,
+  adminRefusal,
+  BASIC,
+  closeAll,
+  PASSWORD,
+  startServer,
+  USER,
+} from "./helpers.js";
 
 afterEach(closeAll);
 
@@ -11,7 +19,9 @@ describe("instrument() auth option", () => {
   afterAll(() => io.close());
 
   it("requires `auth`, explicitly false or basic", () => {
-    expect(() => instrument(io, {})).toThrow(expect.objectContaining({ code: AdminErrorCode.AUTH_REQUIRED }));
+    expect(() => instrument(io, {})).toThrow(
+      expect.objectContaining({ code: AdminErrorCode.AUTH_REQUIRED }),
+    );
     expect(() => instrument(io, { auth: { type: "digest" } as never })).toThrow(AdminError);
     expect(() => instrument(io, { auth: { type: "digest" } as never })).toThrow(
       expect.objectContaining({ code: AdminErrorCode.INVALID_AUTH }),
@@ -36,9 +46,15 @@ describe("admin namespace login", () => {
   it("refuses unauthenticated and wrong credentials with connect_error", async () => {
     const { url } = await startServer({ auth: BASIC });
     expect(await adminRefusal(url, undefined)).toBe("invalid credentials");
-    expect(await adminRefusal(url, { username: USER, password: "wrong" })).toBe("invalid credentials");
-    expect(await adminRefusal(url, { username: "root", password: PASSWORD })).toBe("invalid credentials");
-    expect(await adminRefusal(url, { username: USER, password: { $ne: "" } })).toBe("invalid credentials");
+    expect(await adminRefusal(url, { username: USER, password: "wrong" })).toBe(
+      "invalid credentials",
+    );
+    expect(await adminRefusal(url, { username: "root", password: PASSWORD })).toBe(
+      "invalid credentials",
+    );
+    expect(await adminRefusal(url, { username: USER, password: { $ne: "" } })).toBe(
+      "invalid credentials",
+    );
     expect(await adminRefusal(url, { sessionId: "not-a-session" })).toBe("invalid credentials");
   });
 
@@ -56,16 +72,31 @@ describe("admin namespace login", () => {
   });
 
   it("rate-limits failed logins per address, even with the right password afterwards", async () => {
-    const { url } = await startServer({ auth: BASIC, loginRateLimit: { max: 3, windowMs: 60_000 } });
-    for (let i = 0; i < 3; i++) expect(await adminRefusal(url, { username: USER, password: "nope" })).toBe("invalid credentials");
-    expect(await adminRefusal(url, { username: USER, password: PASSWORD })).toBe("too many attempts");
+    const { url } = await startServer({
+      auth: BASIC,
+      loginRateLimit: { max: 3, windowMs: 60_000 },
+    });
+    for (let i = 0; i < 3; i++)
+      expect(await adminRefusal(url, { username: USER, password: "nope" })).toBe(
+        "invalid credentials",
+      );
+    expect(await adminRefusal(url, { username: USER, password: PASSWORD })).toBe(
+      "too many attempts",
+    );
   });
 
   it("a success resets the failure count", async () => {
-    const { url } = await startServer({ auth: BASIC, loginRateLimit: { max: 2, windowMs: 60_000 } });
-    expect(await adminRefusal(url, { username: USER, password: "nope" })).toBe("invalid credentials");
+    const { url } = await startServer({
+      auth: BASIC,
+      loginRateLimit: { max: 2, windowMs: 60_000 },
+    });
+    expect(await adminRefusal(url, { username: USER, password: "nope" })).toBe(
+      "invalid credentials",
+    );
     await adminClient(url, { username: USER, password: PASSWORD });
-    expect(await adminRefusal(url, { username: USER, password: "nope" })).toBe("invalid credentials");
+    expect(await adminRefusal(url, { username: USER, password: "nope" })).toBe(
+      "invalid credentials",
+    );
     await adminClient(url, { username: USER, password: PASSWORD });
   });
 

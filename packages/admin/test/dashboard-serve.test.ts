@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { createServer, request, type IncomingHttpHeaders, type Server as HttpServer } from "node:http";
+import {
+  createServer,
+  request,
+  type IncomingHttpHeaders,
+  type Server as HttpServer,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Server } from "@switchboard/server";
-import { CONTENT_SECURITY_POLICY, createDashboardHandler, serveDashboard, type DashboardOptions } from "../src/dashboard/serve.js";
+import {
+  CONTENT_SECURITY_POLICY,
+  createDashboardHandler,
+  serveDashboard,
+  type DashboardOptions,
+} from "../src/dashboard/serve.js";
 import { DashboardOptionsError } from "../src/dashboard/errors.js";
 import { AdminError } from "../src/errors.js";
 import { UI_FILES } from "../src/dashboard/assets.generated.js";
@@ -29,9 +39,13 @@ afterEach(async () => {
 });
 
 /** An HTTP server whose own handler answers 404 "fallback" (the "other listeners" the dashboard must leave alone). */
-async function start(options?: DashboardOptions, withIo = false): Promise<{ base: string; close(): void }> {
+async function start(
+  options?: DashboardOptions,
+  withIo = false,
+): Promise<{ base: string; close(): void }> {
   http = createServer((req, res) => {
-    if (req.url === "/other") res.writeHead(200, { "Content-Type": "text/plain" }).end("other route");
+    if (req.url === "/other")
+      res.writeHead(200, { "Content-Type": "text/plain" }).end("other route");
     else if (!req.url?.startsWith("/socket.io/")) res.writeHead(404).end("fallback");
   });
   if (withIo) io = new Server(http);
@@ -44,11 +58,20 @@ async function start(options?: DashboardOptions, withIo = false): Promise<{ base
 function get(url: string, headers: Record<string, string> = {}, method = "GET"): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = request({ host: u.hostname, port: u.port, path: url.slice(u.origin.length), method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path: url.slice(u.origin.length), method, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -117,7 +140,11 @@ describe("serveDashboard", () => {
       expect((await get(`${base}/admin${file}`, { "If-None-Match": '"other"' })).status).toBe(200);
     }
     // Different files, different tags.
-    const tags = await Promise.all(["/app.js", "/style.css", "/"].map(async (f) => (await get(`${base}/admin${f}`)).headers.etag));
+    const tags = await Promise.all(
+      ["/app.js", "/style.css", "/"].map(
+        async (f) => (await get(`${base}/admin${f}`)).headers.etag,
+      ),
+    );
     expect(new Set(tags).size).toBe(3);
   });
 
@@ -152,7 +179,15 @@ describe("serveDashboard", () => {
     const other = await get(`${base}/other`);
     expect(other.status).toBe(200);
     expect(other.body.toString()).toBe("other route");
-    for (const path of ["/", "/adminx", "/admin/unknown.js", "/admin/app.js/", "/admin/APP.JS", "/app.js", "/admin/metrics"]) {
+    for (const path of [
+      "/",
+      "/adminx",
+      "/admin/unknown.js",
+      "/admin/app.js/",
+      "/admin/APP.JS",
+      "/app.js",
+      "/admin/metrics",
+    ]) {
       const res = await get(base + path);
       expect(res.status, path).toBe(404);
       expect(res.body.toString(), path).toBe("fallback");
@@ -181,7 +216,11 @@ describe("serveDashboard", () => {
   });
 
   it("serves at a custom path with the namespace and socket path escaped into the page", async () => {
-    const { base } = await start({ path: "/ops/dash/", namespaceName: '/a"b<c>&', socketPath: "/rt" });
+    const { base } = await start({
+      path: "/ops/dash/",
+      namespaceName: '/a"b<c>&',
+      socketPath: "/rt",
+    });
     const res = await get(`${base}/ops/dash`);
     expect(res.status).toBe(200);
     const html = res.body.toString();
@@ -208,7 +247,14 @@ describe("serveDashboard", () => {
   });
 
   it("refuses bad options with a typed error", () => {
-    for (const opts of [{ path: "admin" }, { path: "/a/../b" }, { path: "/a?b" }, { socketPath: "x" }, { namespaceName: "admin" }, { path: 3 }]) {
+    for (const opts of [
+      { path: "admin" },
+      { path: "/a/../b" },
+      { path: "/a?b" },
+      { socketPath: "x" },
+      { namespaceName: "admin" },
+      { path: 3 },
+    ]) {
       let error: unknown;
       try {
         createDashboardHandler(opts as DashboardOptions);

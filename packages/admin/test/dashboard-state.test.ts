@@ -33,7 +33,16 @@ function sock(id: string, nsp = "/", rooms: string[] = [id], data: unknown = {})
     nsp,
     data,
     rooms,
-    handshake: { address: "10.0.0.1", headers: {}, query: { user: `u-${id}` }, issued: T0, secure: false, time: "", url: "/", xdomain: false },
+    handshake: {
+      address: "10.0.0.1",
+      headers: {},
+      query: { user: `u-${id}` },
+      issued: T0,
+      secure: false,
+      time: "",
+      url: "/",
+      xdomain: false,
+    },
   };
 }
 
@@ -82,8 +91,20 @@ describe("series", () => {
 describe("State", () => {
   it("merges the stats of every node and forgets a node that went quiet", () => {
     const state = new State(T0);
-    state.onStats(stats("a", { clientsCount: 2, namespaces: [{ name: "/", socketsCount: 2 }] }), T0);
-    state.onStats(stats("b", { clientsCount: 3, namespaces: [{ name: "/", socketsCount: 1 }, { name: "/chat", socketsCount: 2 }] }), T0 + 100);
+    state.onStats(
+      stats("a", { clientsCount: 2, namespaces: [{ name: "/", socketsCount: 2 }] }),
+      T0,
+    );
+    state.onStats(
+      stats("b", {
+        clientsCount: 3,
+        namespaces: [
+          { name: "/", socketsCount: 1 },
+          { name: "/chat", socketsCount: 2 },
+        ],
+      }),
+      T0 + 100,
+    );
     expect(state.clients.last()).toBe(5);
     expect(state.namespaces()).toEqual([
       { name: "/", socketsCount: 3 },
@@ -98,8 +119,21 @@ describe("State", () => {
   it("adds up aggregated events of all nodes per type and second, ignoring unknown types", () => {
     const state = new State(T0);
     const ev = (type: string, count: number, t = T0) => ({ timestamp: t, type, count });
-    state.onStats(stats("a", { aggregatedEvents: [ev("packetsIn", 3), ev("bytesOut", 100), ev("eventsIn", 2), ev("mystery", 9)] }), T0);
-    state.onStats(stats("b", { aggregatedEvents: [ev("packetsIn", 4), ev("eventsIn", 1, T0 + 1000)] }), T0);
+    state.onStats(
+      stats("a", {
+        aggregatedEvents: [
+          ev("packetsIn", 3),
+          ev("bytesOut", 100),
+          ev("eventsIn", 2),
+          ev("mystery", 9),
+        ],
+      }),
+      T0,
+    );
+    state.onStats(
+      stats("b", { aggregatedEvents: [ev("packetsIn", 4), ev("eventsIn", 1, T0 + 1000)] }),
+      T0,
+    );
     const now = T0 + 1000 + SETTLE_MS;
     expect(state.rates.packetsIn.points(now)).toEqual([
       [T0, 7],
@@ -115,7 +149,13 @@ describe("State", () => {
   it("ignores malformed stats instead of throwing", () => {
     const state = new State(T0);
     expect(() => state.onStats(null as unknown as ServerStats)).not.toThrow();
-    expect(() => state.onStats({ serverId: "x", aggregatedEvents: "nope", namespaces: 3 } as unknown as ServerStats)).not.toThrow();
+    expect(() =>
+      state.onStats({
+        serverId: "x",
+        aggregatedEvents: "nope",
+        namespaces: 3,
+      } as unknown as ServerStats),
+    ).not.toThrow();
     expect(state.namespaces()).toEqual([]);
   });
 
@@ -128,12 +168,18 @@ describe("State", () => {
     state.roomJoined("/", "vip", "s1", T0);
     state.roomJoined("/", "vip", "s3", T0);
     state.roomJoined("/", "vip", "s3", T0);
-    expect(state.rooms().filter((r) => !r.private)).toEqual([{ nsp: "/", name: "vip", members: ["s1", "s3"], private: false }]);
+    expect(state.rooms().filter((r) => !r.private)).toEqual([
+      { nsp: "/", name: "vip", members: ["s1", "s3"], private: false },
+    ]);
     expect(state.rooms().find((r) => r.name === "s1")?.private).toBe(true);
     state.roomLeft("/", "vip", "s1", T0);
     expect(state.rooms().find((r) => r.name === "vip")?.members).toEqual(["s3"]);
     state.socketUpdated({ id: "s2", nsp: "/chat", transport: "polling", data: { user: "bob" } });
-    expect(state.sockets.get("/chat\u0000s2")).toMatchObject({ transport: "polling", data: { user: "bob" }, rooms: ["s2"] });
+    expect(state.sockets.get("/chat\u0000s2")).toMatchObject({
+      transport: "polling",
+      data: { user: "bob" },
+      rooms: ["s2"],
+    });
     state.socketUpdated({ id: "unknown", nsp: "/" });
     expect(state.sockets.size).toBe(3);
     state.socketDisconnected("/", "s3", "transport close", T0);
@@ -163,20 +209,29 @@ describe("State", () => {
 
   it("filters sockets by id, room, address, query or data, and caps the rows", () => {
     const state = new State(T0);
-    state.setSockets([sock("abc"), sock("def", "/", ["def", "sales"]), sock("ghi", "/", ["ghi"], { user: "Carol" })]);
+    state.setSockets([
+      sock("abc"),
+      sock("def", "/", ["def", "sales"]),
+      sock("ghi", "/", ["ghi"], { user: "Carol" }),
+    ]);
     const ids = (q: string, max = 10) => filterSockets(state, q, max).rows.map(([, s]) => s.id);
     expect(ids("")).toEqual(["abc", "def", "ghi"]);
     expect(ids("SALES")).toEqual(["def"]);
     expect(ids("carol")).toEqual(["ghi"]);
     expect(ids("u-abc")).toEqual(["abc"]);
     expect(ids("10.0.0.1")).toHaveLength(3);
-    expect(filterSockets(state, "", 2)).toMatchObject({ total: 3, rows: [[expect.any(String), expect.anything()], expect.anything()] });
+    expect(filterSockets(state, "", 2)).toMatchObject({
+      total: 3,
+      rows: [[expect.any(String), expect.anything()], expect.anything()],
+    });
   });
 });
 
 describe("formatting", () => {
   it("picks nice axis maxima", () => {
-    expect([0, 0.3, 1, 7, 12, 26, 240, 999].map(niceCeil)).toEqual([1, 0.5, 1, 10, 20, 50, 250, 1000]);
+    expect([0, 0.3, 1, 7, 12, 26, 240, 999].map(niceCeil)).toEqual([
+      1, 0.5, 1, 10, 20, 50, 250, 1000,
+    ]);
     expect(niceCeilBinary(0)).toBe(1024);
     expect(niceCeilBinary(300)).toBe(1024);
     expect(niceCeilBinary(5000)).toBe(5 * 1024);
@@ -184,12 +239,66 @@ describe("formatting", () => {
   });
 
   it("formats counts, bytes, durations and previews", () => {
-    expect([0, 7, 9999, 12_345, 2_500_000].map(formatCount)).toEqual(["0", "7", "9999", "12.3 k", "2.5 M"]);
-    expect([0, 512, 1536, 3 * 1024 * 1024].map(formatBytes)).toEqual(["0 B", "512 B", "1.5 KB", "3 MB"]);
-    expect([5, 125, 3 * 3600 + 60, 2 * 86400 + 3600].map(formatDuration)).toEqual(["5s", "2m 5s", "3h 1m", "2d 1h"]);
+    expect([0, 7, 9999, 12_345, 2_500_000].map(formatCount)).toEqual([
+      "0",
+      "7",
+      "9999",
+      "12.3 k",
+      "2.5 M",
+    ]);
+    expect([0, 512, 1536, 3 * 1024 * 1024].map(formatBytes)).toEqual([
+      "0 B",
+      "512 B",
+      "1.5 KB",
+      "3 MB",
+    ]);
+    expect([5, 125, 3 * 3600 + 60, 2 * 86400 + 3600].map(formatDuration)).toEqual([
+      "5s",
+      "2m 5s",
+      "3h 1m",
+      "2d 1h",
+    ]);
     expect(preview({ a: "x".repeat(100) }, 20)).toHaveLength(20);
     const cyclic: Record<string, unknown> = {};
     cyclic["self"] = cyclic;
     expect(preview(cyclic)).toBe("[unserialisable]");
+  });
+});
+
+describe("history from the server (issue #20)", () => {
+  it("starts the plots with the first server_stats' history instead of at page load", () => {
+    const state = new State(T0);
+    const before = T0 - 120_000;
+    state.onStats(
+      stats("a", {
+        clientsCount: 3,
+        aggregatedEvents: [{ timestamp: before, type: "eventsIn", count: 7 }],
+        clientsHistory: [
+          [before, 1],
+          [before + 2000, 2],
+        ],
+      }),
+      T0,
+    );
+    const events = state.rates.eventsIn.points(T0 + 10_000);
+    expect(events[0]).toEqual([before, 7]);
+    expect(state.clients.points(T0).slice(0, 2)).toEqual([
+      [before, 1],
+      [before + 2000, 2],
+    ]);
+    // without history a series still starts when the page did
+    const fresh = new State(T0);
+    fresh.onStats(
+      stats("a", { aggregatedEvents: [{ timestamp: before, type: "eventsIn", count: 7 }] }),
+      T0,
+    );
+    expect(fresh.rates.eventsIn.points(T0 + 10_000)[0]?.[0]).toBe(T0);
+    // malformed history is ignored
+    const odd = new State(T0);
+    odd.onStats(
+      stats("a", { clientsHistory: [["x", 1], null] as unknown as [number, number][] }),
+      T0,
+    );
+    expect(odd.clients.points(T0)).toEqual([[T0, 0]]);
   });
 });

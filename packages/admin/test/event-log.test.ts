@@ -3,7 +3,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import { Server } from "@switchboard/server";
-import { acquireStream, AdminError, AdminErrorCode, DEFAULT_EVENT_LOG_RATE, instrument, type ServerStats } from "@switchboard/admin";
+import {
+  acquireStream,
+  AdminError,
+  AdminErrorCode,
+  instrument,
+  type ServerStats,
+} from "@switchboard/admin";
+import { DEFAULT_EVENT_LOG_RATE } from "@switchboard/admin/internal";
 import { EventLogGate } from "../src/event-log.js";
 import { adminClient, appClient, closeAll, startServer, until } from "./helpers.js";
 
@@ -14,7 +21,12 @@ describe("EventLogGate", () => {
     const gate = new EventLogGate(2);
     let ticks = 0;
     gate.onTick = () => ticks++;
-    expect([gate.admit(), gate.admit(), gate.admit(), gate.admit()]).toEqual([true, true, false, false]);
+    expect([gate.admit(), gate.admit(), gate.admit(), gate.admit()]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(gate.dropped).toBe(2);
     gate.tick();
     expect(ticks).toBe(1);
@@ -58,7 +70,10 @@ describe("stream capture pause", () => {
     expect(stream.skippedEvents).toBe(before + 1);
     capture.resume();
     await app.emitWithAck("c", 3);
-    expect(seen).toEqual([["a", 1], ["c", 3]]);
+    expect(seen).toEqual([
+      ["a", 1],
+      ["c", 3],
+    ]);
 
     unignore();
     expect(adminSocket.listenersAny()).toHaveLength(1); // capture is on: hooked again
@@ -71,18 +86,34 @@ describe("stream capture pause", () => {
 
 describe("instrument() eventLogRate", () => {
   it("forwards at most the budget, in order, and reports every other entry as dropped", async () => {
-    const { url, io } = await startServer({ auth: false, mode: "development", statsInterval: 100, eventLogRate: 3 });
+    const { url, io } = await startServer({
+      auth: false,
+      mode: "development",
+      statsInterval: 100,
+      eventLogRate: 3,
+    });
     io.on("connection", (socket) => socket.on("sync", (ack: () => void) => ack()));
     const rec = await adminClient(url, undefined);
     await rec.wait("config");
     const app = await appClient(url);
     for (let i = 0; i < 20; i++) app.emit("n", i);
     await app.emitWithAck("sync"); // 21 events in all
-    const logged = (): unknown[][] => rec.all("event_received").filter(([, id]) => id === app.id).map(([, , args]) => args as unknown[]);
+    const logged = (): unknown[][] =>
+      rec
+        .all("event_received")
+        .filter(([, id]) => id === app.id)
+        .map(([, , args]) => args as unknown[]);
     // Every event is either logged or counted as dropped (what a paused capture skipped is booked on the next one-second tick).
-    const [stats] = (await rec.wait("server_stats", (s: ServerStats) => logged().length + (s.totals?.eventLogDropped ?? 0) === 21)) as [ServerStats];
+    const [stats] = (await rec.wait(
+      "server_stats",
+      (s: ServerStats) => logged().length + (s.totals?.eventLogDropped ?? 0) === 21,
+    )) as [ServerStats];
     const entries = logged();
-    expect(entries.slice(0, 3)).toEqual([["n", 0], ["n", 1], ["n", 2]]);
+    expect(entries.slice(0, 3)).toEqual([
+      ["n", 0],
+      ["n", 1],
+      ["n", 2],
+    ]);
     // one window's budget, or two when the burst straddled a window boundary
     expect(entries.length).toBeLessThanOrEqual(6);
     expect(stats.totals!.eventLogDropped).toBeGreaterThanOrEqual(15);
@@ -108,7 +139,7 @@ describe("instrument() eventLogRate", () => {
     expect(rec.all("event_received")).toEqual([]);
   });
 
-  it("refuses a negative or non-numeric rate", () => {
+  it("refuses a negative or non-numeric rate", async () => {
     const io = new Server(createServer());
     try {
       for (const eventLogRate of [-1, Number.NaN, "100" as unknown as number]) {
@@ -122,7 +153,7 @@ describe("instrument() eventLogRate", () => {
         expect((err as AdminError).code).toBe(AdminErrorCode.INVALID_OPTION);
       }
     } finally {
-      io.close();
+      await io.close();
     }
   });
 });

@@ -2,11 +2,13 @@
 // socket.io-client, as the official UI uses) that record every event, app clients (ours), cleanup.
 import bcrypt from "bcryptjs";
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { io as ourIo, type Socket as OurSocket } from "@switchboard/client";
 import { Server, type ServerOptions } from "@switchboard/server";
 import { instrument, type Instrumentation, type InstrumentOptions } from "@switchboard/admin";
 import { io as officialIo, type Socket as OfficialSocket } from "socket.io-client";
+import { cleanup, onCleanup } from "../../../test/support/cleanup.js";
+import { closeHttp, listen } from "../../../test/support/net.js";
+import { waitFor } from "../../../test/support/wait.js";
 
 export const USER = "admin";
 export const PASSWORD = "s3cret-pass";
@@ -14,23 +16,10 @@ export const PASSWORD = "s3cret-pass";
 export const HASH = bcrypt.hashSync(PASSWORD, 4);
 export const BASIC = { type: "basic" as const, username: USER, password: HASH };
 
-type Task = () => unknown;
-const tasks: Task[] = [];
+export { onCleanup } from "../../../test/support/cleanup.js";
 
-/** Close everything the test opened (call from afterEach). */
-export async function closeAll(): Promise<void> {
-  for (const task of tasks.splice(0).reverse()) {
-    try {
-      await Promise.race([Promise.resolve(task()), new Promise((r) => setTimeout(r, 3000))]);
-    } catch {
-      // keep closing the rest
-    }
-  }
-}
-
-export function onCleanup(task: Task): void {
-  tasks.push(task);
-}
+/** Close everything the test opened (the kit's registry: call from afterEach). */
+export const closeAll = cleanup.run;
 
 export interface TestServer {
   io: Server;
@@ -40,17 +29,19 @@ export interface TestServer {
 }
 
 /** An http server + our Server on port 0 with `instrument(io, opts)`. */
-export async function startServer(opts: Partial<InstrumentOptions>, serverOpts: Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startServer(
+  opts: Partial<InstrumentOptions>,
+  serverOpts: Partial<ServerOptions> = {},
+): Promise<TestServer> {
   const http = createServer();
   const io = new Server(http, serverOpts);
   const admin = instrument(io, opts);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${await listen(http)}`;
   onCleanup(async () => {
     admin.close();
-    io.close();
-    http.closeAllConnections?.();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
+    const closed = io.close();
+    await closeHttp(http);
+    await closed;
   });
   return { io, http, url, admin };
 }
@@ -75,7 +66,10 @@ export class Recorder {
   /** The arguments of the first `ev` (already received or to come) matching `pred`. */
   wait(ev: string, pred: (...args: any[]) => boolean = () => true, ms = 4000): Promise<any[]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for admin event "${ev}"`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for admin event "${ev}"`)),
+        ms,
+      );
       const check = (): void => {
         const hit = this.events.find((e) => e[0] === ev && pred(...e.slice(1)));
         if (hit !== undefined) {
@@ -89,8 +83,17 @@ export class Recorder {
 }
 
 /** An admin client; resolves once connected (or rejects with the connect_error). */
-export async function adminClient(url: string, auth: Record<string, unknown> | undefined, nsp = "/admin"): Promise<Recorder> {
-  const socket = officialIo(url + nsp, { auth, forceNew: true, reconnection: false, transports: ["websocket"] });
+export async function adminClient(
+  url: string,
+  auth: Record<string, unknown> | undefined,
+  nsp = "/admin",
+): Promise<Recorder> {
+  const socket = officialIo(url + nsp, {
+    auth,
+    forceNew: true,
+    reconnection: false,
+    transports: ["websocket"],
+  });
   const rec = new Recorder(socket);
   onCleanup(() => socket.disconnect());
   await new Promise<void>((resolve, reject) => {
@@ -101,7 +104,11 @@ export async function adminClient(url: string, auth: Record<string, unknown> | u
 }
 
 /** The `connect_error` message an admin login gets. */
-export async function adminRefusal(url: string, auth: Record<string, unknown> | undefined, nsp = "/admin"): Promise<string> {
+export async function adminRefusal(
+  url: string,
+  auth: Record<string, unknown> | undefined,
+  nsp = "/admin",
+): Promise<string> {
   try {
     await adminClient(url, auth, nsp);
   } catch (err) {
@@ -111,8 +118,17 @@ export async function adminRefusal(url: string, auth: Record<string, unknown> | 
 }
 
 /** An app client (ours); resolves once connected. */
-export async function appClient(url: string, opts: Record<string, unknown> = {}, nsp = "/"): Promise<OurSocket> {
-  const socket = ourIo(url + nsp, { forceNew: true, reconnection: false, transports: ["websocket"], ...opts });
+export async function appClient(
+  url: string,
+  opts: Record<string, unknown> = {},
+  nsp = "/",
+): Promise<OurSocket> {
+  const socket = ourIo(url + nsp, {
+    forceNew: true,
+    reconnection: false,
+    transports: ["websocket"],
+    ...opts,
+  });
   onCleanup(() => socket.disconnect());
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
@@ -121,11 +137,7 @@ export async function appClient(url: string, opts: Record<string, unknown> = {},
   return socket;
 }
 
-/** Resolves when `fn()` is true (checked on every turn of the event loop), or rejects after `ms`. */
-export async function until(fn: () => boolean, what: string, ms = 4000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Resolves when `fn()` is true (polled), or rejects after `ms`. */
+export function until(fn: () => boolean, what: string, ms = 4000): Promise<void> {
+  return waitFor(fn, what, ms);
 }

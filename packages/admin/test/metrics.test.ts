@@ -5,7 +5,17 @@ import type { AddressInfo } from "node:net";
 import parse, { type ParsedFamily } from "parse-prometheus-text-format";
 import { Server } from "@switchboard/server";
 import { Counter, Gauge, Histogram, metrics, Registry } from "@switchboard/admin";
-import { appClient, BASIC, closeAll, onCleanup, PASSWORD, startServer, until, USER } from "./helpers.js";
+import {
+  appClient,
+  BASIC,
+  closeAll,
+  onCleanup,
+  PASSWORD,
+  startServer,
+  until,
+  USER,
+} from "./helpers.js";
+import { waitUntil } from "../../../test/support/wait.js";
 
 afterEach(closeAll);
 
@@ -16,18 +26,31 @@ async function scrape(url: string, headers: Record<string, string> = {}): Promis
   return parse(await res.text());
 }
 
-async function scrapeUntil(url: string, pred: (families: ParsedFamily[]) => boolean): Promise<ParsedFamily[]> {
-  for (let i = 0; ; i++) {
-    const families = await scrape(url);
-    if (pred(families) || i === 200) return families;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+async function scrapeUntil(
+  url: string,
+  pred: (families: ParsedFamily[]) => boolean,
+): Promise<ParsedFamily[]> {
+  let families: ParsedFamily[] = [];
+  // Bounded polling of state only a scrape shows; the last scrape is returned either way (the test asserts).
+  await waitUntil(
+    async () => pred((families = await scrape(url))),
+    "a scrape matching the predicate",
+    4000,
+    20,
+  ).catch(() => undefined);
+  return families;
 }
 
 /** The value of the sample of `name` whose labels include `labels` (0 when absent). */
-function value(families: ParsedFamily[], name: string, labels: Record<string, string> = {}): number {
+function value(
+  families: ParsedFamily[],
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   const family = families.find((f) => f.name === name);
-  const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+  const sample = family?.metrics.find((m) =>
+    Object.entries(labels).every(([k, v]) => m.labels?.[k] === v),
+  );
   return sample?.value === undefined ? 0 : Number(sample.value);
 }
 
@@ -67,18 +90,31 @@ describe("/metrics", () => {
     // an ack the client never answers: the client has no "question" listener
     a.emit("ask");
     // re-scrape until the 50 ms ack timed out: waits for the event, passes whatever the timing
-    const after = await scrapeUntil(`${url}/metrics`, (f) => value(f, "switchboard_ack_timeouts_total", { namespace: "/chat", kind: "socket" }) > 0);
-    expect(value(after, "switchboard_ack_timeouts_total", { namespace: "/chat", kind: "socket" })).toBe(1);
+    const after = await scrapeUntil(
+      `${url}/metrics`,
+      (f) => value(f, "switchboard_ack_timeouts_total", { namespace: "/chat", kind: "socket" }) > 0,
+    );
+    expect(
+      value(after, "switchboard_ack_timeouts_total", { namespace: "/chat", kind: "socket" }),
+    ).toBe(1);
     expect(value(after, "switchboard_connected_sockets", { namespace: "/chat" })).toBe(2);
     expect(value(after, "switchboard_engine_clients")).toBe(2);
     expect(value(after, "switchboard_handshakes_total", { transport: "websocket" })).toBe(1);
     expect(value(after, "switchboard_handshakes_total", { transport: "polling" })).toBe(1);
     expect(value(after, "switchboard_connects_total", { namespace: "/chat" })).toBe(2);
     expect(value(after, "switchboard_events_total", { direction: "in" })).toBe(2);
-    expect(value(after, "switchboard_events_total", { direction: "out" })).toBeGreaterThanOrEqual(3); // said ×2 + question
-    expect(value(after, "switchboard_packets_total", { direction: "in", transport: "websocket" })).toBeGreaterThanOrEqual(3);
-    expect(value(after, "switchboard_packets_total", { direction: "out", transport: "polling" })).toBeGreaterThanOrEqual(2);
-    expect(value(after, "switchboard_bytes_total", { direction: "in", transport: "websocket" })).toBeGreaterThan(10);
+    expect(value(after, "switchboard_events_total", { direction: "out" })).toBeGreaterThanOrEqual(
+      3,
+    ); // said ×2 + question
+    expect(
+      value(after, "switchboard_packets_total", { direction: "in", transport: "websocket" }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      value(after, "switchboard_packets_total", { direction: "out", transport: "polling" }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      value(after, "switchboard_bytes_total", { direction: "in", transport: "websocket" }),
+    ).toBeGreaterThan(10);
     expect(value(after, "switchboard_broadcasts_total", { namespace: "/chat" })).toBe(1);
     // one broadcast reaching two clients (read from the text: the parser drops a histogram's labels)
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -92,15 +128,26 @@ describe("/metrics", () => {
     a.disconnect();
     await until(() => io.of("/chat").sockets.size === 1, "a gone");
     const last = await scrape(`${url}/metrics`);
-    expect(value(last, "switchboard_disconnects_total", { namespace: "/chat", reason: "client namespace disconnect" })).toBe(1);
+    expect(
+      value(last, "switchboard_disconnects_total", {
+        namespace: "/chat",
+        reason: "client namespace disconnect",
+      }),
+    ).toBe(1);
     expect(value(last, "switchboard_connected_sockets", { namespace: "/chat" })).toBe(1);
   });
 
   it("is protected by basic auth when asked (bcrypt hash), and the path is configurable", async () => {
-    const { url } = await startServer({ auth: false, metrics: { path: "/internal/metrics", auth: BASIC } });
+    const { url } = await startServer({
+      auth: false,
+      metrics: { path: "/internal/metrics", auth: BASIC },
+    });
     expect((await fetch(`${url}/internal/metrics`)).status).toBe(401);
     const wrong = Buffer.from(`${USER}:nope`).toString("base64");
-    expect((await fetch(`${url}/internal/metrics`, { headers: { authorization: `Basic ${wrong}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${url}/internal/metrics`, { headers: { authorization: `Basic ${wrong}` } }))
+        .status,
+    ).toBe(401);
     const right = Buffer.from(`${USER}:${PASSWORD}`).toString("base64");
     const families = await scrape(`${url}/internal/metrics`, { authorization: `Basic ${right}` });
     expect(families.length).toBeGreaterThan(5);
@@ -108,9 +155,15 @@ describe("/metrics", () => {
     expect((await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).status).toBe(200);
     // guesses are rate-limited per address: after 5 failures even the right password waits
     for (let i = 0; i < 4; i++) {
-      expect((await fetch(`${url}/internal/metrics`, { headers: { authorization: `Basic ${wrong}` } })).status).toBe(401);
+      expect(
+        (await fetch(`${url}/internal/metrics`, { headers: { authorization: `Basic ${wrong}` } }))
+          .status,
+      ).toBe(401);
     }
-    expect((await fetch(`${url}/internal/metrics`, { headers: { authorization: `Basic ${right}` } })).status).toBe(429);
+    expect(
+      (await fetch(`${url}/internal/metrics`, { headers: { authorization: `Basic ${right}` } }))
+        .status,
+    ).toBe(429);
   });
 
   it("offers a handler for Express", async () => {
@@ -122,8 +175,9 @@ describe("/metrics", () => {
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     onCleanup(async () => {
       m.close();
-      io.close();
+      const closed = io.close();
       await new Promise((r) => http.close(r));
+      await closed;
     });
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     await appClient(url);
@@ -143,13 +197,22 @@ describe("Registry", () => {
     h.observe(["a"], 5);
     h.observe(["a"], 50);
     const families = parse(r.metrics());
-    expect(families.find((f) => f.name === "t_total")?.metrics[0]).toEqual({ value: "2", labels: { path: 'C:\\dir "x"\n' } });
+    expect(families.find((f) => f.name === "t_total")?.metrics[0]).toEqual({
+      value: "2",
+      labels: { path: 'C:\\dir "x"\n' },
+    });
     expect(value(families, "t_gauge")).toBe(1.5);
     const hist = families.find((f) => f.name === "t_hist")?.metrics[0];
     expect(hist).toMatchObject({ buckets: { "1": "1", "10": "2", "+Inf": "3" } });
     expect(r.metrics()).toContain('t_hist_sum{k="a"} 55.5\nt_hist_count{k="a"} 3\n');
-    expect(() => r.register(new Counter("t_total", "dup", []))).toThrow(expect.objectContaining({ code: "ERR_SB_ADMIN_INVALID_METRIC" }));
-    expect(() => c.labels()).toThrow(expect.objectContaining({ code: "ERR_SB_ADMIN_INVALID_METRIC" }));
-    expect(() => new Counter("bad-name", "x", [])).toThrow(expect.objectContaining({ code: "ERR_SB_ADMIN_INVALID_METRIC" }));
+    expect(() => r.register(new Counter("t_total", "dup", []))).toThrow(
+      expect.objectContaining({ code: "ERR_SB_ADMIN_INVALID_METRIC" }),
+    );
+    expect(() => c.labels()).toThrow(
+      expect.objectContaining({ code: "ERR_SB_ADMIN_INVALID_METRIC" }),
+    );
+    expect(() => new Counter("bad-name", "x", [])).toThrow(
+      expect.objectContaining({ code: "ERR_SB_ADMIN_INVALID_METRIC" }),
+    );
   });
 });

@@ -9,12 +9,19 @@ afterEach(closeAll);
 
 /** The own properties of `obj` that hold functions (where a wrapper would be installed). */
 function ownFunctions(obj: object): string[] {
-  return Object.getOwnPropertyNames(obj).filter((k) => typeof Object.getOwnPropertyDescriptor(obj, k)?.value === "function");
+  return Object.getOwnPropertyNames(obj).filter(
+    (k) => typeof Object.getOwnPropertyDescriptor(obj, k)?.value === "function",
+  );
 }
 
 describe("no method wrapping", () => {
   it("leaves conn.send, socket.emit, adapter.broadcast and the rest as their prototypes define them", async () => {
-    const { io, url } = await startServer({ auth: false, mode: "development", metrics: true, dashboard: { path: "/dash" } });
+    const { io, url } = await startServer({
+      auth: false,
+      mode: "development",
+      metrics: true,
+      dashboard: { path: "/dash" },
+    });
     io.on("connection", (socket) => {
       socket.data = { user: "ann" };
       socket.on("ask", (cb: (v: string) => void) => cb("ok"));
@@ -22,10 +29,16 @@ describe("no method wrapping", () => {
     const rec = await adminClient(url, undefined); // development mode captures events while an admin is here
     await rec.wait("config");
     const app = await appClient(url, { transports: ["polling", "websocket"] });
-    await until(() => io.sockets.sockets.get(app.id!)?.conn.transport.name === "websocket", "the upgrade");
+    await until(
+      () => io.sockets.sockets.get(app.id!)?.conn.transport.name === "websocket",
+      "the upgrade",
+    );
     expect(await app.emitWithAck("ask")).toBe("ok");
     io.emit("news", 1);
-    await io.timeout(100).emitWithAck("ask-back").catch(() => undefined); // a broadcast with acks (nobody answers)
+    await io
+      .timeout(100)
+      .emitWithAck("ask-back")
+      .catch(() => undefined); // a broadcast with acks (nobody answers)
     const socket = io.sockets.sockets.get(app.id!)!;
     const data = socket.data as object;
     const adapter = io.sockets.adapter;
@@ -40,7 +53,8 @@ describe("no method wrapping", () => {
     expect(adapter.addAll).toBe(adapterProto.addAll);
     expect(io.sockets.emit).toBe(Namespace.prototype.emit);
     expect(io.emit).toBe(Server.prototype.emit);
-    for (const obj of [socket.conn, socket, adapter, io.sockets, io, io.engine, socket.client]) expect(ownFunctions(obj)).toEqual([]);
+    for (const obj of [socket.conn, socket, adapter, io.sockets, io, io.engine, socket.client])
+      expect(ownFunctions(obj)).toEqual([]);
     // the user's object itself, not a Proxy in its place (the official server installs one)
     expect(socket.data).toBe(data);
     expect(socket.data).toEqual({ user: "ann" });

@@ -14,8 +14,9 @@ async function plainServer(): Promise<{ io: Server; url: string }> {
   const io = new Server(http);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   onCleanup(async () => {
-    io.close();
+    const closed = io.close();
     await new Promise((r) => http.close(r));
+    await closed;
   });
   return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
@@ -27,15 +28,21 @@ describe("instrumentation stream", () => {
     const socket = io.sockets.sockets.get(app.id!)!;
     const conn = socket.conn;
     const listeners = (): number[] => [
-      conn.listenerCount("packet") + conn.listenerCount("packetCreate") + conn.listenerCount("message") + conn.listenerCount("upgrade"),
+      conn.listenerCount("packet") +
+        conn.listenerCount("packetCreate") +
+        conn.listenerCount("message") +
+        conn.listenerCount("upgrade"),
       io.engine.listenerCount("connection"),
       io.sockets.listenerCount("connection"),
-      io.sockets.adapter.listenerCount("join-room") + io.sockets.adapter.listenerCount("leave-room"),
+      io.sockets.adapter.listenerCount("join-room") +
+        io.sockets.adapter.listenerCount("leave-room"),
       socket.listeners("disconnect").length,
     ];
     const before = listeners();
     const subscribed = (): boolean[] =>
-      [...Object.values(DiagnosticsChannels), ...Object.values(ServerChannels)].map((name) => diagnostics.channel(name).hasSubscribers);
+      [...Object.values(DiagnosticsChannels), ...Object.values(ServerChannels)].map(
+        (name) => diagnostics.channel(name).hasSubscribers,
+      );
     expect(subscribed().some(Boolean)).toBe(false);
 
     const first = acquireStream(io);
@@ -71,7 +78,9 @@ describe("instrumentation stream", () => {
     b.io.emit("news");
     expect(seen).toEqual(["b:connection", "b:broadcast"]);
     await until(() => sb.stream.totalTraffic().packetsOut >= 2, "b's packets out"); // connect reply, news
-    expect(sa.stream.totalTraffic()).toEqual(expect.objectContaining({ packetsIn: 0, packetsOut: 0, eventsOut: 0 }));
+    expect(sa.stream.totalTraffic()).toEqual(
+      expect.objectContaining({ packetsIn: 0, packetsOut: 0, eventsOut: 0 }),
+    );
     expect(sb.stream.totalTraffic().eventsOut).toBe(1);
   });
 
@@ -96,10 +105,18 @@ describe("instrumentation stream", () => {
       ["/", 1],
       ["/", 0],
     ]);
-    io.sockets.sockets.get(a.id!)!.timeout(20).emit("never-answered", () => {});
+    io.sockets.sockets
+      .get(a.id!)!
+      .timeout(20)
+      .emit("never-answered", () => {});
     io.timeout(20).emit("never-answered-either", () => {});
     await until(() => timeouts.length === 2, "two ack timeouts");
-    expect(timeouts).toEqual(expect.arrayContaining([["/", false], ["/", true]]));
+    expect(timeouts).toEqual(
+      expect.arrayContaining([
+        ["/", false],
+        ["/", true],
+      ]),
+    );
     // the broadcast with an ack counted too, with its fan-out
     expect(broadcasts.filter(([nsp]) => nsp === "/").at(-1)).toEqual(["/", 3]);
   });
@@ -112,16 +129,20 @@ describe("instrumentation stream", () => {
     const app = await appClient(url);
     const before = { ...stream.traffic.get("websocket")! };
     const packets: [string, string, number][] = [];
-    const off = stream.on("packet", (dir, transport, bytes) => packets.push([dir, transport, bytes]));
+    const off = stream.on("packet", (dir, transport, bytes) =>
+      packets.push([dir, transport, bytes]),
+    );
     expect(await app.emitWithAck("ping!")).toBe("pong");
     off();
     // in: 2<id>["ping!"] (an event); out: 3<id>["pong"] (an ack, not an event): the bytes of the Engine.IO
     // packet's data, as @socket.io/admin-ui counts them. The order of the two is not the point here.
     expect(packets).toHaveLength(2);
-    expect(packets).toEqual(expect.arrayContaining([
-      ["in", "websocket", '21["ping!"]'.length],
-      ["out", "websocket", '31["pong"]'.length],
-    ]));
+    expect(packets).toEqual(
+      expect.arrayContaining([
+        ["in", "websocket", '21["ping!"]'.length],
+        ["out", "websocket", '31["pong"]'.length],
+      ]),
+    );
     const after = stream.traffic.get("websocket")!;
     expect(after.packetsIn - before.packetsIn).toBe(1);
     expect(after.eventsIn - before.eventsIn).toBe(1);

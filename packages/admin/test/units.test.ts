@@ -1,6 +1,7 @@
 // Unit tests of the small pieces: per-second buffer, login rate limiter, redaction, stores.
 import { describe, expect, it } from "vitest";
-import { InMemoryStore, RedisStore, REDACTED, isSensitiveKey } from "@switchboard/admin";
+import { InMemoryStore, RedisStore } from "@switchboard/admin";
+import { REDACTED, isSensitiveKey } from "@switchboard/admin/internal";
 import { EventBuffer } from "../src/event-buffer.js";
 import { LoginRateLimiter } from "../src/rate-limiter.js";
 import { redactData, redactUrl } from "../src/serialize.js";
@@ -9,13 +10,26 @@ describe("EventBuffer", () => {
   it("counts per second and per type, adds traffic deltas, and drains", () => {
     let now = 10_500;
     const b = new EventBuffer(() => now);
-    const zero = { packetsIn: 0, bytesIn: 0, eventsIn: 0, packetsOut: 0, bytesOut: 0, eventsOut: 0 };
+    const zero = {
+      packetsIn: 0,
+      bytesIn: 0,
+      eventsIn: 0,
+      packetsOut: 0,
+      bytesOut: 0,
+      eventsOut: 0,
+    };
     b.push("rawConnection");
     b.push("rawConnection");
-    b.pushTraffic({ packetsIn: 2, bytesIn: 15, eventsIn: 1, packetsOut: 1, bytesOut: 7, eventsOut: 0 }, zero);
+    b.pushTraffic(
+      { packetsIn: 2, bytesIn: 15, eventsIn: 1, packetsOut: 1, bytesOut: 7, eventsOut: 0 },
+      zero,
+    );
     now = 11_200;
     b.push("rawDisconnection", "transport close");
-    b.pushTraffic({ packetsIn: 3, bytesIn: 16, eventsIn: 1, packetsOut: 1, bytesOut: 7, eventsOut: 0 }, { packetsIn: 2, bytesIn: 15, eventsIn: 1, packetsOut: 1, bytesOut: 7, eventsOut: 0 });
+    b.pushTraffic(
+      { packetsIn: 3, bytesIn: 16, eventsIn: 1, packetsOut: 1, bytesOut: 7, eventsOut: 0 },
+      { packetsIn: 2, bytesIn: 15, eventsIn: 1, packetsOut: 1, bytesOut: 7, eventsOut: 0 },
+    );
     const events = b.drain();
     expect(events).toEqual([
       { timestamp: 10_000, type: "rawConnection", count: 2 },
@@ -60,14 +74,29 @@ describe("LoginRateLimiter", () => {
 
 describe("redaction", () => {
   it("spots sensitive names", () => {
-    for (const k of ["authorization", "Cookie", "x-api-key", "access_token", "password", "sessionId", "X-Auth-Token", "client_secret"]) {
+    for (const k of [
+      "authorization",
+      "Cookie",
+      "x-api-key",
+      "access_token",
+      "password",
+      "sessionId",
+      "X-Auth-Token",
+      "client_secret",
+    ]) {
       expect(isSensitiveKey(k)).toBe(true);
     }
-    for (const k of ["user-agent", "host", "EIO", "transport", "room", "accept-language"]) expect(isSensitiveKey(k)).toBe(false);
+    for (const k of ["user-agent", "host", "EIO", "transport", "room", "accept-language"])
+      expect(isSensitiveKey(k)).toBe(false);
   });
 
   it("redacts nested data and URLs, survives cycles and functions", () => {
-    const data: Record<string, unknown> = { name: "x", nested: { token: "t", list: [{ password: "p" }] }, fn: () => 1, _admin: {} };
+    const data: Record<string, unknown> = {
+      name: "x",
+      nested: { token: "t", list: [{ password: "p" }] },
+      fn: () => 1,
+      _admin: {},
+    };
     data.self = data;
     expect(redactData(data)).toEqual({
       name: "x",
@@ -75,7 +104,9 @@ describe("redaction", () => {
       fn: undefined,
       self: "[…]",
     });
-    expect(redactUrl("/socket.io/?EIO=4&token=abc&room=r")).toBe(`/socket.io/?EIO=4&token=${encodeURIComponent(REDACTED)}&room=r`);
+    expect(redactUrl("/socket.io/?EIO=4&token=abc&room=r")).toBe(
+      `/socket.io/?EIO=4&token=${encodeURIComponent(REDACTED)}&room=r`,
+    );
     expect(redactUrl("/plain")).toBe("/plain");
   });
 });
@@ -110,7 +141,10 @@ describe("stores", () => {
     ]);
     expect(await store.doesSessionExist("abc")).toBe(true);
     expect(await store.doesSessionExist("zzz")).toBe(false);
-    const broken = new RedisStore({ exists: async () => Promise.reject(new Error("down")), multi: client.multi });
+    const broken = new RedisStore({
+      exists: async () => Promise.reject(new Error("down")),
+      multi: client.multi,
+    });
     expect(await broken.doesSessionExist("abc")).toBe(false);
   });
 });

@@ -2,10 +2,11 @@
 // socket.io.min.js (IIFE, minified, logging compiled out), socket.io.esm.min.js (ESM, minified), each with a
 // source map. Uses rolldown (installed with vite/vitest); esbuild would do the same job.
 // Files are chosen the way any bundler chooses them for a page: by the packages' `exports`/`imports` conditions
-// (`browser`: base64, utf8, the emitter, the packet parser and placeholder pass, decode messages, and the runtime
-// flags, whose `NODE = false` drops Node-only code; `development` for the debug build only, which keeps `debug`).
-// The minified builds then read the TypeScript source of each chosen dist/ file (the mapping tsc applies), so that
-// the bundler inlines TS enums and `as const` codes (`PacketType.EVENT` → `2`); socket.io.js stays built from dist/.
+// (`browser`: base64, utf8, the emitter, the packet parser and placeholder pass, decode errors, and the runtime and
+// checks flags, whose `NODE = false` and `CHECKS = false` drop Node-only code and developer checks; `development` for
+// the debug build only, which keeps `debug` and the checks). The minified builds then read the TypeScript source of
+// each chosen dist/ file (the mapping tsc applies), so that the bundler inlines TS enums and `as const` codes;
+// socket.io.js stays built from dist/.
 // socket.io.msgpack.min.js (IIFE, minified) is socket.io.min.js with `@switchboard/parser` swapped for
 // `@switchboard/parser/msgpack` (the `msgpackParser` plugin), so its default parser speaks socket.io-msgpack-parser's
 // wire format and the text parser is not in the file.
@@ -36,24 +37,83 @@ const sources = {
 // and `as const` code tables that the client does not export). Public API, option names, wire/JSON keys and DOM
 // properties must never be listed here; `quoted` also renames the enum's `E["KEY"]` definitions.
 const INTERNAL_PROPS = [
-  "emitReserved", "emitArgs", "emitUntyped",
-  "ctx", "supportsBinary", "doOpen", "doClose", "onData", "onPacket", "onPayload",
-  "onOpen", "onClose", "onError", "onHandshake", "onDrain", "onUnload", "setTransport", "setPriorWebsocketSuccess",
-  "createTransport", "resetPingTimeout", "hasPingExpired", "sendPacket", "platform",
-  "request", "jar", "wsBinaryType", "wsCompress", "pageHooks", "cookieJar",
-  "destroySocket", "reconnecting", "packet", "fromQueue", "withError", "acks", "_queue", "_pingTimeoutTime",
-  "tries", "pending", "args", "drain", "timer", "fn", "source", "listener", "onpacket", "poll", "openWebSocket",
-  "flags", "nsps", "upgrading",
-  "CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK",
-  "BAD_TYPE", "BAD_ATTACHMENTS", "TOO_MANY_ATTACHMENTS", "BAD_NAMESPACE", "BAD_ACK_ID", "INVALID_JSON",
-  "INVALID_PAYLOAD", "UNEXPECTED_BINARY", "UNEXPECTED_TEXT", "BAD_PLACEHOLDER", "BAD_CHUNK",
-  "POLL", "POST", "WEBSOCKET", "PROBE", "NO_TRANSPORTS",
+  "emitReserved",
+  "emitArgs",
+  "emitUntyped",
+  "ctx",
+  "doOpen",
+  "doClose",
+  "onData",
+  "onPacket",
+  "onOpen",
+  "onClose",
+  "onError",
+  "setTransport",
+  "hasPingExpired",
+  "request",
+  "jar",
+  "wsBinaryType",
+  "wsCompress",
+  "pageHooks",
+  "cookieJar",
+  "destroySocket",
+  "reconnecting",
+  "packet",
+  "fromQueue",
+  "withError",
+  "acks",
+  "_queue",
+  "_pingTimeoutTime",
+  "drain",
+  "timer",
+  "fn",
+  "source",
+  "listener",
+  "onpacket",
+  "poll",
+  "openWebSocket",
+  "flags",
+  "nsps",
+  "upgrading",
+  "CONNECT",
+  "DISCONNECT",
+  "EVENT",
+  "ACK",
+  "CONNECT_ERROR",
+  "BINARY_EVENT",
+  "BINARY_ACK",
+  "BAD_TYPE",
+  "BAD_ATTACHMENTS",
+  "TOO_MANY_ATTACHMENTS",
+  "BAD_NAMESPACE",
+  "BAD_ACK_ID",
+  "INVALID_JSON",
+  "INVALID_PAYLOAD",
+  "UNEXPECTED_BINARY",
+  "UNEXPECTED_TEXT",
+  "BAD_PLACEHOLDER",
+  "BAD_CHUNK",
+  "POLL",
+  "POST",
+  "WEBSOCKET",
+  "PROBE",
+  "NO_TRANSPORTS",
 ];
 // The IIFE exposes only `io` (with io.Manager, io.Socket): there the client's ErrorCode table and the Backoff
 // (a private member of the Manager) are internal too. (`min`/`max` stay: `Math.min`/`Math.max` share the name.)
 const IIFE_ONLY_PROPS = [
-  "CONNECT_REFUSED", "CONNECT_TIMEOUT", "CONNECT_CLOSED", "ACK_TIMEOUT", "DISCONNECTED", "RESERVED_EVENT", "BAD_CONNECT",
-  "jitter", "factor", "attempts", "duration", "reset",
+  "CONNECT_REFUSED",
+  "CONNECT_TIMEOUT",
+  "CONNECT_CLOSED",
+  "ACK_TIMEOUT",
+  "DISCONNECTED",
+  "RESERVED_EVENT",
+  "BAD_CONNECT",
+  "jitter",
+  "factor",
+  "attempts",
+  "duration",
+  "reset",
 ];
 // A terser pass on each rendered chunk, before rolldown's own minifier (which then renames INTERNAL_PROPS and
 // mangles): terser's extra compress passes fold what rolldown leaves (about −180 B gzip on the IIFE). Not
@@ -77,7 +137,9 @@ const terser = (esm) => ({
 const msgpackParser = {
   name: "msgpack-parser",
   resolveId(source, importer, opts) {
-    return source === "@switchboard/parser" ? this.resolve("@switchboard/parser/msgpack", importer, { ...opts, skipSelf: true }) : null;
+    return source === "@switchboard/parser"
+      ? this.resolve("@switchboard/parser/msgpack", importer, { ...opts, skipSelf: true })
+      : null;
   },
 };
 const min = (props) => ({
@@ -88,14 +150,42 @@ const min = (props) => ({
 });
 
 const builds = [
-  { resolve: fromDist, output: { file: `${outDir}/socket.io.js`, format: "iife", name: "io", exports: "default", sourcemap: true } },
-  { resolve: fromSrc, output: { file: `${outDir}/socket.io.min.js`, format: "iife", name: "io", exports: "default", ...min([...INTERNAL_PROPS, ...IIFE_ONLY_PROPS]) } },
+  {
+    resolve: fromDist,
+    output: {
+      file: `${outDir}/socket.io.js`,
+      format: "iife",
+      name: "io",
+      exports: "default",
+      sourcemap: true,
+    },
+  },
+  {
+    resolve: fromSrc,
+    output: {
+      file: `${outDir}/socket.io.min.js`,
+      format: "iife",
+      name: "io",
+      exports: "default",
+      ...min([...INTERNAL_PROPS, ...IIFE_ONLY_PROPS]),
+    },
+  },
   {
     resolve: fromSrc,
     extra: [msgpackParser],
-    output: { file: `${outDir}/socket.io.msgpack.min.js`, format: "iife", name: "io", exports: "default", ...min([...INTERNAL_PROPS, ...IIFE_ONLY_PROPS]) },
+    output: {
+      file: `${outDir}/socket.io.msgpack.min.js`,
+      format: "iife",
+      name: "io",
+      exports: "default",
+      ...min([...INTERNAL_PROPS, ...IIFE_ONLY_PROPS]),
+    },
   },
-  { input: here("./esm-entry.js"), resolve: fromSrc, output: { file: `${outDir}/socket.io.esm.min.js`, format: "esm", ...min(INTERNAL_PROPS) } },
+  {
+    input: here("./esm-entry.js"),
+    resolve: fromSrc,
+    output: { file: `${outDir}/socket.io.esm.min.js`, format: "esm", ...min(INTERNAL_PROPS) },
+  },
 ];
 
 for (const { input = here("./iife-entry.js"), resolve, extra = [], output } of builds) {

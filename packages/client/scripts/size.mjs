@@ -6,12 +6,22 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const ours = fileURLToPath(new URL("../dist/bundle", import.meta.url));
-const theirs = join(dirname(createRequire(import.meta.url).resolve("socket.io-client/package.json")), "dist");
+const theirs = join(
+  dirname(createRequire(import.meta.url).resolve("socket.io-client/package.json")),
+  "dist",
+);
 const size = (file) => {
   if (!existsSync(file)) return "missing";
   const buf = readFileSync(file);
   return `${buf.length} B, ${gzipSync(buf, { level: 9 }).length} B gzip`;
 };
-for (const name of ["socket.io.min.js", "socket.io.esm.min.js", "socket.io.js", "socket.io.msgpack.min.js"]) {
-  console.log(`${name.padEnd(24)} ours: ${size(join(ours, name)).padEnd(28)} socket.io-client: ${size(join(theirs, name))}`);
+for (const name of [
+  "socket.io.min.js",
+  "socket.io.esm.min.js",
+  "socket.io.js",
+  "socket.io.msgpack.min.js",
+]) {
+  console.log(
+    `${name.padEnd(24)} ours: ${size(join(ours, name)).padEnd(28)} socket.io-client: ${size(join(theirs, name))}`,
+  );
 }

@@ -6,7 +6,10 @@ import type { AnyListener } from "./socket-types.js";
 import type { ListenerApi } from "./typed.js";
 
 // The emitter minus its `emit`, whose meaning (and return type) the socket changes to "send to the server".
-const Base = Emitter as unknown as abstract new <L extends EventsMap, R extends EventsMap>() => ListenerApi<L, R>;
+const Base = Emitter as unknown as abstract new <
+  L extends EventsMap,
+  R extends EventsMap,
+>() => ListenerApi<L, R>;
 
 /** Removes the first registration of `listener` from a catch-all list, or every one without a listener. */
 function removeAny(list: AnyListener[], listener: AnyListener | undefined): void {

@@ -18,6 +18,30 @@ export interface BackoffOptions {
  * b.duration(); // 100
  * b.duration(); // 200
  */
+/** `jitter` if within (0, 1], else 0 (no jitter). @internal */
+export function clampJitter(jitter: number): number {
+  return jitter > 0 && jitter <= 1 ? jitter : 0;
+}
+
+/**
+ * The delay before attempt `attempt` (0 for the first): `min * factor^attempt` capped at `max`, then moved by up to
+ * ±`jitter` of itself and capped again. The Manager calls it with its own state; {@link Backoff} wraps it. @internal
+ */
+export function backoffDelay(
+  attempt: number,
+  min: number,
+  max: number,
+  jitter: number,
+  factor = 2,
+  random: () => number = Math.random,
+): number {
+  // Capped before the jitter so that a long outage cannot overflow to Infinity (and NaN).
+  const ms = Math.min(min * Math.pow(factor, attempt), max);
+  // At most `ms` while jitter ≤ 1 (clampJitter keeps it so): never below 0.
+  const deviation = Math.floor(random() * jitter * ms);
+  return Math.min(random() < 0.5 ? ms - deviation : ms + deviation, max);
+}
+
 export class Backoff {
   // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
   declare min: number;
@@ -29,18 +53,13 @@ export class Backoff {
   constructor(opts: BackoffOptions = {}) {
     this.min = opts.min ?? 1000;
     this.max = opts.max ?? 5000;
-    const jitter = opts.jitter ?? 0;
-    this.jitter = jitter > 0 && jitter <= 1 ? jitter : 0;
+    this.jitter = clampJitter(opts.jitter ?? 0);
     this.factor = opts.factor ?? 2;
   }
 
   /** The next delay in ms; counts an attempt. */
   duration(random: () => number = Math.random): number {
-    // Capped before the jitter so that a long outage cannot overflow to Infinity (and NaN).
-    const ms = Math.min(this.min * Math.pow(this.factor, this.attempts++), this.max);
-    // At most `ms` while jitter ≤ 1 (the constructor keeps it so): never below 0.
-    const deviation = Math.floor(random() * this.jitter * ms);
-    return Math.min(random() < 0.5 ? ms - deviation : ms + deviation, this.max);
+    return backoffDelay(this.attempts++, this.min, this.max, this.jitter, this.factor, random);
   }
 
   /** Back to the first delay. */

@@ -1,15 +1,26 @@
-import { Emitter, on, type DefaultEventsMap, type EventsMap, type Subscribable } from "@switchboard/emitter";
-import { Socket as Engine, clearTimer, setTimer, type SocketEvents as EngineEvents } from "@switchboard/engine-client";
+import {
+  Emitter,
+  on,
+  type DefaultEventsMap,
+  type EventsMap,
+  type Subscribable,
+} from "@switchboard/emitter";
+import {
+  Socket as Engine,
+  clearTimer,
+  setTimer,
+  type SocketEvents as EngineEvents,
+} from "@switchboard/engine-client";
 import { Decoder as SioDecoder, Encoder as SioEncoder, type Packet } from "@switchboard/parser";
-import { Backoff } from "./backoff.js";
-import { ClientError, ErrorCode } from "./errors.js";
-import { LOG, debug } from "@switchboard/engine-client/log";
+import { backoffDelay, clampJitter } from "./backoff.js";
+import { ClientError, ERR_CONNECT_CLOSED, ERR_CONNECT_TIMEOUT } from "./errors.js";
+import { LOG, createDebug } from "@switchboard/engine-client/log";
 import { NODE } from "@switchboard/engine-client/runtime";
 import type { ManagerOptions, Parser, SocketOptions } from "./options.js";
 import { Socket } from "./socket.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
-const log = /* @__PURE__ */ debug("socket.io-client:manager");
+const debug = /* @__PURE__ */ createDebug("socket.io-client:manager");
 
 // Named imports (not `import *`), so that bundles keep only the codec, not the whole parser module.
 const defaultParser = { Encoder: SioEncoder, Decoder: SioDecoder } as unknown as Parser;
@@ -36,11 +47,10 @@ type Decoder = InstanceType<Parser["Decoder"]>;
  * One Engine.IO connection shared by the namespace sockets of a server: reconnection with backoff, connect
  * timeout, packet encoding and decoding (docs/protocol.md §4).
  */
-export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends Emitter<
-  Record<never, never>,
-  Record<never, never>,
-  ManagerReservedEvents
-> {
+export class Manager<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> extends Emitter<Record<never, never>, Record<never, never>, ManagerReservedEvents> {
   /** The Engine.IO client socket of the current connection (`declare`: set by `open()`). */
   declare engine: Engine;
   /** The namespace sockets created by this Manager. @internal */
@@ -52,7 +62,12 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   declare readonly opts: ManagerOptions;
   /** The URI given to the constructor. */
   declare readonly uri: string | undefined;
-  readonly #backoff: Backoff;
+  // Reconnection backoff (docs/protocol.md §4), as Backoff's fields but private: delays handed out since the last
+  // success (`attempts`), first delay, cap and jitter (see backoffDelay).
+  #attempts = 0;
+  #delay: number;
+  #delayMax: number;
+  #jitter: number;
   readonly #encoder: Encoder;
   readonly #decoder: Decoder;
   #reconnection: boolean;
@@ -80,12 +95,16 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     this.uri = uri;
     this.#reconnection = o.reconnection !== false;
     this.#reconnectionAttempts = o.reconnectionAttempts ?? Infinity;
-    this.#backoff = new Backoff({ min: o.reconnectionDelay, max: o.reconnectionDelayMax, jitter: o.randomizationFactor ?? 0.5 }); // Backoff's defaults: 1000, 5000
+    this.#delay = o.reconnectionDelay ?? 1000;
+    this.#delayMax = o.reconnectionDelayMax ?? 5000;
+    this.#jitter = clampJitter(o.randomizationFactor ?? 0.5);
     this.#timeout = o.timeout ?? 20000;
     const parser: Parser = o.parser ?? defaultParser;
     this.#encoder = new parser.Encoder();
     // Only when set: socket.io-parser would take an explicit `undefined` as "no limit".
-    this.#decoder = new parser.Decoder(o.maxAttachments === undefined ? undefined : { maxAttachments: o.maxAttachments });
+    this.#decoder = new parser.Decoder(
+      o.maxAttachments === undefined ? undefined : { maxAttachments: o.maxAttachments },
+    );
     this.#decoder.on("decoded", (packet) => {
       this.#decoded = packet;
     });
@@ -116,8 +135,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   reconnectionDelay(): number;
   reconnectionDelay(v: number): this;
   reconnectionDelay(v?: number): this | number {
-    if (v === undefined) return this.#backoff.min;
-    this.#backoff.min = v;
+    if (v === undefined) return this.#delay;
+    this.#delay = v;
     return this;
   }
 
@@ -125,8 +144,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   randomizationFactor(): number;
   randomizationFactor(v: number): this;
   randomizationFactor(v?: number): this | number {
-    if (v === undefined) return this.#backoff.jitter;
-    this.#backoff.jitter = v;
+    if (v === undefined) return this.#jitter;
+    this.#jitter = v;
     return this;
   }
 
@@ -134,8 +153,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   reconnectionDelayMax(): number;
   reconnectionDelayMax(v: number): this;
   reconnectionDelayMax(v?: number): this | number {
-    if (v === undefined) return this.#backoff.max;
-    this.#backoff.max = v;
+    if (v === undefined) return this.#delayMax;
+    this.#delayMax = v;
     return this;
   }
 
@@ -156,7 +175,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
    */
   open(fn?: (err?: Error) => void): this {
     if (this.readyState === "open" || this.readyState === "opening") return this;
-    if (LOG) log("opening %s", this.uri);
+    if (LOG) debug("opening %s", this.uri);
     const engine = new Engine(this.uri, this.opts);
     this.engine = engine;
     this.readyState = "opening";
@@ -169,7 +188,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this.emitReserved("error", err);
       if (fn) fn(err);
       // Only the first failure starts the reconnection loop; later ones are handled by #reconnect's callback.
-      else if (!this.reconnecting && this.#reconnection && this.#backoff.attempts === 0) this.#reconnect();
+      else if (!this.reconnecting && this.#reconnection && this.#attempts === 0) this.#reconnect();
     };
     this.#subs.push(
       on(engine as unknown as Subscribable<EngineEvents>, "open", () => {
@@ -178,15 +197,21 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       }),
       on(engine as unknown as Subscribable<EngineEvents>, "error", onError),
       // Closed before the handshake without an error (e.g. an undecodable handshake: `parse error`).
-      on(engine as unknown as Subscribable<EngineEvents>, "close", (reason) => onError(new ClientError(reason, ErrorCode.CONNECT_CLOSED))),
+      on(engine as unknown as Subscribable<EngineEvents>, "close", (reason) =>
+        onError(new ClientError(ERR_CONNECT_CLOSED, reason)),
+      ),
       () => clearTimer(this.opts, timer),
     );
     if (this.#timeout !== false) {
-      timer = setTimer(this.opts, () => {
-        if (LOG) log("connect attempt timed out");
-        onError(new ClientError("timeout", ErrorCode.CONNECT_TIMEOUT)); // unsubscribes first
-        engine.close();
-      }, this.#timeout);
+      timer = setTimer(
+        this.opts,
+        () => {
+          if (LOG) debug("connect attempt timed out");
+          onError(new ClientError(ERR_CONNECT_TIMEOUT, "timeout")); // unsubscribes first
+          engine.close();
+        },
+        this.#timeout,
+      );
       if (NODE && this.opts.autoUnref) (timer as { unref?: () => void }).unref?.();
     }
     return this;
@@ -198,7 +223,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   }
 
   #onopen(): void {
-    if (LOG) log("open");
+    if (LOG) debug("open");
     this.#cleanup();
     this.readyState = "open";
     this.emitReserved("open");
@@ -216,7 +241,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
       this.#decoder.add(data);
     } catch (err) {
       // A malformed packet from the server (docs/protocol.md §2.7 client side).
-      if (LOG) log("parse error %o", err);
+      if (LOG) debug("parse error %o", err);
       this.#onclose("parse error", err as Error);
       return;
     }
@@ -279,7 +304,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
    * manager._close();
    */
   _close(): void {
-    if (LOG) log("disconnect");
+    if (LOG) debug("disconnect");
     this.#skipReconnect = true;
     this.reconnecting = false;
     clearTimer(this.opts, this.#reconnectTimer);
@@ -292,10 +317,10 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   }
 
   #onclose(reason: string, description?: DisconnectDescription): void {
-    if (LOG) log("closed due to %s", reason);
+    if (LOG) debug("closed due to %s", reason);
     this.#cleanup();
     this.engine?.close();
-    this.#backoff.reset();
+    this.#attempts = 0;
     this.readyState = "closed";
     this.emitReserved("close", reason, description);
     if (this.#reconnection && !this.#skipReconnect) this.#reconnect();
@@ -303,33 +328,37 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
 
   #reconnect(): void {
     if (this.reconnecting || this.#skipReconnect) return;
-    if (this.#backoff.attempts >= this.#reconnectionAttempts) {
-      if (LOG) log("reconnect failed");
-      this.#backoff.reset();
+    if (this.#attempts >= this.#reconnectionAttempts) {
+      if (LOG) debug("reconnect failed");
+      this.#attempts = 0;
       this.emitReserved("reconnect_failed");
       this.reconnecting = false;
       return;
     }
-    const delay = this.#backoff.duration();
-    if (LOG) log("will wait %dms before reconnect attempt", delay);
+    const delay = backoffDelay(this.#attempts++, this.#delay, this.#delayMax, this.#jitter);
+    if (LOG) debug("will wait %dms before reconnect attempt", delay);
     this.reconnecting = true;
-    this.#reconnectTimer = setTimer(this.opts, () => {
-      if (this.#skipReconnect) return;
-      this.emitReserved("reconnect_attempt", this.#backoff.attempts);
-      if (this.#skipReconnect) return; // a listener may have closed the manager
-      this.open((err) => {
-        if (err) {
-          this.reconnecting = false;
-          this.#reconnect();
-          this.emitReserved("reconnect_error", err);
-        } else {
-          const attempts = this.#backoff.attempts;
-          this.reconnecting = false;
-          this.#backoff.reset();
-          this.emitReserved("reconnect", attempts);
-        }
-      });
-    }, delay);
+    this.#reconnectTimer = setTimer(
+      this.opts,
+      () => {
+        if (this.#skipReconnect) return;
+        this.emitReserved("reconnect_attempt", this.#attempts);
+        if (this.#skipReconnect) return; // a listener may have closed the manager
+        this.open((err) => {
+          if (err) {
+            this.reconnecting = false;
+            this.#reconnect();
+            this.emitReserved("reconnect_error", err);
+          } else {
+            const attempts = this.#attempts;
+            this.reconnecting = false;
+            this.#attempts = 0;
+            this.emitReserved("reconnect", attempts);
+          }
+        });
+      },
+      delay,
+    );
     if (NODE && this.opts.autoUnref) (this.#reconnectTimer as { unref?: () => void }).unref?.();
   }
 }

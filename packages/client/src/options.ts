@@ -1,3 +1,4 @@
+import type { AnyContract, ClientContractOptions } from "@switchboard/contract";
 import type { SocketOptions as EngineOptions } from "@switchboard/engine-client";
 import type { Packet } from "@switchboard/parser";
 
@@ -43,12 +44,17 @@ export interface ManagerOptions extends EngineOptions {
   maxAttachments?: number;
 }
 
-/** Options of one namespace socket. */
-export interface SocketOptions {
+/** Options of one namespace socket (`validateOutgoing` and `onInvalid` apply with a `contract`). */
+export interface SocketOptions extends ClientContractOptions {
   /** Sent in the CONNECT packet; a function is called at each (re)connection. */
   auth?: Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
   /** Default timeout in ms for acknowledgements. */
   ackTimeout?: number;
   /** Retry each packet up to this many times until acknowledged (at-least-once). Default 0. */
   retries?: number;
+  /**
+   * A contract (`defineContract()` of `@switchboard/contract`): the socket is typed by it, incoming events are
+   * validated (invalid ones dropped, see `onInvalid`), emits are validated before they are buffered or sent.
+   */
+  contract?: AnyContract;
 }

@@ -8,11 +8,11 @@ import type { AckFn, Flags, Queued } from "./socket-types.js";
 export function enqueue(socket: Socket, args: unknown[], flags: Flags): void {
   const last = args[args.length - 1];
   const ack = typeof last === "function" ? (args.pop() as AckFn) : undefined;
-  const item: Queued = { args, flags: { ...flags, fromQueue: true }, tries: 0, pending: false };
+  const item: Queued = [args, { ...flags, fromQueue: true }, 0, false];
   args.push((err: unknown, ...res: unknown[]) => {
     if (item !== socket._queue[0]) return; // a late answer to an earlier try
     if (err !== null && err !== undefined) {
-      if (item.tries > (socket.opts.retries as number)) {
+      if (item[2] > (socket.opts.retries as number)) {
         socket._queue.shift();
         ack?.(err);
       }
@@ -20,7 +20,7 @@ export function enqueue(socket: Socket, args: unknown[], flags: Flags): void {
       socket._queue.shift();
       ack?.(null, ...res);
     }
-    item.pending = false;
+    item[3] = false; // pending
     drainQueue(socket);
   });
   socket._queue.push(item);
@@ -30,9 +30,9 @@ export function enqueue(socket: Socket, args: unknown[], flags: Flags): void {
 /** @internal Sends the head of the queue unless it is in flight (`force`: re-send it, after a reconnection). */
 export function drainQueue(socket: Socket, force = false): void {
   const item = socket._queue[0];
-  if (!item || (item.pending && !force) || !socket.connected) return;
-  item.pending = true;
-  item.tries++;
-  socket.flags = item.flags;
-  (socket.emit as (ev: string, ...a: unknown[]) => Socket)(...(item.args as [string, ...unknown[]]));
+  if (!item || (item[3] && !force) || !socket.connected) return;
+  item[3] = true; // pending
+  item[2]++; // tries
+  socket.flags = item[1];
+  (socket.emit as (ev: string, ...a: unknown[]) => Socket)(...(item[0] as [string, ...unknown[]]));
 }

@@ -9,15 +9,17 @@ export type AckFn = (...args: unknown[]) => void;
  * @internal A pending acknowledgement (docs/protocol.md §2.5): the callback, whether it is error-first (registered
  * with a timeout, or by the retry queue), and its timeout timer.
  */
-export type PendingAck = [fn: AckFn, withError: boolean, timer: ReturnType<typeof setTimeout> | undefined];
+export type PendingAck = [
+  fn: AckFn,
+  withError: boolean,
+  timer: ReturnType<typeof setTimeout> | undefined,
+];
 
-/** @internal An emit of the retry queue: its arguments (the queue's ack last), flags, tries so far, whether in flight. */
-export interface Queued {
-  args: unknown[];
-  flags: Flags;
-  tries: number;
-  pending: boolean;
-}
+/**
+ * @internal An emit of the retry queue: its arguments (the queue's ack last), flags, tries so far, whether in flight.
+ * A tuple, as {@link PendingAck}: its members are never named in the bundles.
+ */
+export type Queued = [args: unknown[], flags: Flags, tries: number, pending: boolean];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's public listener type
 export type AnyListener = (...args: any[]) => void;
@@ -38,7 +40,10 @@ export interface SocketReservedEvents {
 }
 
 /** A packet on its way out, with its send options; the namespace is set when it is written. */
-export type OutgoingPacket = Omit<Packet, "nsp"> & { nsp?: string; options?: { compress?: boolean } };
+export type OutgoingPacket = Omit<Packet, "nsp"> & {
+  nsp?: string;
+  options?: { compress?: boolean };
+};
 
 /** @internal */
 export interface Flags {

@@ -11,28 +11,57 @@ import {
   type Subscribable,
 } from "@switchboard/emitter";
 import { clearTimer, setTimer } from "@switchboard/engine-client";
-import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/parser";
+import { RESERVED_EVENTS, type Packet } from "@switchboard/parser";
+import {
+  ACK,
+  BINARY_ACK,
+  BINARY_EVENT,
+  CONNECT,
+  CONNECT_ERROR,
+  DISCONNECT,
+  EVENT,
+} from "@switchboard/parser/internal";
 import { CatchAll } from "./any-listeners.js";
-import { ClientError, ConnectError, ErrorCode } from "./errors.js";
-import { LOG, debug } from "@switchboard/engine-client/log";
+import {
+  ClientError,
+  ConnectError,
+  ERR_ACK_TIMEOUT,
+  ERR_BAD_CONNECT,
+  ERR_DISCONNECTED,
+  ERR_RESERVED_EVENT,
+} from "./errors.js";
+import { LOG, createDebug } from "@switchboard/engine-client/log";
 import type { DisconnectDescription, Manager, ManagerReservedEvents } from "./manager.js";
 import type { SocketOptions } from "./options.js";
 import { drainQueue, enqueue } from "./retry-queue.js";
-import type { AckFn, DisconnectReason, Flags, OutgoingPacket, PendingAck, Queued, SocketReservedEvents } from "./socket-types.js";
+import type {
+  AckFn,
+  DisconnectReason,
+  Flags,
+  OutgoingPacket,
+  PendingAck,
+  Queued,
+  SocketReservedEvents,
+} from "./socket-types.js";
 
-export type { AnyListener, DisconnectReason, OutgoingPacket, SocketReservedEvents } from "./socket-types.js";
+export type {
+  AnyListener,
+  DisconnectReason,
+  OutgoingPacket,
+  SocketReservedEvents,
+} from "./socket-types.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
-const log = /* @__PURE__ */ debug("socket.io-client:socket");
+const debug = /* @__PURE__ */ createDebug("socket.io-client:socket");
 
 /**
  * A namespace socket (the twin of socket.io-client's `Socket`): events and acknowledgements over the Manager's
  * connection, offline buffering, retries and connection state recovery.
  */
-export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends CatchAll<
-  ListenEvents,
-  SocketReservedEvents
-> {
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> extends CatchAll<ListenEvents, SocketReservedEvents> {
   // `declare` fields here are set in the constructor: no class-field definitions in the bundle.
   /** The Manager (shared connection). */
   declare readonly io: Manager<ListenEvents, EmitEvents>;
@@ -119,12 +148,14 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       on(io, "error", (err) => {
         if (!this.connected) this.emitReserved("connect_error", err);
       }),
-      on(io, "close", (reason, description) => this.#onclose(reason as DisconnectReason, description)),
+      on(io, "close", (reason, description) =>
+        this.#onclose(reason as DisconnectReason, description),
+      ),
     ];
   }
 
   #onopen(): void {
-    if (LOG) log("transport is open - connecting");
+    if (LOG) debug("transport is open - connecting");
     const auth = this.auth;
     if (typeof auth === "function") auth((data) => this.#sendConnectPacket(data));
     else this.#sendConnectPacket(auth);
@@ -133,40 +164,44 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   #sendConnectPacket(data: Record<string, unknown> | undefined): void {
     // Connection state recovery: offer the previous session (docs/protocol.md §2.9).
     const payload = this.#pid ? { pid: this.#pid, offset: this.#lastOffset, ...data } : data;
-    this.#packet({ type: PacketType.CONNECT, data: payload });
+    this.#packet({ type: CONNECT, data: payload });
   }
 
   /** Handles a packet of this namespace, routed by the Manager. @internal */
   onpacket(packet: Packet): void {
     switch (packet.type) {
-      case PacketType.CONNECT: {
+      case CONNECT: {
         const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
-        if (data && typeof data.sid === "string") this.#onconnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
+        if (data && typeof data.sid === "string")
+          this.#onconnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
         else
           this.emitReserved(
             "connect_error",
             // Typically a Socket.IO v2 server; the code says so, the message stays short for the bundle.
-            new ClientError("invalid CONNECT reply", ErrorCode.BAD_CONNECT),
+            new ClientError(ERR_BAD_CONNECT, "invalid CONNECT reply"),
           );
         break;
       }
-      case PacketType.EVENT:
-      case PacketType.BINARY_EVENT:
+      case EVENT:
+      case BINARY_EVENT:
         this.#onevent(packet.data as unknown[], packet.id);
         break;
-      case PacketType.ACK:
-      case PacketType.BINARY_ACK:
+      case ACK:
+      case BINARY_ACK:
         this.#settle(packet.id, packet.data as unknown[]);
         break;
-      case PacketType.DISCONNECT:
+      case DISCONNECT:
         this.#destroy();
         this.#onclose("io server disconnect");
         break;
-      case PacketType.CONNECT_ERROR: {
+      case CONNECT_ERROR: {
         // Refused by the server: no retry on our own (docs/protocol.md §4).
         this.#destroy();
         const data = packet.data as { message?: unknown; data?: unknown } | string;
-        const err = typeof data === "string" ? new ConnectError(data) : new ConnectError(String(data.message), data.data);
+        const err =
+          typeof data === "string"
+            ? new ConnectError(data)
+            : new ConnectError(String(data.message), data.data);
         this.emitReserved("connect_error", err);
         break;
       }
@@ -174,6 +209,13 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onevent(args: unknown[], id: number | undefined): void {
+    // A contract validates first, in order even with async schemas; invalid events go to `onInvalid` only.
+    const o = this.opts;
+    if (o.contract) o.contract.receive(o, args, (a) => this.#onvalid(a, id));
+    else this.#onvalid(args, id);
+  }
+
+  #onvalid(args: unknown[], id: number | undefined): void {
     if (id !== undefined) args.push(this.#ackFor(id));
     if (this.connected) this.#emitEvent(args);
     else this.receiveBuffer.push(args);
@@ -206,12 +248,12 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return (...args: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.#packet({ type: PacketType.ACK, id, data: args });
+      this.#packet({ type: ACK, id, data: args });
     };
   }
 
   #onconnect(id: string, pid: string | undefined): void {
-    if (LOG) log("socket connected with id %s", id);
+    if (LOG) debug("socket connected with id %s", id);
     this.id = id;
     this.recovered = !!pid && this.#pid === pid;
     this.#pid = pid;
@@ -230,7 +272,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onclose(reason: DisconnectReason, description?: DisconnectDescription): void {
-    if (LOG) log("close (%s)", reason);
+    if (LOG) debug("close (%s)", reason);
     this.connected = false;
     this.id = undefined;
     this.emitReserved("disconnect", reason, description);
@@ -241,7 +283,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       const [fn, withError, timer] = this.acks[id]!;
       delete this.acks[id];
       clearTimer(this.io.opts, timer);
-      if (withError) fn.call(this, new ClientError("socket has been disconnected", ErrorCode.DISCONNECTED));
+      if (withError)
+        fn.call(this, new ClientError(ERR_DISCONNECTED, "socket has been disconnected"));
     }
   }
 
@@ -259,7 +302,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #notifyOutgoing(packet: OutgoingPacket): void {
-    if (Array.isArray(packet.data)) for (const l of this.listenersAnyOutgoing()) l.apply(this, packet.data);
+    if (Array.isArray(packet.data))
+      for (const l of this.listenersAnyOutgoing()) l.apply(this, packet.data);
   }
 
   /**
@@ -273,14 +317,22 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
     const flags = this.flags;
     this.flags = {}; // before a throw too: the flags of a refused emit must not leak into the next one
-    if (RESERVED_EVENTS.has(ev as string)) throw new ClientError(`"${String(ev)}" is a reserved event name`, ErrorCode.RESERVED_EVENT);
+    if (RESERVED_EVENTS.has(ev as string))
+      throw new ClientError(ERR_RESERVED_EVENT, `"${String(ev)}" is a reserved event name`);
     const data: unknown[] = [ev, ...args];
+    // Contract: throws EMIT_VALIDATION_ERROR before anything is buffered or sent; wraps the ack
+    // callback so that it gets the parsed answer.
+    this.opts.contract?.emitting(this.opts, data, flags);
     // `undefined > 0` is false: no retries by default.
     if ((this.opts.retries as number) > 0 && !flags.fromQueue && !flags.volatile) {
       enqueue(this, data, flags);
       return this;
     }
-    const packet: OutgoingPacket = { type: PacketType.EVENT, data, options: { compress: flags.compress !== false } };
+    const packet: OutgoingPacket = {
+      type: EVENT,
+      data,
+      options: { compress: flags.compress !== false },
+    };
     if (typeof data[data.length - 1] === "function") {
       const id = this.#ids++;
       const ack = data.pop() as AckFn;
@@ -288,22 +340,26 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       const timer =
         timeout === undefined
           ? undefined
-          : setTimer(this.io.opts, () => {
-              delete this.acks[id];
-              // Never sent: it must not go out later either.
-              const i = this.sendBuffer.findIndex((p) => p.id === id);
-              if (i !== -1) this.sendBuffer.splice(i, 1);
-              ack.call(this, new ClientError("operation has timed out", ErrorCode.ACK_TIMEOUT));
-            }, timeout);
+          : setTimer(
+              this.io.opts,
+              () => {
+                delete this.acks[id];
+                // Never sent: it must not go out later either.
+                const i = this.sendBuffer.findIndex((p) => p.id === id);
+                if (i !== -1) this.sendBuffer.splice(i, 1);
+                ack.call(this, new ClientError(ERR_ACK_TIMEOUT, "operation has timed out"));
+              },
+              timeout,
+            );
       this.acks[id] = [ack, !!flags.fromQueue || !!flags.withError || timeout !== undefined, timer];
       packet.id = id;
     }
     // `connected` implies an engine; a transport is writable only while open (none if no transport could start).
-    const engine = this.io.engine as (typeof this.io.engine | undefined);
+    const engine = this.io.engine as typeof this.io.engine | undefined;
     const writable = engine?.transport?.writable;
     const isConnected = this.connected && !engine!.hasPingExpired();
     if (flags.volatile && !writable) {
-      if (LOG) log("discard volatile packet");
+      if (LOG) debug("discard volatile packet");
     } else if (isConnected) {
       this.#notifyOutgoing(packet);
       this.#packet(packet);
@@ -326,7 +382,9 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return new Promise((resolve, reject) => {
       // Always error-first, like socket.io-client: rejected on timeout and upon disconnection.
       this.flags.withError = true;
-      (this.emit as (ev: Ev, ...a: unknown[]) => this)(ev, ...args, (a: unknown, b: Res) => (a ? reject(a as Error) : resolve(b)));
+      (this.emit as (ev: Ev, ...a: unknown[]) => this)(ev, ...args, (a: unknown, b: Res) =>
+        a ? reject(a as Error) : resolve(b),
+      );
     });
   }
 
@@ -379,8 +437,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
    */
   disconnect(): this {
     if (this.connected) {
-      if (LOG) log("performing disconnect (%s)", this.nsp);
-      this.#packet({ type: PacketType.DISCONNECT });
+      if (LOG) debug("performing disconnect (%s)", this.nsp);
+      this.#packet({ type: DISCONNECT });
     }
     this.#destroy();
     if (this.connected) this.#onclose("io client disconnect");

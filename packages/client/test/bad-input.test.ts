@@ -55,7 +55,12 @@ describe("client against misbehaving servers", () => {
           }
         });
       });
-      const socket = io(url, { forceNew: true, transports: ["websocket"], reconnectionDelay: 5, randomizationFactor: 0 });
+      const socket = io(url, {
+        forceNew: true,
+        transports: ["websocket"],
+        reconnectionDelay: 5,
+        randomizationFactor: 0,
+      });
       clients.push(socket);
       const handlerErrors: unknown[] = [];
       socket.onAny(() => handlerErrors.push("event delivered"));
@@ -77,7 +82,12 @@ describe("client against misbehaving servers", () => {
     wss.on("connection", (ws) => ws.send(++n === 1 ? "0{garbage" : OPEN));
     await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const socket = io(url, { forceNew: true, transports: ["websocket"], reconnectionDelay: 5, randomizationFactor: 0 });
+    const socket = io(url, {
+      forceNew: true,
+      transports: ["websocket"],
+      reconnectionDelay: 5,
+      randomizationFactor: 0,
+    });
     clients.push(socket);
     const [err] = await next<[Error]>(socket, "connect_error");
     expect(err.message).toBe("parse error");
@@ -94,7 +104,12 @@ describe("client against misbehaving servers", () => {
     });
     await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const socket = io(url, { forceNew: true, transports: ["websocket"], reconnectionDelay: 5, randomizationFactor: 0 });
+    const socket = io(url, {
+      forceNew: true,
+      transports: ["websocket"],
+      reconnectionDelay: 5,
+      randomizationFactor: 0,
+    });
     clients.push(socket);
     const disconnected = next<[string]>(socket, "disconnect");
     await next(socket, "connect");

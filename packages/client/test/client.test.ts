@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { io, Manager, type Socket } from "@switchboard/client";
+import { advance, useFakeClock, useRealClock } from "../../../test/support/clock.js";
+import { waitFor } from "../../../test/support/wait.js";
 import { next, peers, stop, type Started } from "./peers.js";
 
 const FAST = { reconnectionDelay: 10, reconnectionDelayMax: 20, randomizationFactor: 0 };
@@ -8,6 +10,7 @@ describe.each(peers)("client against $name", (peer) => {
   let server: Started | undefined;
   const clients: Socket[] = [];
   afterEach(async () => {
+    useRealClock();
     for (const c of clients.splice(0)) {
       c.io.reconnection(false);
       c.disconnect();
@@ -47,17 +50,21 @@ describe.each(peers)("client against $name", (peer) => {
       const [[bin, nested]] = await Promise.all([next(socket, "welcome"), next(socket, "connect")]);
       expect([...(bin as Buffer)]).toEqual([1, 2, 3]);
       expect([...(nested as { nested: Buffer[] }).nested[0]!]).toEqual([4]);
-      if (finalTransport === "websocket" && socket.io.engine.transport.name !== "websocket") await next(socket.io.engine, "upgrade");
+      if (finalTransport === "websocket" && socket.io.engine.transport.name !== "websocket")
+        await next(socket.io.engine, "upgrade");
       expect(socket.io.engine.transport.name).toBe(finalTransport);
       const res = await socket.emitWithAck("echo", "a", new Uint8Array([9, 8]), { x: 1 });
       expect(res).toBe("a");
-      const all = await new Promise<unknown[]>((resolve) => socket.emit("echo", 1, Buffer.from([7]), (...a: unknown[]) => resolve(a)));
+      const all = await new Promise<unknown[]>((resolve) =>
+        socket.emit("echo", 1, Buffer.from([7]), (...a: unknown[]) => resolve(a)),
+      );
       expect(all[0]).toBe(1);
       expect([...(all[1] as Buffer)]).toEqual([7]);
     });
   }
 
-  it("answers server acks and times out unanswered ones", async () => {
+  it("answers server acks and times out unanswered ones, at the deadline (fake clock)", async () => {
+    useFakeClock();
     server = await peer.start();
     const answered = new Promise<unknown>((resolve) => {
       server!.io.on("connection", (s) => {
@@ -69,14 +76,27 @@ describe.each(peers)("client against $name", (peer) => {
     socket.on("ask", (n: number, cb: (r: number) => void) => cb(n + 1));
     await next(socket, "connect");
     expect(await answered).toBe(21);
-    const err = await new Promise<Error | null>((resolve) => socket.timeout(30).emit("ignore", (e: Error | null) => resolve(e)));
+    let err: Error | null | undefined;
+    socket.timeout(5000).emit("ignore", (e: Error | null) => (err = e));
+    await advance(4999);
+    expect(err).toBeUndefined();
+    await advance(1);
     expect(err?.message).toBe("operation has timed out");
-    await expect(socket.timeout(30).emitWithAck("ignore")).rejects.toThrow("operation has timed out");
-    const withDefault = await connected("", { ackTimeout: 30 });
-    await expect(withDefault.emitWithAck("ignore")).rejects.toThrow("operation has timed out");
+    const rejected = expect(socket.timeout(5000).emitWithAck("ignore")).rejects.toThrow(
+      "operation has timed out",
+    );
+    await advance(5000);
+    await rejected;
+    const withDefault = await connected("", { ackTimeout: 5000 });
+    const defaulted = expect(withDefault.emitWithAck("ignore")).rejects.toThrow(
+      "operation has timed out",
+    );
+    await advance(5000);
+    await defaulted;
   });
 
-  it("retries until acknowledged, one packet in flight", async () => {
+  it("retries until acknowledged, one packet in flight (fake clock)", async () => {
+    useFakeClock();
     server = await peer.start();
     const seen: number[] = [];
     server.io.on("connection", (s) =>
@@ -87,8 +107,15 @@ describe.each(peers)("client against $name", (peer) => {
         cb(`done ${n}`);
       }),
     );
-    const socket = await connected("", { ackTimeout: 50, retries: 3 });
-    const [r1, r2] = await Promise.all([socket.emitWithAck("job", 1), socket.emitWithAck("job", 2)]);
+    const socket = await connected("", { ackTimeout: 5000, retries: 3 });
+    const both = Promise.all([socket.emitWithAck("job", 1), socket.emitWithAck("job", 2)]);
+    for (const tries of [1, 2]) {
+      await waitFor(() => seen.length === tries, `try ${tries} of job 1 at the server`);
+      await advance(4999);
+      expect(seen).toHaveLength(tries); // no retry before the ack timeout
+      await advance(1);
+    }
+    const [r1, r2] = await both;
     expect([r1, r2]).toEqual(["done 1", "done 2"]);
     expect(seen).toEqual([1, 1, 1, 2]);
   });
@@ -96,9 +123,13 @@ describe.each(peers)("client against $name", (peer) => {
   it("gives up after the retries and reports the error", async () => {
     server = await peer.start();
     let count = 0;
-    const third = new Promise<void>((resolve) => server!.io.on("connection", (s) => s.on("never", () => ++count === 3 && resolve())));
+    const third = new Promise<void>((resolve) =>
+      server!.io.on("connection", (s) => s.on("never", () => ++count === 3 && resolve())),
+    );
     const socket = await connected("", { ackTimeout: 40, retries: 2, transports: ["websocket"] });
-    const err = await new Promise<unknown>((resolve) => socket.emit("never", (e: unknown) => resolve(e)));
+    const err = await new Promise<unknown>((resolve) =>
+      socket.emit("never", (e: unknown) => resolve(e)),
+    );
     expect((err as Error).message).toBe("operation has timed out");
     await third; // 1 try + 2 retries reached the server
     expect(count).toBe(3);
@@ -128,8 +159,13 @@ describe.each(peers)("client against $name", (peer) => {
     server.io.on("connection", (s) => auths.push(s.handshake.auth));
     await connected("", { auth: { token: "abc" } });
     let n = 0;
-    const socket = await connected("", { ...FAST, auth: (cb: (d: object) => void) => cb({ n: ++n }) });
-    const [serverSocket] = [...server.io.of("/").sockets.values()].filter((s: any) => s.handshake.auth.n === 1);
+    const socket = await connected("", {
+      ...FAST,
+      auth: (cb: (d: object) => void) => cb({ n: ++n }),
+    });
+    const [serverSocket] = [...server.io.of("/").sockets.values()].filter(
+      (s: any) => s.handshake.auth.n === 1,
+    );
     serverSocket.conn.close();
     await next(socket, "connect");
     expect(auths).toEqual([{ token: "abc" }, { n: 1 }, { n: 2 }]);
@@ -152,7 +188,9 @@ describe.each(peers)("client against $name", (peer) => {
 
   it("connects after a refusal once the auth is fixed and connect() is called", async () => {
     server = await peer.start();
-    server.io.use((s, nxt) => nxt(s.handshake.auth.token === "good" ? undefined : new Error("bad token")));
+    server.io.use((s, nxt) =>
+      nxt(s.handshake.auth.token === "good" ? undefined : new Error("bad token")),
+    );
     const socket = client("", { auth: { token: "bad" } });
     const [err] = await next<[Error]>(socket, "connect_error");
     expect(err.message).toBe("bad token");
@@ -181,7 +219,9 @@ describe.each(peers)("client against $name", (peer) => {
   it("drops a buffered packet whose ack timed out", async () => {
     server = await peer.start();
     const socket = client("", { autoConnect: false });
-    const err = await new Promise<Error>((resolve) => socket.timeout(10).emit("late", (e: Error) => resolve(e)));
+    const err = await new Promise<Error>((resolve) =>
+      socket.timeout(10).emit("late", (e: Error) => resolve(e)),
+    );
     expect(err.message).toBe("operation has timed out");
     expect(socket.sendBuffer).toEqual([]);
   });
@@ -230,7 +270,10 @@ describe.each(peers)("client against $name", (peer) => {
     server = await peer.start();
     const polling = await connected("", { ...FAST, transports: ["polling"] });
     const ws = await connected("", { ...FAST, transports: ["websocket"] });
-    const reasons = Promise.all([next<[string]>(polling, "disconnect"), next<[string]>(ws, "disconnect")]);
+    const reasons = Promise.all([
+      next<[string]>(polling, "disconnect"),
+      next<[string]>(ws, "disconnect"),
+    ]);
     server.dropAll(); // TCP connections destroyed under both clients
     const [[r1], [r2]] = await reasons;
     expect(r1).toBe("transport error");
@@ -238,9 +281,10 @@ describe.each(peers)("client against $name", (peer) => {
     await Promise.all([next(polling, "connect"), next(ws, "connect")]);
   });
 
-  it("reconnects after the server drops the transport", async () => {
+  it("reconnects after the server drops the transport, after reconnectionDelay (fake clock)", async () => {
+    useFakeClock();
     server = await peer.start();
-    const socket = await connected("", FAST);
+    const socket = await connected("", { randomizationFactor: 0 });
     const firstId = socket.id;
     const events: string[] = [];
     socket.io.on("reconnect_attempt", (n) => events.push(`attempt ${n}`));
@@ -249,7 +293,11 @@ describe.each(peers)("client against $name", (peer) => {
     for (const s of server.io.of("/").sockets.values()) s.conn.close();
     expect((await reason)[0]).toBe("transport close");
     expect(socket.active).toBe(true);
-    await next(socket, "connect");
+    await advance(999); // reconnectionDelay: 1000 ms by default
+    expect(events).toEqual([]);
+    const reconnected = next(socket, "connect");
+    await advance(1);
+    await reconnected;
     expect(socket.id).not.toBe(firstId);
     expect(events).toEqual(["attempt 1", "reconnect 1"]);
   });
@@ -345,7 +393,9 @@ describe.each(peers)("client against $name", (peer) => {
   it("throws on reserved event names", async () => {
     server = await peer.start();
     const socket = client("", { autoConnect: false });
-    expect(() => socket.emit("disconnect" as never)).toThrow('"disconnect" is a reserved event name');
+    expect(() => socket.emit("disconnect" as never)).toThrow(
+      '"disconnect" is a reserved event name',
+    );
   });
 
   it("recovers the session (pid/offset) and receives the missed events", async () => {
@@ -371,14 +421,18 @@ describe.each(peers)("client against $name", (peer) => {
     server = await peer.start();
     server.io.on("connection", (s) => s.on("slow", () => s.conn.close()));
     const socket = await connected("", { ...FAST, transports: ["websocket"] });
-    const failed = new Promise<Error>((resolve) => socket.timeout(10_000).emit("slow", (err: Error) => resolve(err)));
+    const failed = new Promise<Error>((resolve) =>
+      socket.timeout(10_000).emit("slow", (err: Error) => resolve(err)),
+    );
     expect((await failed).message).toBe("socket has been disconnected");
     await next(socket, "connect");
   });
 
   it("emits Manager ping and packet events, and send() emits message", async () => {
     server = await peer.start({ pingInterval: 20, pingTimeout: 1000 });
-    const got = new Promise<unknown[]>((resolve) => server!.io.on("connection", (s) => s.on("message", (...a: unknown[]) => resolve(a))));
+    const got = new Promise<unknown[]>((resolve) =>
+      server!.io.on("connection", (s) => s.on("message", (...a: unknown[]) => resolve(a))),
+    );
     const socket = await connected();
     const types: number[] = [];
     socket.io.on("packet", (p) => types.push(p.type));
@@ -394,9 +448,13 @@ describe.each(peers)("client against $name", (peer) => {
   it("accepts a custom parser with socket.io-parser's shape (the official one here)", async () => {
     const official = await import("socket.io-parser");
     server = await peer.start();
-    server.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (y: unknown) => void) => cb(x)));
+    server.io.on("connection", (s) =>
+      s.on("echo", (x: unknown, cb: (y: unknown) => void) => cb(x)),
+    );
     const socket = await connected("", { parser: official });
-    expect(await socket.emitWithAck("echo", { a: [1, Buffer.from([2])] })).toEqual({ a: [1, Buffer.from([2])] });
+    expect(await socket.emitWithAck("echo", { a: [1, Buffer.from([2])] })).toEqual({
+      a: [1, Buffer.from([2])],
+    });
   });
 
   it("exposes Manager option getters and setters", async () => {
@@ -408,8 +466,20 @@ describe.each(peers)("client against $name", (peer) => {
     expect(m.reconnectionDelayMax()).toBe(5000);
     expect(m.randomizationFactor()).toBe(0.5);
     expect(m.timeout()).toBe(20000);
-    m.reconnection(false).reconnectionAttempts(3).reconnectionDelay(5).reconnectionDelayMax(6).randomizationFactor(0).timeout(100);
-    expect([m.reconnection(), m.reconnectionAttempts(), m.reconnectionDelay(), m.reconnectionDelayMax(), m.randomizationFactor(), m.timeout()]).toEqual([false, 3, 5, 6, 0, 100]);
+    m.reconnection(false)
+      .reconnectionAttempts(3)
+      .reconnectionDelay(5)
+      .reconnectionDelayMax(6)
+      .randomizationFactor(0)
+      .timeout(100);
+    expect([
+      m.reconnection(),
+      m.reconnectionAttempts(),
+      m.reconnectionDelay(),
+      m.reconnectionDelayMax(),
+      m.randomizationFactor(),
+      m.timeout(),
+    ]).toEqual([false, 3, 5, 6, 0, 100]);
     const s = m.socket("/");
     clients.push(s);
     expect(s.connected).toBe(false);

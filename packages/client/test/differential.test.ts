@@ -6,13 +6,23 @@ import { describe, expect, it } from "vitest";
 import { Server } from "socket.io";
 import * as official from "socket.io-client";
 import * as ours from "@switchboard/client";
+import { once as kitOnce, type Listenable } from "../../../test/support/wait.js";
 
 type Io = (url: string, opts?: Record<string, unknown>) => any;
 type Trace = unknown[];
 
-const FAST = { forceNew: true, reconnectionDelay: 20, reconnectionDelayMax: 40, randomizationFactor: 0 };
+const FAST = {
+  forceNew: true,
+  reconnectionDelay: 20,
+  reconnectionDelayMax: 40,
+  randomizationFactor: 0,
+};
 
-async function withServer(opts: Record<string, unknown>, setup: (io: Server) => void, run: (url: string, io: Server) => Promise<Trace>): Promise<Trace> {
+async function withServer(
+  opts: Record<string, unknown>,
+  setup: (io: Server) => void,
+  run: (url: string, io: Server) => Promise<Trace>,
+): Promise<Trace> {
   const http = createServer();
   const io = new Server(http, opts);
   setup(io);
@@ -21,27 +31,37 @@ async function withServer(opts: Record<string, unknown>, setup: (io: Server) => 
     return await run(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, io);
   } finally {
     http.closeAllConnections();
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await io.close();
   }
 }
 
-const once = (em: any, ev: string) => new Promise<any[]>((resolve) => em.once(ev, (...a: any[]) => resolve(a)));
+/** The next `ev` of `em` (10 s bound of real time: a hang, not a speed check). */
+const once = (em: Listenable, ev: string): Promise<any[]> => kitOnce(em, ev, 10_000);
 
 const scenarios: Record<string, (io: Io) => Promise<Trace>> = {
   "events, binary and acks": (io) =>
-    withServer({}, (srv) => srv.on("connection", (s) => s.on("echo", (...a: any[]) => a.pop()(...a))), async (url) => {
-      const socket = io(url, FAST);
-      const t: Trace = [];
-      await once(socket, "connect");
-      t.push(socket.connected, socket.disconnected, socket.active, typeof socket.id);
-      t.push(await socket.emitWithAck("echo", 1, "a", { b: [true, null] }));
-      const bin = await socket.emitWithAck("echo", Buffer.from([1, 2]));
-      t.push(Buffer.isBuffer(bin), [...bin]);
-      t.push(await socket.timeout(30).emitWithAck("missing").catch((e: Error) => e.message));
-      socket.disconnect();
-      t.push(socket.connected, socket.active, socket.id);
-      return t;
-    }),
+    withServer(
+      {},
+      (srv) => srv.on("connection", (s) => s.on("echo", (...a: any[]) => a.pop()(...a))),
+      async (url) => {
+        const socket = io(url, FAST);
+        const t: Trace = [];
+        await once(socket, "connect");
+        t.push(socket.connected, socket.disconnected, socket.active, typeof socket.id);
+        t.push(await socket.emitWithAck("echo", 1, "a", { b: [true, null] }));
+        const bin = await socket.emitWithAck("echo", Buffer.from([1, 2]));
+        t.push(Buffer.isBuffer(bin), [...bin]);
+        t.push(
+          await socket
+            .timeout(30)
+            .emitWithAck("missing")
+            .catch((e: Error) => e.message),
+        );
+        socket.disconnect();
+        t.push(socket.connected, socket.active, socket.id);
+        return t;
+      },
+    ),
   "middleware refusal, then connect() with fixed auth": (io) =>
     withServer(
       {},
@@ -64,24 +84,29 @@ const scenarios: Record<string, (io: Io) => Promise<Trace>> = {
       },
     ),
   "server disconnect and client disconnect reasons": (io) =>
-    withServer({}, (srv) => srv.on("connection", (s) => s.on("kick", () => s.disconnect())), async (url) => {
-      const socket = io(url, FAST);
-      const t: Trace = [];
-      await once(socket, "connect");
-      socket.emit("kick");
-      t.push((await once(socket, "disconnect"))[0], socket.active);
-      socket.connect();
-      await once(socket, "connect");
-      const reasons: string[] = [];
-      socket.on("disconnect", (r: string) => reasons.push(r));
-      socket.disconnect();
-      t.push(reasons, socket.active);
-      return t;
-    }),
+    withServer(
+      {},
+      (srv) => srv.on("connection", (s) => s.on("kick", () => s.disconnect())),
+      async (url) => {
+        const socket = io(url, FAST);
+        const t: Trace = [];
+        await once(socket, "connect");
+        socket.emit("kick");
+        t.push((await once(socket, "disconnect"))[0], socket.active);
+        socket.connect();
+        await once(socket, "connect");
+        const reasons: string[] = [];
+        socket.on("disconnect", (r: string) => reasons.push(r));
+        socket.disconnect();
+        t.push(reasons, socket.active);
+        return t;
+      },
+    ),
   "transport dropped: reconnection events and offline buffer": (io) =>
     withServer(
       {},
-      (srv) => srv.on("connection", (s) => s.on("buf", (n: number, cb: (x: number) => void) => cb(n * 2))),
+      (srv) =>
+        srv.on("connection", (s) => s.on("buf", (n: number, cb: (x: number) => void) => cb(n * 2))),
       async (url, srv) => {
         const socket = io(url, FAST);
         const t: Trace = [];
@@ -103,23 +128,28 @@ const scenarios: Record<string, (io: Io) => Promise<Trace>> = {
       },
     ),
   "connection state recovery": (io) =>
-    withServer({ connectionStateRecovery: {} }, () => {}, async (url, srv) => {
-      const socket = io(url, { ...FAST, reconnectionDelay: 100, reconnectionDelayMax: 100 });
-      const t: Trace = [];
-      socket.on("tick", (n: number) => t.push(`tick ${n}`));
-      socket.on("connect", () => t.push(`connect recovered=${socket.recovered}`));
-      await once(socket, "connect");
-      srv.emit("tick", 1);
-      await once(socket, "tick");
-      const down = once(socket, "disconnect");
-      for (const s of srv.of("/").sockets.values()) s.conn.close();
-      await down;
-      await new Promise((r) => setTimeout(r, 20)); // the server has stored the session
-      srv.emit("tick", 2);
-      await once(socket, "connect");
-      socket.disconnect();
-      return t;
-    }),
+    withServer(
+      { connectionStateRecovery: {} },
+      () => {},
+      async (url, srv) => {
+        const socket = io(url, { ...FAST, reconnectionDelay: 100, reconnectionDelayMax: 100 });
+        const t: Trace = [];
+        socket.on("tick", (n: number) => t.push(`tick ${n}`));
+        socket.on("connect", () => t.push(`connect recovered=${socket.recovered}`));
+        await once(socket, "connect");
+        srv.emit("tick", 1);
+        await once(socket, "tick");
+        const down = once(socket, "disconnect");
+        // The server stores the session before its socket emits "disconnect".
+        const stored = [...srv.of("/").sockets.values()].map((s) => once(s, "disconnect"));
+        for (const s of srv.of("/").sockets.values()) s.conn.close();
+        await Promise.all([down, ...stored]);
+        srv.emit("tick", 2);
+        await once(socket, "connect");
+        socket.disconnect();
+        return t;
+      },
+    ),
 };
 
 describe("socket.io-client vs @switchboard/client (same traces)", () => {

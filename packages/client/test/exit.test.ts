@@ -19,9 +19,15 @@ function deadUrl(): Promise<string> {
 }
 
 /** Runs `code` as an ES module in a child Node process (from the repo root, so packages resolve). */
-function run(code: string, env: Record<string, string>): Promise<{ code: number | null; killed: boolean; out: string }> {
+function run(
+  code: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; killed: boolean; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", code], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", code], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
     child.stderr.on("data", (d: Buffer) => (out += d));
@@ -81,8 +87,13 @@ describe.each(peers)("process exit with a closed client ($name)", (peer) => {
   for (const [name, body] of Object.entries(SCENARIOS)) {
     it(`exits on its own ${name}`, async () => {
       server = await peer.start();
-      server.io.on("connection", (s) => s.on("echo", (x: unknown, cb: (y: unknown) => void) => cb(x)));
-      const res = await run(`import { io } from "@switchboard/client";\n${body}`, { URL: server.url, DEAD_URL: await deadUrl() });
+      server.io.on("connection", (s) =>
+        s.on("echo", (x: unknown, cb: (y: unknown) => void) => cb(x)),
+      );
+      const res = await run(`import { io } from "@switchboard/client";\n${body}`, {
+        URL: server.url,
+        DEAD_URL: await deadUrl(),
+      });
       expect(res.out).toContain("done");
       expect(res.killed).toBe(false);
       expect(res.code).toBe(0);

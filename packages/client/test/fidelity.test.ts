@@ -5,14 +5,27 @@ import type { Server as HttpServer } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Fetch, io, Manager, NodeWebSocket, NodeXHR, WebSocket, XHR, type Socket } from "@switchboard/client";
+import {
+  Fetch,
+  io,
+  Manager,
+  NodeWebSocket,
+  NodeXHR,
+  WebSocket,
+  XHR,
+  type Socket,
+} from "@switchboard/client";
 import { Polling, WebSocketTransport } from "@switchboard/engine-client";
 import { next, peers, stop, type Started } from "./peers.js";
 
 const FAST = { reconnectionDelay: 10, reconnectionDelayMax: 20, randomizationFactor: 0 };
 
 /** socket.io-client's internals that its tests read, mirrored under the same names. */
-type Mirrored = { acks: Record<number, unknown>; _queue: unknown[]; io: { engine: { _pingTimeoutTime: number } } };
+type Mirrored = {
+  acks: Record<number, unknown>;
+  _queue: unknown[];
+  io: { engine: { _pingTimeoutTime: number } };
+};
 
 /** Freezes an object and everything in it, so that any write throws (ES modules are strict). */
 function deepFreeze<T>(o: T): T {
@@ -64,11 +77,15 @@ describe.each(peers)("socket.io-client fidelity against $name", (peer) => {
 
   it("drops plain ack callbacks upon disconnection, fails error-first ones (callback and promise)", async () => {
     server = await peer.start();
-    server.io.on("connection", (s) => s.on("echo", (v: unknown, cb: (v: unknown) => void) => v !== "ignored" && cb(v)));
+    server.io.on("connection", (s) =>
+      s.on("echo", (v: unknown, cb: (v: unknown) => void) => v !== "ignored" && cb(v)),
+    );
     const socket = await connected(FAST);
     let plainCalled = false;
     socket.emit("echo", "ignored", () => (plainCalled = true));
-    const withTimeout = new Promise<Error>((resolve) => socket.timeout(10_000).emit("echo", "ignored", (err: Error) => resolve(err)));
+    const withTimeout = new Promise<Error>((resolve) =>
+      socket.timeout(10_000).emit("echo", "ignored", (err: Error) => resolve(err)),
+    );
     const promised = socket.emitWithAck("echo", "ignored").catch((err: Error) => err);
     socket.disconnect();
     expect(Object.keys((socket as unknown as Mirrored).acks)).toHaveLength(0);
@@ -82,7 +99,9 @@ describe.each(peers)("socket.io-client fidelity against $name", (peer) => {
 
   it("buffers an emit once the heartbeat expired by the wall clock (throttled timer) and sends it after reconnecting", async () => {
     server = await peer.start();
-    server.io.on("connection", (s) => s.on("echo", (v: unknown, cb: (v: unknown) => void) => cb(v)));
+    server.io.on("connection", (s) =>
+      s.on("echo", (v: unknown, cb: (v: unknown) => void) => cb(v)),
+    );
     const socket = await connected(FAST);
     let reconnected = false;
     socket.io.once("reconnect", () => (reconnected = true));
@@ -117,12 +136,21 @@ describe.each(peers)("socket.io-client fidelity against $name", (peer) => {
     const socket = await connected({ retries: 3, ackTimeout: 5_000 });
     const queue = (socket as unknown as Mirrored)._queue;
     const lengths: number[] = [];
-    const done = [1, 2, 3].map((n) => new Promise((resolve) => socket.emit("echo", n, (err: unknown, v: unknown) => {
-      lengths.push(queue.length);
-      resolve([err, v]);
-    })));
+    const done = [1, 2, 3].map(
+      (n) =>
+        new Promise((resolve) =>
+          socket.emit("echo", n, (err: unknown, v: unknown) => {
+            lengths.push(queue.length);
+            resolve([err, v]);
+          }),
+        ),
+    );
     expect(queue).toHaveLength(3);
-    expect(await Promise.all(done)).toEqual([[null, 1], [null, 2], [null, 3]]);
+    expect(await Promise.all(done)).toEqual([
+      [null, 1],
+      [null, 2],
+      [null, 3],
+    ]);
     expect(lengths).toEqual([2, 1, 0]);
     expect(received).toEqual([1, 2, 3]);
   });
@@ -139,7 +167,12 @@ describe.each(peers)("socket.io-client fidelity against $name", (peer) => {
 
   it("never writes to the caller's options (io() with a query in the URL, Manager)", async () => {
     server = await peer.start();
-    const opts = deepFreeze({ forceNew: true, transports: ["polling", "websocket"], auth: { token: "t" }, extraHeaders: { "x-a": "1" } });
+    const opts = deepFreeze({
+      forceNew: true,
+      transports: ["polling", "websocket"],
+      auth: { token: "t" },
+      extraHeaders: { "x-a": "1" },
+    });
     const copy = structuredClone(opts);
     const socket = io(`${server.url}/?x=1`, opts);
     clients.push(socket);
@@ -155,11 +188,23 @@ describe.each(peers)("socket.io-client fidelity against $name", (peer) => {
     server = await peer.start();
     const bufs = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from([i]));
     server.io.on("connection", (s) => s.on("send", (n: number) => s.emit("bins", ...bufs(n))));
-    for (const [maxAttachments, n, refused] of [[2, 3, true], [undefined, 10, false], [undefined, 11, true], [11, 11, false]] as const) {
-      const socket = await connected(maxAttachments === undefined ? FAST : { ...FAST, maxAttachments });
+    for (const [maxAttachments, n, refused] of [
+      [2, 3, true],
+      [undefined, 10, false],
+      [undefined, 11, true],
+      [11, 11, false],
+    ] as const) {
+      const socket = await connected(
+        maxAttachments === undefined ? FAST : { ...FAST, maxAttachments },
+      );
       socket.emit("send", n);
-      const outcome = await Promise.race([next<[string]>(socket, "disconnect"), next<Buffer[]>(socket, "bins")]);
-      expect(refused ? outcome : outcome.length).toEqual(refused ? ["parse error", expect.anything()] : n);
+      const outcome = await Promise.race([
+        next<[string]>(socket, "disconnect"),
+        next<Buffer[]>(socket, "bins"),
+      ]);
+      expect(refused ? outcome : outcome.length).toEqual(
+        refused ? ["parse error", expect.anything()] : n,
+      );
     }
   });
 
@@ -183,11 +228,16 @@ describe("a Socket.IO v2 server", () => {
     const { attach } = await import("engine.io");
     http = createServer();
     // A v2 server acknowledges the default namespace with a bare `0`.
-    attach(http, { path: "/socket.io" }).on("connection", (conn: { on(ev: "message", fn: (m: string) => void): void; send(m: string): void }) =>
-      conn.on("message", (m) => m === "0" && conn.send("0")),
+    attach(http, { path: "/socket.io" }).on(
+      "connection",
+      (conn: { on(ev: "message", fn: (m: string) => void): void; send(m: string): void }) =>
+        conn.on("message", (m) => m === "0" && conn.send("0")),
     );
     await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
-    const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { forceNew: true, reconnection: false });
+    const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      forceNew: true,
+      reconnection: false,
+    });
     const [err] = await next<[Error & { code?: string }]>(socket, "connect_error");
     expect(err.code).toBe("ERR_SIO_CLIENT_BAD_CONNECT");
     expect(socket.connected).toBe(false);

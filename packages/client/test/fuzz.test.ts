@@ -7,7 +7,34 @@ import { WebSocketServer } from "ws";
 import { io, type Socket } from "@switchboard/client";
 
 const OPEN = `0${JSON.stringify({ sid: "s1", upgrades: [], pingInterval: 10_000, pingTimeout: 10_000, maxPayload: 1e6 })}`;
-const PIECES = ["4", "2", "0", "1", "3", "5", "6", "9", "-", "/", ",", "[", "]", "{", "}", '"', "1-", "/nsp,", "42", '["ev"', ",1]", "null", '{"_placeholder":true,"num":0}', "451-", "\u00e9", "\x1e"];
+const PIECES = [
+  "4",
+  "2",
+  "0",
+  "1",
+  "3",
+  "5",
+  "6",
+  "9",
+  "-",
+  "/",
+  ",",
+  "[",
+  "]",
+  "{",
+  "}",
+  '"',
+  "1-",
+  "/nsp,",
+  "42",
+  '["ev"',
+  ",1]",
+  "null",
+  '{"_placeholder":true,"num":0}',
+  "451-",
+  "\u00e9",
+  "\x1e",
+];
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -44,7 +71,11 @@ describe("client fuzzing", () => {
         if (r < 0.4) {
           frames.push(`42["ev",${Math.floor(rand() * 100)}]`); // valid, to mix survivors in
         } else if (r < 0.55) {
-          frames.push(Buffer.from(Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 256))));
+          frames.push(
+            Buffer.from(
+              Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * 256)),
+            ),
+          );
         } else {
           let s = "4";
           const n = 1 + Math.floor(rand() * 6);
@@ -84,7 +115,8 @@ describe("client fuzzing", () => {
       socket.disconnect();
     }
     // Valid packets hidden in the garbage may legitimately disconnect (`41`) or refuse (`44{...}`) the namespace.
-    for (const o of outcomes) expect(o).toMatch(/^(survived|parse error|io server disconnect|connect_error .*)$/);
+    for (const o of outcomes)
+      expect(o).toMatch(/^(survived|parse error|io server disconnect|connect_error .*)$/);
     expect(outcomes).toContain("parse error");
     expect(outcomes).toContain("survived");
   });

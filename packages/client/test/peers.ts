@@ -2,8 +2,10 @@
 // Adding a peer is one entry in `peers`.
 import { existsSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo, Socket as NetSocket } from "node:net";
+import type { Socket as NetSocket } from "node:net";
 import { fileURLToPath } from "node:url";
+import { listen } from "../../../test/support/net.js";
+import { once, type Listenable } from "../../../test/support/wait.js";
 
 /** The part of the Server API the tests use (socket.io's shape, which @switchboard/server copies). */
 export interface PeerIo {
@@ -31,7 +33,10 @@ export interface Peer {
   start(opts?: Record<string, unknown>, port?: number): Promise<Started>;
 }
 
-function peer(name: string, load: () => Promise<{ Server: new (http: HttpServer, opts?: any) => PeerIo }>): Peer {
+function peer(
+  name: string,
+  load: () => Promise<{ Server: new (http: HttpServer, opts?: any) => PeerIo }>,
+): Peer {
   return {
     name,
     async start(opts = {}, port = 0) {
@@ -43,16 +48,29 @@ function peer(name: string, load: () => Promise<{ Server: new (http: HttpServer,
         c.on("close", () => tcp.delete(c));
       });
       const io = new Server(http, opts);
-      await new Promise<void>((resolve) => http.listen(port, "127.0.0.1", resolve));
-      const p = (http.address() as AddressInfo).port;
-      return { io, http, port: p, url: `http://127.0.0.1:${p}`, dropAll: () => tcp.forEach((c) => c.destroy()) };
+      const p = await listen(http, port);
+      return {
+        io,
+        http,
+        port: p,
+        url: `http://127.0.0.1:${p}`,
+        dropAll: () => tcp.forEach((c) => c.destroy()),
+      };
     },
   };
 }
 
 const oursBuilt = existsSync(fileURLToPath(new URL("../../server/dist/index.js", import.meta.url)));
-const ours = oursBuilt && (await import("@switchboard/server" as string).then((m: Record<string, unknown>) => typeof m.Server === "function", () => false));
-if (!ours) console.warn("\n!!! @switchboard/server is not built yet: client tests run against socket.io only !!!\n");
+const ours =
+  oursBuilt &&
+  (await import("@switchboard/server" as string).then(
+    (m: Record<string, unknown>) => typeof m.Server === "function",
+    () => false,
+  ));
+if (!ours)
+  console.warn(
+    "\n!!! @switchboard/server is not built yet: client tests run against socket.io only !!!\n",
+  );
 
 export const peers: Peer[] = [
   peer("socket.io", () => import("socket.io") as never),
@@ -66,7 +84,7 @@ export async function stop(s: Started | undefined): Promise<void> {
   await new Promise<void>((resolve) => s.io.close(() => resolve()));
 }
 
-/** Resolves with the arguments of the next `ev` emitted by `em`. */
-export function next<T extends unknown[] = any[]>(em: { once(ev: string, fn: (...a: any[]) => void): unknown }, ev: string): Promise<T> {
-  return new Promise((resolve) => em.once(ev, (...args: unknown[]) => resolve(args as T)));
+/** Resolves with the arguments of the next `ev` emitted by `em` (fails after 10 s of real time, a bound for a hang). */
+export function next<T extends unknown[] = any[]>(em: Listenable, ev: string): Promise<T> {
+  return once<T>(em, ev, 10_000);
 }

@@ -13,7 +13,9 @@ describe.each(peers)("client smoke against $name", (peer) => {
 
   it("connects and exchanges an event with ack", async () => {
     server = await peer.start();
-    server.io.on("connection", (s) => s.on("hello", (a: unknown, cb: (x: unknown) => void) => cb(["got", a])));
+    server.io.on("connection", (s) =>
+      s.on("hello", (a: unknown, cb: (x: unknown) => void) => cb(["got", a])),
+    );
     const socket = io(server.url, { forceNew: true });
     clients.push(socket);
     await next(socket, "connect");

@@ -5,7 +5,9 @@ import { parseUrl } from "../src/url.js";
 describe("Backoff", () => {
   it("grows exponentially and caps at max", () => {
     const b = new Backoff({ min: 100, max: 1000, jitter: 0 });
-    expect([b.duration(), b.duration(), b.duration(), b.duration(), b.duration()]).toEqual([100, 200, 400, 800, 1000]);
+    expect([b.duration(), b.duration(), b.duration(), b.duration(), b.duration()]).toEqual([
+      100, 200, 400, 800, 1000,
+    ]);
     expect(b.attempts).toBe(5);
     b.reset();
     expect(b.duration()).toBe(100);
@@ -40,7 +42,9 @@ describe("parseUrl", () => {
       id: "http://localhost:3000/socket.io",
       nsp: "/admin",
     });
-    expect(parseUrl("http://a.com", "/socket.io").id).toBe(parseUrl("http://a.com:80/", "/socket.io").id);
+    expect(parseUrl("http://a.com", "/socket.io").id).toBe(
+      parseUrl("http://a.com:80/", "/socket.io").id,
+    );
     expect(parseUrl("https://a.com", "/p").id).toBe("https://a.com:443/p");
     expect(parseUrl("wss://a.com/chat", "/socket.io").nsp).toBe("/chat");
   });

@@ -8,7 +8,8 @@ type LastParam<Map extends EventsMap, K extends EventNames<Map>> = Last<Paramete
 type AckParams<Map extends EventsMap, K extends EventNames<Map>> =
   LastParam<Map, K> extends (...args: infer P) => any ? P : never;
 
-type HasNoParams<Map extends EventsMap, K extends EventNames<Map>> = Parameters<Map[K]> extends never[] ? true : false;
+type HasNoParams<Map extends EventsMap, K extends EventNames<Map>> =
+  Parameters<Map[K]> extends never[] ? true : false;
 
 type EndsWithFunction<Map extends EventsMap, K extends EventNames<Map>> =
   LastParam<Map, K> extends (...args: any[]) => any ? true : false;
@@ -21,16 +22,24 @@ type EndsWithFunction<Map extends EventsMap, K extends EventNames<Map>> =
  * interface E { a: (cb: (n: number) => void) => void; b: (x: string) => void }
  * type T = EventNamesWithAck<E>; // "a"
  */
-export type EventNamesWithAck<Map extends EventsMap, K extends EventNames<Map> = EventNames<Map>> = IfAny<
+export type EventNamesWithAck<
+  Map extends EventsMap,
+  K extends EventNames<Map> = EventNames<Map>,
+> = IfAny<
   LastParam<Map, K> | Map[K],
   K,
-  K extends (HasNoParams<Map, K> extends true ? never : EndsWithFunction<Map, K> extends true ? K : never)
+  K extends (
+    HasNoParams<Map, K> extends true ? never : EndsWithFunction<Map, K> extends true ? K : never
+  )
     ? K
     : never
 >;
 
 /** Names of the events without an acknowledgement callback (what a broadcast may emit). */
-export type EventNamesWithoutAck<Map extends EventsMap, K extends EventNames<Map> = EventNames<Map>> = IfAny<
+export type EventNamesWithoutAck<
+  Map extends EventsMap,
+  K extends EventNames<Map> = EventNames<Map>,
+> = IfAny<
   LastParam<Map, K> | Map[K],
   K,
   K extends (HasNoParams<Map, K> extends true ? K : never)
@@ -40,8 +49,13 @@ export type EventNamesWithoutAck<Map extends EventsMap, K extends EventNames<Map
       : never
 >;
 
-/** The events map restricted to events without an acknowledgement callback. */
-export type RemoveAcknowledgements<E extends EventsMap> = { [K in EventNamesWithoutAck<E>]: E[K] };
+/**
+ * The events map restricted to events without an acknowledgement callback. Keys are filtered one by one, so a
+ * map with an index signature keeps its declared events as declared (contracts with `strict: false`, issue #17).
+ */
+export type RemoveAcknowledgements<E extends EventsMap> = {
+  [K in keyof E as K extends EventNamesWithoutAck<E> ? K : never]: E[K];
+};
 
 /** The events map restricted to events with an acknowledgement callback (Switchboard addition). */
 export type EventsWithAck<E extends EventsMap> = { [K in EventNamesWithAck<E>]: E[K] };
@@ -93,7 +107,9 @@ type ExpectMultipleResponses<T extends any[]> = {
  * type T = DecorateAcknowledgements<E>["ask"]; // (q: string, cb: (err: Error, answer: number) => void) => void
  */
 export type DecorateAcknowledgements<E> = {
-  [K in keyof E]: E[K] extends (...args: infer P) => infer R ? (...args: PrependTimeoutError<P>) => R : E[K];
+  [K in keyof E]: E[K] extends (...args: infer P) => infer R
+    ? (...args: PrependTimeoutError<P>) => R
+    : E[K];
 };
 
 /** The events map as seen by a broadcast with `timeout(ms)`: `(err, responses[])` ack callbacks. */
@@ -105,5 +121,7 @@ export type DecorateAcknowledgementsWithTimeoutAndMultipleResponses<E> = {
 
 /** The events map as seen by a broadcast: ack callbacks receive one response per client. */
 export type DecorateAcknowledgementsWithMultipleResponses<E> = {
-  [K in keyof E]: E[K] extends (...args: infer P) => infer R ? (...args: ExpectMultipleResponses<P>) => R : E[K];
+  [K in keyof E]: E[K] extends (...args: infer P) => infer R
+    ? (...args: ExpectMultipleResponses<P>) => R
+    : E[K];
 };

@@ -17,7 +17,10 @@ type NoEvents = Record<never, never>;
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
 /** See emitter-base.ts; this build keeps component-emitter's members only. */
-export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends EventsMap = NoEvents> {
+export class EmitterBase<
+  ListenEvents extends EventsMap,
+  ReservedEvents extends EventsMap = NoEvents,
+> {
   #events = new Map<EventName, readonly Listener[]>();
 
   /** Alias of {@link EmitterBase.on} (component-emitter's DOM-like name). */
@@ -63,9 +66,17 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
       const entry = events.get(ev) ?? [];
       let i = entry.length;
       // The most recent registration: the listener itself, or a `once` wrapper of it.
-      while (i-- && entry[i] !== listener && (entry[i] as Partial<OnceWrapper>).listener !== listener);
+      while (
+        i-- &&
+        entry[i] !== listener &&
+        (entry[i] as Partial<OnceWrapper>).listener !== listener
+      );
       if (i >= 0) {
-        if (entry.length > 1) events.set(ev, entry.filter((_, k) => k !== i));
+        if (entry.length > 1)
+          events.set(
+            ev,
+            entry.filter((_, k) => k !== i),
+          );
         else events.delete(ev);
       }
     }
@@ -88,7 +99,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
   listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
   ): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {
-    return (this.#events.get(ev) ?? []).map((fn) => (fn as Partial<OnceWrapper>).listener ?? fn) as never;
+    return (this.#events.get(ev) ?? []).map(
+      (fn) => (fn as Partial<OnceWrapper>).listener ?? fn,
+    ) as never;
   }
 
   listenerCount<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev: Ev): number {

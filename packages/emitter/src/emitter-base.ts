@@ -5,7 +5,14 @@ import type {
   ReservedOrUserEventNames,
   ReservedOrUserListener,
 } from "./event-map.js";
-import { dispatch, unwrap, type Entry, type EventName, type Listener, type OnceWrapper } from "./listener.js";
+import {
+  dispatch,
+  unwrap,
+  type Entry,
+  type EventName,
+  type Listener,
+  type OnceWrapper,
+} from "./listener.js";
 
 /** Above this many event names a table switches from its flat array to a Map. */
 const SMALL_TABLE = 8;
@@ -88,10 +95,17 @@ function registeredFor(candidate: Listener, fn: Listener, unwrapHook: Unwrap): b
 function tableRemove(t: Table, ev: EventName, fn: Listener, unwrapHook: Unwrap): Table {
   const entry = tableGet(t, ev);
   if (entry === undefined) return t;
-  if (typeof entry === "function") return registeredFor(entry, fn, unwrapHook) ? tableDelete(t, ev) : t;
+  if (typeof entry === "function")
+    return registeredFor(entry, fn, unwrapHook) ? tableDelete(t, ev) : t;
   for (let i = entry.length - 1; i >= 0; i--) {
     if (!registeredFor(entry[i] as Listener, fn, unwrapHook)) continue;
-    return tableSet(t, ev, entry.length === 2 ? (entry[1 - i] as Listener) : [...entry.slice(0, i), ...entry.slice(i + 1)]);
+    return tableSet(
+      t,
+      ev,
+      entry.length === 2
+        ? (entry[1 - i] as Listener)
+        : [...entry.slice(0, i), ...entry.slice(i + 1)],
+    );
   }
   return t;
 }
@@ -122,6 +136,10 @@ const maxListeners = new WeakMap<object, number>();
 // The empty events map; `Record<never, never>` is `{}` without tripping the linter's ban on `{}`.
 type NoEvents = Record<never, never>;
 
+// Any emitter, as the static helpers of EmitterBase see the one they act on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the helpers only touch the untyped table
+type AnyEmitterBase = EmitterBase<any, any>;
+
 /**
  * Everything of {@link Emitter} but the public `emit`: listener management, introspection and the protected
  * emitters. Extend it directly when a subclass gives `emit` another signature than `boolean`-returning
@@ -139,10 +157,29 @@ type NoEvents = Record<never, never>;
  *   end(): void { this.emitReserved("close"); }
  * }
  */
-export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends EventsMap = NoEvents> {
+export class EmitterBase<
+  ListenEvents extends EventsMap,
+  ReservedEvents extends EventsMap = NoEvents,
+> {
   // listener.ts's functions only call get/set/delete, which ListenerTable provides.
   // No private methods in this class: each would add a brand slot to every instance.
   #events: Table = null;
+
+  // The shared bodies of on/addListener/prependListener and once/prependOnceListener: static, so that no
+  // instance carries a private-method brand.
+  static #add(self: AnyEmitterBase, ev: EventName, listener: Listener, prepend: boolean): void {
+    const host = self.listenerHost();
+    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener), prepend);
+  }
+
+  static #addOnce(self: AnyEmitterBase, ev: EventName, listener: Listener, prepend: boolean): void {
+    const host = self.listenerHost();
+    const wrapper = wrapOnce(
+      host.wrapListener(ev, listener),
+      (w) => (host.#events = tableRemove(host.#events, ev, w, same)),
+    );
+    host.#events = tableAdd(host.#events, ev, wrapper, prepend);
+  }
 
   // ---- hooks for subclasses (Node build only: the browser build has none, the client needs none) ----
 
@@ -192,8 +229,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const host = this.listenerHost();
-    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener as Listener), false);
+    EmitterBase.#add(this, ev, listener as Listener, false);
     return this;
   }
 
@@ -202,8 +238,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const host = this.listenerHost();
-    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener as Listener), false);
+    EmitterBase.#add(this, ev, listener as Listener, false);
     return this;
   }
 
@@ -217,8 +252,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const host = this.listenerHost();
-    host.#events = tableAdd(host.#events, ev, host.wrapListener(ev, listener as Listener), true);
+    EmitterBase.#add(this, ev, listener as Listener, true);
     return this;
   }
 
@@ -232,9 +266,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const host = this.listenerHost();
-    const wrapper = wrapOnce(host.wrapListener(ev, listener as Listener), (w) => (host.#events = tableRemove(host.#events, ev, w, same)));
-    host.#events = tableAdd(host.#events, ev, wrapper, false);
+    EmitterBase.#addOnce(this, ev, listener as Listener, false);
     return this;
   }
 
@@ -248,9 +280,7 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
   ): this {
-    const host = this.listenerHost();
-    const wrapper = wrapOnce(host.wrapListener(ev, listener as Listener), (w) => (host.#events = tableRemove(host.#events, ev, w, same)));
-    host.#events = tableAdd(host.#events, ev, wrapper, true);
+    EmitterBase.#addOnce(this, ev, listener as Listener, true);
     return this;
   }
 
@@ -268,7 +298,10 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
     const host = this.listenerHost();
     if (ev === undefined) host.#events = null;
     else if (listener === undefined) host.#events = tableDelete(host.#events, ev);
-    else host.#events = tableRemove(host.#events, ev, listener as Listener, (stored) => host.unwrapListener(stored));
+    else
+      host.#events = tableRemove(host.#events, ev, listener as Listener, (stored) =>
+        host.unwrapListener(stored),
+      );
     return this;
   }
 
@@ -286,7 +319,9 @@ export class EmitterBase<ListenEvents extends EventsMap, ReservedEvents extends 
    * @example
    * em.removeAllListeners("message");
    */
-  removeAllListeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev?: Ev): this {
+  removeAllListeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev?: Ev,
+  ): this {
     const host = this.listenerHost();
     if (ev === undefined) host.#events = null;
     else host.#events = tableDelete(host.#events, ev);

@@ -29,9 +29,10 @@ export type EventNames<Map extends EventsMap> = keyof Map & (string | symbol);
 export type EventParams<Map extends EventsMap, Ev extends EventNames<Map>> = Parameters<Map[Ev]>;
 
 /** Event names found either in the reserved events or in the user events. */
-export type ReservedOrUserEventNames<ReservedEventsMap extends EventsMap, UserEvents extends EventsMap> =
-  | EventNames<ReservedEventsMap>
-  | EventNames<UserEvents>;
+export type ReservedOrUserEventNames<
+  ReservedEventsMap extends EventsMap,
+  UserEvents extends EventsMap,
+> = EventNames<ReservedEventsMap> | EventNames<UserEvents>;
 
 /**
  * Listener type of `Ev`: the reserved listener when `Ev` is reserved, else the user one. When neither map
@@ -85,7 +86,9 @@ export type FirstArg<T> = T extends (arg: infer Param) => unknown ? Param : any;
 export type FirstNonErrorTuple<T extends unknown[]> = T[0] extends Error ? T[1] : T[0];
 
 /** The first non-`Error` parameter of a function type (the value an ack resolves with). */
-export type FirstNonErrorArg<T> = T extends (...args: infer Params) => any ? FirstNonErrorTuple<Params> : any;
+export type FirstNonErrorArg<T> = T extends (...args: infer Params) => any
+  ? FirstNonErrorTuple<Params>
+  : any;
 
 /** Each element of a tuple turned into an array of it (one response per client for broadcast acks). */
 export type MultiplyArray<T extends unknown[]> = { [K in keyof T]: T[K][] };

@@ -44,7 +44,11 @@ export function call(fn: Listener, self: unknown, args: readonly unknown[]): voi
 }
 
 /** Calls the listeners of `entry` in order; `false` when there are none. */
-export function dispatch(entry: Entry | undefined, self: unknown, args: readonly unknown[]): boolean {
+export function dispatch(
+  entry: Entry | undefined,
+  self: unknown,
+  args: readonly unknown[],
+): boolean {
   if (entry === undefined) return false;
   if (typeof entry === "function") {
     call(entry, self, args);

@@ -31,10 +31,29 @@ describe("browser emitter", () => {
 
   it("has component-emitter's members and leaves Node's extras to the Node build", () => {
     const em = make() as unknown as Record<string, unknown>;
-    for (const m of ["on", "addEventListener", "once", "off", "removeListener", "removeAllListeners", "removeEventListener", "emit", "listeners", "hasListeners", "listenerCount"]) {
+    for (const m of [
+      "on",
+      "addEventListener",
+      "once",
+      "off",
+      "removeListener",
+      "removeAllListeners",
+      "removeEventListener",
+      "emit",
+      "listeners",
+      "hasListeners",
+      "listenerCount",
+    ]) {
       expect(typeof em[m], m).toBe("function");
     }
-    for (const m of ["prependListener", "prependOnceListener", "eventNames", "setMaxListeners", "rawListeners"]) expect(em[m], m).toBeUndefined();
+    for (const m of [
+      "prependListener",
+      "prependOnceListener",
+      "eventNames",
+      "setMaxListeners",
+      "rawListeners",
+    ])
+      expect(em[m], m).toBeUndefined();
     expect(em.addEventListener).toBe(em.on);
     expect(em.removeEventListener).toBe(em.off);
   });
@@ -48,7 +67,10 @@ describe("browser emitter", () => {
     em.addEventListener("a", (...args: unknown[]) => calls.push(["2", args]));
     expect(em.emit("a", 1, undefined, "x")).toBe(true);
     expect(em.emit("b")).toBe(false);
-    expect(calls).toEqual([["1", true, [1, undefined, "x"]], ["2", [1, undefined, "x"]]]);
+    expect(calls).toEqual([
+      ["1", true, [1, undefined, "x"]],
+      ["2", [1, undefined, "x"]],
+    ]);
     const sym = Symbol("s");
     const seen: unknown[] = [];
     em.on(sym, (v) => seen.push(v));
@@ -125,7 +147,10 @@ describe("browser emitter", () => {
   });
 
   it("keeps the protected emitters the client uses", () => {
-    class Conn extends (Emitter as unknown as new () => BrowserEmitter & { emitReserved(ev: string, ...a: unknown[]): boolean; emitArgs(ev: string, a: unknown[]): boolean }) {
+    class Conn extends (Emitter as unknown as new () => BrowserEmitter & {
+      emitReserved(ev: string, ...a: unknown[]): boolean;
+      emitArgs(ev: string, a: unknown[]): boolean;
+    }) {
       fire(): [boolean, boolean] {
         return [this.emitReserved("r", 1, 2), this.emitArgs("a", [3])];
       }

@@ -32,7 +32,15 @@ describe("Emitter: on / emit", () => {
       seen.push(args);
     });
     for (let n = 0; n <= 6; n++) em.emit("a", ...Array.from({ length: n }, (_, i) => i));
-    expect(seen).toEqual([[], [0], [0, 1], [0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4, 5]]);
+    expect(seen).toEqual([
+      [],
+      [0],
+      [0, 1],
+      [0, 1, 2],
+      [0, 1, 2, 3],
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 4, 5],
+    ]);
     expect([...selves]).toEqual([em]);
   });
 
@@ -189,7 +197,9 @@ describe("Emitter: off / removeAllListeners", () => {
     const em = new Emitter<Events>();
     const order: number[] = [];
     const two = (): void => void order.push(2);
-    em.on("a", () => order.push(1)).on("a", two).on("a", () => order.push(3));
+    em.on("a", () => order.push(1))
+      .on("a", two)
+      .on("a", () => order.push(3));
     em.off("a", two);
     em.emit("a");
     expect(order).toEqual([1, 3]);
@@ -271,7 +281,10 @@ describe("Emitter: introspection and protected emitters", () => {
 
 describe("EmitterBase", () => {
   /** A socket-like class whose `emit` sends elsewhere and returns `this`, as socket.io-client's Socket does. */
-  class Outbox extends EmitterBase<{ reply: (text: string) => void }, { sent: (count: number) => void }> {
+  class Outbox extends EmitterBase<
+    { reply: (text: string) => void },
+    { sent: (count: number) => void }
+  > {
     readonly sent: unknown[][] = [];
     emit(ev: string, ...args: unknown[]): this {
       this.sent.push([ev, ...args]);

@@ -1,7 +1,13 @@
 // The protected hooks of the Node emitter (wrapListener / unwrapListener / listenerHost) that the server's
 // Socket, Namespace and Server use instead of overriding every listener method.
 import { describe, expect, it } from "vitest";
-import { Emitter, type EmitterBase, type EventName, type EventsMap, type Listener } from "../src/index.js";
+import {
+  Emitter,
+  type EmitterBase,
+  type EventName,
+  type EventsMap,
+  type Listener,
+} from "../src/index.js";
 
 type Events = Record<string, (...args: unknown[]) => void>;
 

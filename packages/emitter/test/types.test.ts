@@ -27,7 +27,9 @@ interface Reserved {
 describe("helper types match socket.io's", () => {
   it("event names, params and listeners", () => {
     expectTypeOf<SB.EventNames<Events>>().toEqualTypeOf<SIO.EventNames<Events>>();
-    expectTypeOf<SB.EventParams<Events, "withAck">>().toEqualTypeOf<SIO.EventParams<Events, "withAck">>();
+    expectTypeOf<SB.EventParams<Events, "withAck">>().toEqualTypeOf<
+      SIO.EventParams<Events, "withAck">
+    >();
     expectTypeOf<SB.ReservedOrUserEventNames<Reserved, Events>>().toEqualTypeOf<
       SIO.ReservedOrUserEventNames<Reserved, Events>
     >();
@@ -37,7 +39,9 @@ describe("helper types match socket.io's", () => {
     expectTypeOf<SB.ReservedOrUserListener<Reserved, Events, "basic">>().toEqualTypeOf<
       SIO.ReservedOrUserListener<Reserved, Events, "basic">
     >();
-    expectTypeOf<SB.EventNames<SB.DefaultEventsMap>>().toEqualTypeOf<SIO.EventNames<SIO.DefaultEventsMap>>();
+    expectTypeOf<SB.EventNames<SB.DefaultEventsMap>>().toEqualTypeOf<
+      SIO.EventNames<SIO.DefaultEventsMap>
+    >();
   });
 
   it("ack-related names", () => {
@@ -45,10 +49,14 @@ describe("helper types match socket.io's", () => {
     expectTypeOf<SB.EventNamesWithAck<Events>>().toEqualTypeOf<
       "withAck" | "ackOnly" | "ackWithErr" | "ackNoArgs" | "ackTwo"
     >();
-    expectTypeOf<SB.EventNamesWithoutAck<Events>>().toEqualTypeOf<SIO.EventNamesWithoutAck<Events>>();
+    expectTypeOf<SB.EventNamesWithoutAck<Events>>().toEqualTypeOf<
+      SIO.EventNamesWithoutAck<Events>
+    >();
     expectTypeOf<SB.EventNamesWithError<Events>>().toEqualTypeOf<SIO.EventNamesWithError<Events>>();
     expectTypeOf<SB.EventNamesWithError<Events>>().toEqualTypeOf<"ackWithErr">();
-    expectTypeOf<SB.RemoveAcknowledgements<Events>>().toEqualTypeOf<SIO.RemoveAcknowledgements<Events>>();
+    expectTypeOf<SB.RemoveAcknowledgements<Events>>().toEqualTypeOf<
+      SIO.RemoveAcknowledgements<Events>
+    >();
     expectTypeOf<keyof SB.EventsWithAck<Events>>().toEqualTypeOf<SB.EventNamesWithAck<Events>>();
     // With the default (any) map every name qualifies, as in socket.io.
     expectTypeOf<SB.EventNamesWithAck<SB.DefaultEventsMap>>().toEqualTypeOf<
@@ -60,26 +68,36 @@ describe("helper types match socket.io's", () => {
   });
 
   it("decorated acknowledgements", () => {
-    expectTypeOf<SB.DecorateAcknowledgements<Events>>().toEqualTypeOf<SIO.DecorateAcknowledgements<Events>>();
+    expectTypeOf<SB.DecorateAcknowledgements<Events>>().toEqualTypeOf<
+      SIO.DecorateAcknowledgements<Events>
+    >();
     expectTypeOf<SB.DecorateAcknowledgementsWithMultipleResponses<Events>>().toEqualTypeOf<
       SIO.DecorateAcknowledgementsWithMultipleResponses<Events>
     >();
-    expectTypeOf<SB.DecorateAcknowledgementsWithTimeoutAndMultipleResponses<Events>>().toEqualTypeOf<
-      SIO.DecorateAcknowledgementsWithTimeoutAndMultipleResponses<Events>
-    >();
+    expectTypeOf<
+      SB.DecorateAcknowledgementsWithTimeoutAndMultipleResponses<Events>
+    >().toEqualTypeOf<SIO.DecorateAcknowledgementsWithTimeoutAndMultipleResponses<Events>>();
     expectTypeOf<SB.DecorateAcknowledgements<Events>["withAck"]>().toEqualTypeOf<
       (d: string, cb: (err: Error, e: number) => void) => void
     >();
-    expectTypeOf<SB.DecorateAcknowledgementsWithTimeoutAndMultipleResponses<Events>["ackTwo"]>().toEqualTypeOf<
-      (x: boolean, cb: (err: Error, a: string[]) => void) => void
-    >();
+    expectTypeOf<
+      SB.DecorateAcknowledgementsWithTimeoutAndMultipleResponses<Events>["ackTwo"]
+    >().toEqualTypeOf<(x: boolean, cb: (err: Error, a: string[]) => void) => void>();
     expectTypeOf<SB.DecorateAcknowledgements<SB.DefaultEventsMap>>().toEqualTypeOf<
       SIO.DecorateAcknowledgements<SIO.DefaultEventsMap>
     >();
   });
 
   it("tuple helpers", () => {
-    type Tuples = [[], [number], [string, number], [string, boolean?], [string, ...number[]], number[], [a: 1, b: 2]];
+    type Tuples = [
+      [],
+      [number],
+      [string, number],
+      [string, boolean?],
+      [string, ...number[]],
+      number[],
+      [a: 1, b: 2],
+    ];
     expectTypeOf<SB.Last<Tuples[0]>>().toEqualTypeOf<SIO.Last<Tuples[0]>>();
     expectTypeOf<SB.Last<Tuples[1]>>().toEqualTypeOf<SIO.Last<Tuples[1]>>();
     expectTypeOf<SB.Last<Tuples[2]>>().toEqualTypeOf<SIO.Last<Tuples[2]>>();
@@ -129,7 +147,9 @@ describe("Emitter typing", () => {
     conn.on("nope", () => {});
     // @ts-expect-error wrong listener parameter type
     conn.on("basic", (_a: string) => {});
-    expectTypeOf(conn.listeners("closed")).toEqualTypeOf<Array<(reason: string, code: number) => void>>();
+    expectTypeOf(conn.listeners("closed")).toEqualTypeOf<
+      Array<(reason: string, code: number) => void>
+    >();
   });
 
   it("types emit from EmitEvents and keeps reserved events out of it", () => {

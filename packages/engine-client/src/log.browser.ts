@@ -1,6 +1,6 @@
 // Browser production build of log.ts (the `browser` condition without `development`, see the client README):
-// `LOG` is `false`, so no logger is created and bundlers drop every `log?.(…)` call; no `debug` package. The
-// `development` condition (Vite's dev server, webpack's development mode, the unminified bundle) keeps log.ts.
+// `LOG` is `false`, so bundlers drop every `if (LOG) debug(…)` call; no `debug` package. The `development`
+// condition (Vite's dev server, webpack's development mode, the unminified bundle) keeps log.ts.
 
 export type Logger = (formatter: string, ...args: unknown[]) => void;
 
@@ -8,6 +8,6 @@ export type Logger = (formatter: string, ...args: unknown[]) => void;
 export const LOG: boolean = false;
 
 /** A logger that logs nothing (never called where `LOG` is `false`). */
-export function debug(_namespace: string): Logger {
+export function createDebug(_namespace: string): Logger {
   return () => {};
 }

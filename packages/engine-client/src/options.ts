@@ -1,6 +1,6 @@
 import { NODE } from "#runtime";
 import type { TransportCtor } from "./transport.js";
-import { currentLocation, decodeQuery, parseUri } from "./url.js";
+import { currentLocation, parseUri } from "./url.js";
 
 /** TLS options honoured by the Node transports (ignored in browsers). */
 export interface TlsOptions {
@@ -86,16 +86,19 @@ export interface ResolvedOptions extends SocketOptions {
   timestampParam: string;
 }
 
-/** Record or query string → record of strings. @internal */
+/** Record or query string (`a=1&b=2`, values decoded) → record of strings. @internal */
 export function toQuery(q: Record<string, unknown> | string | undefined): Record<string, string> {
-  if (typeof q === "string") return decodeQuery(q);
+  if (typeof q === "string") return Object.fromEntries(new URLSearchParams(q));
   const out: Record<string, string> = {};
   if (q) for (const k in q) if (q[k] !== undefined) out[k] = String(q[k]);
   return out;
 }
 
 /** Applies the URI and the defaults (engine.io-client's) to the user's options. @internal */
-export function resolveOptions(uri: string | undefined, opts: SocketOptions | undefined): ResolvedOptions {
+export function resolveOptions(
+  uri: string | undefined,
+  opts: SocketOptions | undefined,
+): ResolvedOptions {
   const o: SocketOptions = { ...opts };
   const loc = currentLocation();
   if (uri) {

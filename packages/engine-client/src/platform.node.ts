@@ -1,5 +1,10 @@
 // Node platform: `node:http`/`node:https` for long-polling, `ws` for WebSocket, cookies kept in memory.
-import { request as httpRequest, type Agent, type IncomingMessage, type RequestOptions } from "node:http";
+import {
+  request as httpRequest,
+  type Agent,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Socket as NetSocket } from "node:net";
 import WebSocket from "ws";
@@ -16,7 +21,15 @@ function headers(opts: ResolvedOptions, jar: CookieJar | undefined): Record<stri
 
 function tls(opts: ResolvedOptions): RequestOptions & Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ["pfx", "key", "passphrase", "cert", "ca", "ciphers", "rejectUnauthorized"] as const) {
+  for (const k of [
+    "pfx",
+    "key",
+    "passphrase",
+    "cert",
+    "ca",
+    "ciphers",
+    "rejectUnauthorized",
+  ] as const) {
     if (opts[k] !== undefined) out[k] = opts[k];
   }
   if (opts.agent !== undefined) out.agent = opts.agent as Agent | false;
@@ -37,19 +50,24 @@ function request(req: PollRequest, done: PollCallback): () => void {
     done(err, status, body);
   };
   const send = req.url.startsWith("https:") ? httpsRequest : httpRequest;
-  const r = send(req.url, { method: req.method, headers: h, ...tls(opts) }, (res: IncomingMessage) => {
-    jar?.store(res.headers["set-cookie"]);
-    res.setEncoding("utf8");
-    let body = "";
-    res.on("data", (chunk: string) => (body += chunk));
-    res.on("end", () => finish(null, res.statusCode ?? 0, body));
-    res.on("error", (err) => finish(err, 0, ""));
-  });
+  const r = send(
+    req.url,
+    { method: req.method, headers: h, ...tls(opts) },
+    (res: IncomingMessage) => {
+      jar?.store(res.headers["set-cookie"]);
+      res.setEncoding("utf8");
+      let body = "";
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => finish(null, res.statusCode ?? 0, body));
+      res.on("error", (err) => finish(err, 0, ""));
+    },
+  );
   // Reported on a turn of the global timer queue, as engine.io-client's Node transport (xmlhttprequest-ssl) does:
   // code tested with a fake clock against socket.io-client sees a failed connection at the same point.
   r.on("error", (err) => setTimeout(() => finish(err, 0, ""), 0));
   if (opts.autoUnref) r.on("socket", (s: NetSocket) => s.unref());
-  if (opts.requestTimeout) r.setTimeout(opts.requestTimeout, () => r.destroy(new Error("request timeout")));
+  if (opts.requestTimeout)
+    r.setTimeout(opts.requestTimeout, () => r.destroy(new Error("request timeout")));
   r.end(req.body);
   return () => {
     finished = true;
@@ -77,7 +95,9 @@ export const nodePlatform: Platform = {
   wsCompress: true,
   binary(data) {
     if (Buffer.isBuffer(data)) return data;
-    return data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return data instanceof ArrayBuffer
+      ? Buffer.from(data)
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   },
   cookieJar: () => new MemoryCookieJar(),
 };

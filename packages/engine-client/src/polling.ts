@@ -1,12 +1,17 @@
-import { decodeBatch, encodeBatch, type Packet } from "./codec.js";
-import { ErrorCode } from "./errors.js";
-import { LOG, debug } from "#log";
+import {
+  decodePayload,
+  encodePayload,
+  type Packet as WirePacket,
+} from "@switchboard/engine-parser";
+import { shape, type Packet } from "./codec.js";
+import { ERR_POLL, ERR_POST, type ErrorCode } from "./errors.js";
+import { LOG, createDebug } from "#log";
 import type { PollRequest } from "./platform.js";
 import { NODE } from "#runtime";
 import { Transport } from "./transport.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
-const log = /* @__PURE__ */ debug("engine.io-client:polling");
+const debug = /* @__PURE__ */ createDebug("engine.io-client:polling");
 
 /**
  * HTTP long-polling (docs/protocol.md §1.3): one GET in flight to receive, one POST in flight to send, payloads
@@ -38,7 +43,7 @@ export class Polling extends Transport {
     const done = (): void => {
       if (gen !== this.#pauseGen) return; // resumed meanwhile
       if (--waiting === 0) {
-        if (LOG) log("paused");
+        if (LOG) debug("paused");
         this.readyState = "paused";
         onPause();
       }
@@ -65,13 +70,15 @@ export class Polling extends Transport {
   /** Starts a GET. */
   poll(): void {
     this.#polling = true;
-    this.#abortPoll = this.request("GET", undefined, "xhr poll error", ErrorCode.POLL, (body) => this.onPayload(body));
+    this.#abortPoll = this.#request("GET", undefined, "xhr poll error", ERR_POLL, (body) =>
+      this.#onPayload(body),
+    );
     this.emitReserved("poll");
   }
 
   protected doClose(): void {
     if (this.readyState !== "opening") {
-      if (LOG) log("sending close packet");
+      if (LOG) debug("sending close packet");
       this.write([{ type: "close" }]);
     } else {
       // Still opening: nothing to tell the server yet; stop the handshake request.
@@ -81,30 +88,48 @@ export class Polling extends Transport {
 
   protected write(packets: Packet[]): void {
     this.writable = false;
-    this.#abortPost = this.request("POST", encodeBatch(packets), "xhr post error", ErrorCode.POST, () => {
-      this.writable = true;
-      this.emitReserved("drain");
-    });
+    this.#abortPost = this.#request(
+      "POST",
+      encodePayload(packets as WirePacket[]), // binary always as base64 here
+      "xhr post error",
+      ERR_POST,
+      () => {
+        this.writable = true;
+        this.emitReserved("drain");
+      },
+    );
   }
 
   /**
    * Sends one request and returns its abort function. A failure (network error or non-200 status) becomes
    * `message`/`code`; `onOk` gets the body of a 200 answer. Nothing happens once the transport is closed.
    */
-  private request(method: "GET" | "POST", body: string | undefined, message: string, code: ErrorCode, onOk: (body: string) => void): () => void {
+  #request(
+    method: "GET" | "POST",
+    body: string | undefined,
+    message: string,
+    code: ErrorCode,
+    onOk: (body: string) => void,
+  ): () => void {
     const opts = this.ctx.opts;
-    const req: PollRequest = { method, url: this.uri("http", opts.timestampRequests !== false), body, opts };
+    const req: PollRequest = {
+      method,
+      url: this.uri("http", opts.timestampRequests !== false),
+      body,
+      opts,
+    };
     if (NODE) req.jar = this.ctx.jar;
-    return this.ctx.platform.request(req, (err, status, res) => {
+    return this.ctx.request(req, (err, status, res) => {
       if (this.readyState === "closed" || this.readyState === undefined) return;
       if (err || status !== 200) this.onError(message, code, err ?? status);
       else onOk(res);
     });
   }
 
-  private onPayload(body: string): void {
-    const packets = decodeBatch(body, this.ctx.platform);
-    for (const packet of packets) {
+  #onPayload(body: string): void {
+    // Never throws: decoding stops at the first bad packet, returned as an `error` packet.
+    for (const decoded of decodePayload(body, this.ctx.binaryType)) {
+      const packet = NODE ? shape(decoded, this.ctx) : (decoded as Packet);
       if (this.readyState === "opening" && packet.type === "open") this.onOpen();
       if (packet.type === "close") {
         this.onClose({ description: "transport closed by the server" });

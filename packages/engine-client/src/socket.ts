@@ -1,19 +1,29 @@
 import { Emitter } from "@switchboard/emitter";
 import type { Packet, PacketType } from "./codec.js";
 import { takeBatch } from "./batch.js";
-import { ErrorCode, TransportError } from "./errors.js";
-import { LOG, debug } from "#log";
+import { ERR_BAD_OPTIONS, ERR_NO_TRANSPORTS, TransportError } from "./errors.js";
+import { LOG, createDebug } from "#log";
 import { resolveOptions, toQuery, type ResolvedOptions, type SocketOptions } from "./options.js";
 import type { CookieJar, Platform, RawData } from "./platform.js";
 import { Polling } from "./polling.js";
-import { type CloseDetails, type Transport, type TransportContext, type TransportCtor } from "./transport.js";
+import {
+  type CloseDetails,
+  type Transport,
+  type TransportContext,
+  type TransportCtor,
+} from "./transport.js";
 import { CHECKS, NODE } from "#runtime";
 import { clearTimer, setTimer } from "./timers.js";
-import { probe, type ProbeEmit } from "./upgrade.js";
+import {
+  priorWebsocketSuccess,
+  probe,
+  setPriorWebsocketSuccess,
+  type ProbeEmit,
+} from "./upgrade.js";
 import { WebSocketTransport } from "./websocket.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
-const log = /* @__PURE__ */ debug("engine.io-client:socket");
+const debug = /* @__PURE__ */ createDebug("engine.io-client:socket");
 
 /** The open packet's JSON (docs/protocol.md §1.4). */
 export interface HandshakeData {
@@ -49,9 +59,11 @@ export interface WriteOptions {
   compress?: boolean;
 }
 
-let priorWebsocketSuccess = false;
 const DEFAULT_WRITE: WriteOptions = Object.freeze({ compress: true });
-const BUILT_IN = new Map<string, TransportCtor>([["polling", Polling], ["websocket", WebSocketTransport]]);
+const BUILT_IN = new Map<string, TransportCtor>([
+  ["polling", Polling],
+  ["websocket", WebSocketTransport],
+]);
 
 /**
  * The Engine.IO client socket, shared by both platform entries (which pass their {@link Platform}).
@@ -79,11 +91,11 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
    * property). Browsers always get ArrayBuffers; the client's browser bundles do not have the property.
    */
   declare binaryType: "nodebuffer" | "arraybuffer";
-  /** @internal */ pingInterval = 0;
-  /** @internal */ pingTimeout = 0;
-  /** @internal */ maxPayload = 0;
+  // The handshake's heartbeat and payload limits (docs/protocol.md §1.4).
+  #pingInterval = 0;
+  #pingTimeout = 0;
+  #maxPayload = 0;
   /** @internal */ upgrades: string[] = [];
-  /** @internal */ declare readonly platform: Platform;
   /** @internal */ declare readonly jar: CookieJar | undefined;
   #prevBufferLen = 0;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -95,9 +107,14 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
   #removePageHooks: (() => void) | undefined;
   /** Transport classes given by the user, by name. */
   readonly #impls: Record<string, TransportCtor> = {};
-  readonly #onPingTimeout = (): void => this.onClose("ping timeout");
+  readonly #platform: Platform;
+  readonly #onPingTimeout = (): void => this.#onClose("ping timeout");
 
-  constructor(uri: string | SocketOptions | undefined, opts: SocketOptions | undefined, platform: Platform) {
+  constructor(
+    uri: string | SocketOptions | undefined,
+    opts: SocketOptions | undefined,
+    platform: Platform,
+  ) {
     super();
     if (uri && typeof uri === "object") {
       opts = uri;
@@ -106,9 +123,14 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     const o = resolveOptions(uri, opts);
     this.opts = o;
     if (CHECKS && o.transports && o.transportImplementations) {
-      throw Object.assign(new TypeError("specifying both 'transportImplementations' and 'transports' options is not supported"), {
-        code: ErrorCode.BAD_OPTIONS,
-      });
+      throw Object.assign(
+        new TypeError(
+          "specifying both 'transportImplementations' and 'transports' options is not supported",
+        ),
+        {
+          code: ERR_BAD_OPTIONS,
+        },
+      );
     }
     // Classes, in order: a name stands for its built-in class, unknown names (e.g. `webtransport`, in
     // engine.io-client's default) are skipped; each class is known by its prototype's `name`. Always a new array:
@@ -118,20 +140,20 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
       const T = typeof t === "string" ? BUILT_IN.get(t) : t;
       if (T) this.transports.push((this.#impls[T.prototype.name] = T).prototype.name);
     }
-    this.platform = platform;
+    this.#platform = platform;
     if (NODE) this.binaryType = platform.binary ? "nodebuffer" : "arraybuffer";
     if (NODE && o.withCredentials) this.jar = platform.cookieJar?.();
     if (platform.pageHooks) {
       this.#removePageHooks = platform.pageHooks(
-        o.closeOnBeforeunload ? () => this.onUnload() : undefined,
-        () => this.onClose("transport close", { description: "network connection lost" }),
+        o.closeOnBeforeunload ? () => this.#onUnload() : undefined,
+        () => this.#onClose("transport close", { description: "network connection lost" }),
       );
     }
-    this.open();
+    this.#open();
   }
 
-  /** Creates a transport by name, applying `transportOptions[name]`. @internal */
-  createTransport(name: string): Transport {
+  /** Creates a transport by name, applying `transportOptions[name]`. */
+  #createTransport(name: string): Transport {
     const extra = this.opts.transportOptions?.[name];
     const opts = {
       ...this.opts,
@@ -139,64 +161,72 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
       port: String(extra?.port ?? this.opts.port),
       query: { ...this.opts.query, ...toQuery(extra?.query) },
     } as ResolvedOptions;
-    const ctx: TransportContext = { opts, platform: this.platform, sid: this.id };
+    const ctx: TransportContext = { ...this.#platform, opts, sid: this.id };
     if (NODE) ctx.jar = this.jar;
     return new this.#impls[name]!(ctx);
   }
 
-  private open(): void {
+  #open(): void {
     if (this.transports.length === 0) {
-      queueMicrotask(() => this.emitReserved("error", new TransportError("No transports available", ErrorCode.NO_TRANSPORTS, undefined)));
+      queueMicrotask(() =>
+        this.emitReserved(
+          "error",
+          new TransportError(ERR_NO_TRANSPORTS, "No transports available"),
+        ),
+      );
       return;
     }
     const name =
-      this.opts.rememberUpgrade && priorWebsocketSuccess && this.transports.includes("websocket") ? "websocket" : this.transports[0]!;
+      this.opts.rememberUpgrade && priorWebsocketSuccess && this.transports.includes("websocket")
+        ? "websocket"
+        : this.transports[0]!;
     this.readyState = "opening";
-    const transport = this.createTransport(name);
+    const transport = this.#createTransport(name);
     this.setTransport(transport);
     transport.open();
   }
 
   /** Makes `transport` the current one. @internal */
   setTransport(transport: Transport): void {
-    if (LOG) log("setting transport %s", transport.name);
+    if (LOG) debug("setting transport %s", transport.name);
     if (this.transport) this.transport.removeAllListeners();
     this.transport = transport;
     // At most two transports per session (the first and the upgrade), so closures cost nothing per packet.
-    transport.on("drain", () => this.onDrain());
-    transport.on("packet", (packet) => this.onPacket(packet));
-    transport.on("error", (err) => this.onError(err));
-    transport.on("close", (details) => this.onClose("transport close", details));
+    transport.on("drain", () => this.#onDrain());
+    transport.on("packet", (packet) => this.#onPacket(packet));
+    transport.on("error", (err) => this.#onError(err));
+    transport.on("close", (details) => this.#onClose("transport close", details));
   }
 
-  private onPacket(packet: Packet): void {
+  #onPacket(packet: Packet): void {
     if (this.readyState === "closed") return;
     this.emitReserved("packet", packet);
     this.emitReserved("heartbeat");
     switch (packet.type) {
       case "open":
-        this.onHandshake(packet.data);
+        this.#onHandshake(packet.data);
         break;
       case "ping":
-        this.resetPingTimeout();
-        this.sendPacket("pong");
+        this.#resetPingTimeout();
+        this.#sendPacket("pong");
         this.emitReserved("ping");
         break;
       case "message": {
         let data = packet.data ?? ""; // `4` alone is an empty text message
-        if (NODE && this.binaryType === "arraybuffer" && typeof data !== "string") data = toArrayBuffer(data);
+        if (NODE && this.binaryType === "arraybuffer" && typeof data !== "string")
+          data = toArrayBuffer(data);
         this.emitReserved("data", data);
         this.emitReserved("message", data);
         break;
       }
       case "error":
         // Malformed Engine.IO data from the server (docs/protocol.md §1.2).
-        this.onClose("parse error");
+        this.#onClose("parse error");
         break;
     }
   }
 
-  private onHandshake(raw: RawData | undefined): void {
+  #onHandshake(raw: RawData | undefined): void {
     if (this.id !== undefined) return; // a second open packet: ignore it
     let data: HandshakeData | undefined;
     try {
@@ -205,42 +235,50 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     } catch {
       // checked below
     }
-    if (!data || typeof data.sid !== "string" || !isDelay(data.pingInterval) || !isDelay(data.pingTimeout)) {
-      this.onClose("parse error");
+    if (
+      !data ||
+      typeof data.sid !== "string" ||
+      !isDelay(data.pingInterval) ||
+      !isDelay(data.pingTimeout)
+    ) {
+      this.#onClose("parse error");
       return;
     }
     this.emitReserved("handshake", data);
     this.id = data.sid;
     this.transport.query.sid = data.sid;
-    this.upgrades = Array.isArray(data.upgrades) ? data.upgrades.filter((t) => this.transports.includes(t)) : [];
-    this.pingInterval = data.pingInterval;
-    this.pingTimeout = data.pingTimeout;
-    this.maxPayload = typeof data.maxPayload === "number" ? data.maxPayload : 0;
-    this.resetPingTimeout(); // before onOpen: flushing needs a live heartbeat deadline
-    this.onOpen();
+    this.upgrades = Array.isArray(data.upgrades)
+      ? data.upgrades.filter((t) => this.transports.includes(t))
+      : [];
+    this.#pingInterval = data.pingInterval;
+    this.#pingTimeout = data.pingTimeout;
+    this.#maxPayload = typeof data.maxPayload === "number" ? data.maxPayload : 0;
+    this.#resetPingTimeout(); // before onOpen: flushing needs a live heartbeat deadline
+    this.#onOpen();
   }
 
-  private onOpen(): void {
-    if (LOG) log("socket open");
+  #onOpen(): void {
+    if (LOG) debug("socket open");
     this.readyState = "open";
-    priorWebsocketSuccess = this.transport.name === "websocket";
+    setPriorWebsocketSuccess(this.transport.name === "websocket");
     this.emitReserved("open");
     this.flush();
-    if (this.readyState === "open" && this.opts.upgrade !== false && this.transport.name === "polling") {
-      const emit: ProbeEmit = (ev, arg) => (this.emitReserved as (ev: string, arg: unknown) => boolean)(ev, arg);
-      for (const name of this.upgrades) if (name !== "polling") probe(this, name, emit);
+    if (
+      this.readyState === "open" &&
+      this.opts.upgrade !== false &&
+      this.transport.name === "polling"
+    ) {
+      const emit: ProbeEmit = (ev, arg) =>
+        (this.emitReserved as (ev: string, arg: unknown) => boolean)(ev, arg);
+      for (const name of this.upgrades)
+        if (name !== "polling") probe(this, this.#createTransport(name), emit);
     }
   }
 
-  /** Called by the upgrade probe. @internal */
-  setPriorWebsocketSuccess(ok: boolean): void {
-    priorWebsocketSuccess = ok;
-  }
-
-  private resetPingTimeout(): void {
+  #resetPingTimeout(): void {
     clearTimer(this.opts, this.#pingTimer);
     // Timers overflow past 2^31-1 ms and would fire at once.
-    const delay = Math.min(this.pingInterval + this.pingTimeout, 0x7fffffff);
+    const delay = Math.min(this.#pingInterval + this.#pingTimeout, 0x7fffffff);
     this._pingTimeoutTime = Date.now() + delay;
     this.#pingTimer = setTimer(this.opts, this.#onPingTimeout, delay);
     if (NODE && this.opts.autoUnref) unref(this.#pingTimer);
@@ -259,7 +297,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     return true;
   }
 
-  private onDrain(): void {
+  #onDrain(): void {
     this.writeBuffer.splice(0, this.#prevBufferLen);
     this.#prevBufferLen = 0;
     if (this.writeBuffer.length === 0) this.emitReserved("drain");
@@ -268,11 +306,20 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
 
   /** Hands buffered packets to the transport when it can take them. @internal */
   flush(): void {
-    if (this.readyState === "closed" || this.upgrading || !this.transport.writable || this.writeBuffer.length === 0) return;
+    if (
+      this.readyState === "closed" ||
+      this.upgrading ||
+      !this.transport.writable ||
+      this.writeBuffer.length === 0
+    )
+      return;
     // No deadline (before the handshake) or a passed one: the connection is not usable (docs/protocol.md §1.5).
     if (this.hasPingExpired()) return;
     // Polling sends one POST per batch, cut before it exceeds the handshake's maxPayload.
-    const packets = this.transport.name === "polling" ? takeBatch(this.writeBuffer, this.maxPayload) : this.writeBuffer;
+    const packets =
+      this.transport.name === "polling"
+        ? takeBatch(this.writeBuffer, this.#maxPayload)
+        : this.writeBuffer;
     this.transport.send(packets);
     this.#prevBufferLen = packets.length;
     this.emitReserved("flush");
@@ -285,7 +332,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
    * socket.send(new Uint8Array([1, 2, 3]), { compress: false }, () => console.log("flushed"));
    */
   send(msg: RawData, options?: WriteOptions, fn?: () => void): this {
-    this.sendPacket("message", msg, options, fn);
+    this.#sendPacket("message", msg, options, fn);
     return this;
   }
 
@@ -294,7 +341,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     return this.send(msg, options, fn);
   }
 
-  private sendPacket(type: PacketType, data?: RawData, options?: WriteOptions, fn?: () => void): void {
+  #sendPacket(type: PacketType, data?: RawData, options?: WriteOptions, fn?: () => void): void {
     if (this.readyState === "closing" || this.readyState === "closed") return;
     const packet: Packet = { type, data, options: options ?? DEFAULT_WRITE };
     this.emitReserved("packetCreate", packet);
@@ -315,7 +362,7 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     const canFlush = this.readyState === "open";
     this.readyState = "closing";
     // onClose closes the transport too ("forced close": with a goodbye), and runs once.
-    const close = (): void => this.onClose("forced close");
+    const close = (): void => this.#onClose("forced close");
     const next = (): void => {
       if (!this.upgrading) return close();
       // Whichever way the upgrade ends; the other listener then finds the socket closed.
@@ -327,30 +374,30 @@ export class BaseSocket extends Emitter<Record<never, never>, Record<never, neve
     return this;
   }
 
-  private onError(err: TransportError): void {
-    if (LOG) log("socket error %o", err);
-    priorWebsocketSuccess = false;
+  #onError(err: TransportError): void {
+    if (LOG) debug("socket error %o", err);
+    setPriorWebsocketSuccess(false);
     if (this.opts.tryAllTransports && this.transports.length > 1 && this.readyState === "opening") {
       this.transports.shift();
       this.transport.removeAllListeners();
       this.transport.close();
-      this.open();
+      this.#open();
       return;
     }
     this.emitReserved("error", err);
-    this.onClose("transport error", err);
+    this.#onClose("transport error", err);
   }
 
-  private onUnload(): void {
+  #onUnload(): void {
     // Leave silently: the page is going away, the server will notice.
     this.transport.removeAllListeners();
     this.transport.close();
   }
 
-  /** Tears down the session once; every timer and listener is released here. @internal */
-  onClose(reason: string, description?: CloseDetails | Error): void {
+  /** Tears down the session once; every timer and listener is released here. */
+  #onClose(reason: string, description?: CloseDetails | Error): void {
     if (this.readyState === "closed") return;
-    if (LOG) log('socket close with reason: "%s"', reason);
+    if (LOG) debug('socket close with reason: "%s"', reason);
     clearTimer(this.opts, this.#pingTimer);
     this._pingTimeoutTime = 0;
     const t = this.transport;
@@ -376,7 +423,9 @@ function isDelay(v: unknown): v is number {
 
 /** A standalone ArrayBuffer with the bytes of `data` (a Buffer may be a view into a larger pool). */
 function toArrayBuffer(data: ArrayBuffer | Uint8Array): ArrayBuffer {
-  return data instanceof ArrayBuffer ? data : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+  return data instanceof ArrayBuffer
+    ? data
+    : (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
 }
 
 function unref(timer: unknown): void {

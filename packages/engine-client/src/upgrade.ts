@@ -1,31 +1,45 @@
 import { on, type Subscribable } from "@switchboard/emitter";
 import type { Packet } from "./codec.js";
 import { ProbeError } from "./errors.js";
-import { LOG, debug } from "#log";
+import { LOG, createDebug } from "#log";
 import type { BaseSocket, SocketEvents } from "./socket.js";
 import type { Polling } from "./polling.js";
 import type { Transport, TransportEvents } from "./transport.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
-const log = /* @__PURE__ */ debug("engine.io-client:socket");
+const debug = /* @__PURE__ */ createDebug("engine.io-client:socket");
 
 /**
  * Emits one of the socket's upgrade events (reserved events, which only the socket may emit): one function
  * rather than one hook per event keeps the socket to a single closure.
  */
-export type ProbeEmit = <Ev extends "upgrading" | "upgrade" | "upgradeError">(ev: Ev, arg: Ev extends "upgradeError" ? Error : Transport) => void;
+export type ProbeEmit = <Ev extends "upgrading" | "upgrade" | "upgradeError">(
+  ev: Ev,
+  arg: Ev extends "upgradeError" ? Error : Transport,
+) => void;
 
 /**
- * Upgrade polling to `name` (docs/protocol.md §1.6): open the new transport with the sid, send `2probe`, wait for
- * `3probe`, pause polling until its requests finish, then send `5` on the new transport and flush there.
- * Any failure leaves the session on polling and emits `upgradeError`.
+ * Whether a connection last upgraded to (or opened on) WebSocket, for `rememberUpgrade`: one flag per page, as
+ * in engine.io-client. Module state (read by the socket), changed only through {@link setPriorWebsocketSuccess}.
  */
-export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
-  if (LOG) log('probing transport "%s"', name);
-  const transport = socket.createTransport(name);
+export let priorWebsocketSuccess = false;
+
+/** Sets {@link priorWebsocketSuccess}. @internal */
+export function setPriorWebsocketSuccess(ok: boolean): void {
+  priorWebsocketSuccess = ok;
+}
+
+/**
+ * Upgrade polling to `transport`, a new transport created with the sid (docs/protocol.md §1.6): open it, send
+ * `2probe`, wait for `3probe`, pause polling until its requests finish, then send `5` on the new transport and
+ * flush there. Any failure leaves the session on polling and emits `upgradeError`.
+ */
+export function probe(socket: BaseSocket, transport: Transport, emit: ProbeEmit): void {
+  const name = transport.name;
+  if (LOG) debug('probing transport "%s"', name);
   let failed = false;
   let pausing = false;
-  socket.setPriorWebsocketSuccess(false);
+  setPriorWebsocketSuccess(false);
 
   const freeze = (): void => {
     if (failed) return;
@@ -42,7 +56,7 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
       (socket.transport as Polling).resume();
       socket.flush();
     }
-    if (LOG) log('probe transport "%s" failed: %s', name, message);
+    if (LOG) debug('probe transport "%s" failed: %s', name, message);
     emit("upgradeError", new ProbeError(message, name));
   };
   const onPacket = (packet: Packet): void => {
@@ -51,15 +65,15 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
       fail("probe error");
       return;
     }
-    if (LOG) log('probe transport "%s" pong', name);
+    if (LOG) debug('probe transport "%s" pong', name);
     socket.upgrading = true;
     pausing = true;
     emit("upgrading", transport);
-    socket.setPriorWebsocketSuccess(name === "websocket");
+    setPriorWebsocketSuccess(name === "websocket");
     // Upgrades start from polling only (BaseSocket.onOpen).
     (socket.transport as Polling).pause(() => {
       if (failed || socket.readyState === "closed") return;
-      if (LOG) log("changing transport and sending upgrade packet");
+      if (LOG) debug("changing transport and sending upgrade packet");
       cleanup();
       socket.setTransport(transport);
       transport.send([{ type: "upgrade" }]);
@@ -73,12 +87,16 @@ export function probe(socket: BaseSocket, name: string, emit: ProbeEmit): void {
   const subs = [
     on(transport as unknown as Subscribable<TransportEvents>, "open", () => {
       if (failed) return;
-      if (LOG) log('probe transport "%s" opened', name);
+      if (LOG) debug('probe transport "%s" opened', name);
       transport.send([{ type: "ping", data: "probe" }]);
     }),
     on(transport as unknown as Subscribable<TransportEvents>, "packet", onPacket),
-    on(transport as unknown as Subscribable<TransportEvents>, "error", (err: Error) => fail(`probe error: ${err.message}`)),
-    on(transport as unknown as Subscribable<TransportEvents>, "close", () => fail("transport closed")),
+    on(transport as unknown as Subscribable<TransportEvents>, "error", (err: Error) =>
+      fail(`probe error: ${err.message}`),
+    ),
+    on(transport as unknown as Subscribable<TransportEvents>, "close", () =>
+      fail("transport closed"),
+    ),
     on(socket as unknown as Subscribable<SocketEvents>, "close", () => fail("socket closed")),
     on(socket as unknown as Subscribable<SocketEvents>, "upgrading", (other: Transport) => {
       if (other !== transport) freeze();

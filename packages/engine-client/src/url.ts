@@ -26,25 +26,18 @@ export function parseUri(uri?: string): URL {
   if (s.startsWith("//")) s = scheme + s;
   else if (!/^(https?|wss?):\/\//i.test(s)) {
     // A path (or nothing) is relative to the page; Node gets engine.io-client's default host.
-    s = !s || s[0] === "/" ? (loc ? `${scheme}//${loc.host}` : "http://localhost") + s : `${scheme}//${s}`;
+    s =
+      !s || s[0] === "/"
+        ? (loc ? `${scheme}//${loc.host}` : "http://localhost") + s
+        : `${scheme}//${s}`;
   }
   return new URL(s);
-}
-
-/** `a=1&b=2` → record; values are decoded. */
-export function decodeQuery(qs: string): Record<string, string> {
-  return Object.fromEntries(new URLSearchParams(qs));
 }
 
 /** Record → `a=1&b=2` with every key and value percent-encoded. */
 export function encodeQuery(query: Record<string, string>): string {
   let s = "";
-  for (const k in query) s += `${s && "&"}${encodeURIComponent(k)}=${encodeURIComponent(query[k] as string)}`;
+  for (const k in query)
+    s += `${s && "&"}${encodeURIComponent(k)}=${encodeURIComponent(query[k] as string)}`;
   return s;
-}
-
-/** Short random cache-buster, like engine.io-client's `t` values. */
-export function timestamp(): string {
-  // The random fraction keeps two requests of one millisecond apart.
-  return (Date.now() + Math.random()).toString(36);
 }

@@ -1,12 +1,13 @@
-import { encode, type Packet } from "./codec.js";
-import { ErrorCode } from "./errors.js";
-import { LOG, debug } from "#log";
+import { encodePacket, type Packet as WirePacket } from "@switchboard/engine-parser";
+import type { Packet } from "./codec.js";
+import { ERR_WEBSOCKET } from "./errors.js";
+import { LOG, createDebug } from "#log";
 import type { WebSocketLike } from "./platform.js";
 import { NODE } from "#runtime";
 import { Transport } from "./transport.js";
 
 // Calls are guarded by `LOG` (false in browser production builds, see #log) so that bundlers drop them.
-const log = /* @__PURE__ */ debug("engine.io-client:websocket");
+const debug = /* @__PURE__ */ createDebug("engine.io-client:websocket");
 const COMPRESS = /* @__PURE__ */ Object.freeze({ compress: true });
 
 /** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames (docs/protocol.md §1.2). */
@@ -26,21 +27,30 @@ export class WebSocketTransport extends Transport {
   protected doOpen(): void {
     const o = this.ctx.opts;
     let ws: WebSocketLike;
-    const onError = (ev: unknown): void => this.onError("websocket error", ErrorCode.WEBSOCKET, ev);
+    const onError = (ev: unknown): void => this.onError("websocket error", ERR_WEBSOCKET, ev);
     try {
-      ws = this.ctx.platform.openWebSocket(this.uri("ws", o.timestampRequests === true), o, NODE ? this.ctx.jar : undefined);
+      ws = this.ctx.openWebSocket(
+        this.uri("ws", o.timestampRequests === true),
+        o,
+        NODE ? this.ctx.jar : undefined,
+      );
     } catch (err) {
       // e.g. a SyntaxError for a bad URL: report it like a failed connection, asynchronously.
       queueMicrotask(() => onError(err));
       return;
     }
-    ws.binaryType = this.ctx.platform.wsBinaryType;
+    ws.binaryType = this.ctx.wsBinaryType;
     // Handlers created once per transport (doOpen runs once), not per frame.
     ws.onopen = () => this.onOpen();
     ws.onclose = (ev) => this.onClose({ description: "websocket connection closed", context: ev });
     ws.onmessage = (ev) => {
       const data = ev.data;
-      if (typeof data === "string" || data instanceof ArrayBuffer || (NODE && data instanceof Uint8Array)) this.onData(data);
+      if (
+        typeof data === "string" ||
+        data instanceof ArrayBuffer ||
+        (NODE && data instanceof Uint8Array)
+      )
+        this.onData(data);
     };
     ws.onerror = onError;
     this.#ws = ws;
@@ -50,15 +60,15 @@ export class WebSocketTransport extends Transport {
     const ws = this.#ws;
     if (!ws) return;
     this.writable = false;
-    const compressOpt = NODE && this.ctx.platform.wsCompress;
+    const compressOpt = NODE && this.ctx.wsCompress;
     for (const packet of packets) {
-      const data = encode(packet, this.supportsBinary);
+      const data = encodePacket(packet as WirePacket, !this.ctx.opts.forceBase64);
       try {
         // `ws` copies the options object, so the packet's shared one is passed as is.
         if (compressOpt) ws.send(data, packet.options ?? COMPRESS);
         else ws.send(data);
       } catch (err) {
-        if (LOG) log("send failed %o", err);
+        if (LOG) debug("send failed %o", err);
       }
     }
     // The platform buffers frames itself; we are writable again once the current task ends.

@@ -64,7 +64,10 @@ describe.each(peers)("browser entry against $name", (peer) => {
       expect((await closedOnServer)[0]).toBe("transport close");
       const removed: string[] = [];
       const remove = target.removeEventListener.bind(target);
-      gg.removeEventListener = (ev: string, fn: EventListener) => (removed.push(ev), remove(ev, fn));
+      gg.removeEventListener = (ev: string, fn: EventListener) => (
+        removed.push(ev),
+        remove(ev, fn)
+      );
       client.close();
       client = undefined;
       expect(removed).toContain("beforeunload");

@@ -51,12 +51,17 @@ describe("engine.io-client's transport class names", () => {
   });
 
   it("refuses transportImplementations together with transports (TypeError, ERR_EIO_CLIENT_BAD_OPTIONS)", () => {
-    const both = (): Socket => new Socket("http://127.0.0.1:1", { transports: ["polling"], transportImplementations: [Polling] });
+    const both = (): Socket =>
+      new Socket("http://127.0.0.1:1", {
+        transports: ["polling"],
+        transportImplementations: [Polling],
+      });
     expect(both).toThrow(TypeError);
     expect(both).toThrow(
       expect.objectContaining({
         code: "ERR_EIO_CLIENT_BAD_OPTIONS",
-        message: "specifying both 'transportImplementations' and 'transports' options is not supported",
+        message:
+          "specifying both 'transportImplementations' and 'transports' options is not supported",
       }) as Error,
     );
   });
@@ -111,7 +116,10 @@ describe.each(peers)("engine-client compatibility against $name", (peer) => {
     await Promise.resolve();
     expect(withUpgrade.created()).toBe(1);
     const without = countingWebSocket();
-    const socket = await open({ transportImplementations: [Polling, without.Transport] }, SocketWithoutUpgrade);
+    const socket = await open(
+      { transportImplementations: [Polling, without.Transport] },
+      SocketWithoutUpgrade,
+    );
     await Promise.resolve();
     expect(without.created()).toBe(0);
     expect(socket.transport.name).toBe("polling");
@@ -143,14 +151,16 @@ describe.each(peers)("engine-client compatibility against $name", (peer) => {
     });
     const copy = structuredClone(opts);
     server = await peer.start({});
-    for (const args of [[server.url, opts], [{ ...opts, hostname: "127.0.0.1", port: server.port }]] as const) {
+    for (const args of [
+      [server.url, opts],
+      [{ ...opts, hostname: "127.0.0.1", port: server.port }],
+    ] as const) {
       const socket = new Socket(...(args as unknown as [string, SocketOptions]));
       clients.push(socket);
       await next(socket, "open");
     }
     expect(opts).toEqual(copy);
   });
-
 });
 
 describe("useNativeTimers", () => {
@@ -172,7 +182,11 @@ describe("useNativeTimers", () => {
     // A server that completes the handshake and never pings: only the client's heartbeat timer ends the session.
     http = createServer();
     wss = new WebSocketServer({ server: http });
-    wss.on("connection", (ws) => ws.send(`0${JSON.stringify({ sid: "s", upgrades: [], pingInterval: 20, pingTimeout: 20, maxPayload: 1000 })}`));
+    wss.on("connection", (ws) =>
+      ws.send(
+        `0${JSON.stringify({ sid: "s", upgrades: [], pingInterval: 20, pingTimeout: 20, maxPayload: 1000 })}`,
+      ),
+    );
     await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
@@ -206,7 +220,8 @@ describe("Node polling errors", () => {
     let error: Error | undefined;
     socket.on("error", (err) => (error = err));
     // The refusal arrives from the network; it then waits on the (fake) timer queue.
-    while (vi.getTimerCount() === 0 && !error) await new Promise((resolve) => setImmediate(resolve));
+    while (vi.getTimerCount() === 0 && !error)
+      await new Promise((resolve) => setImmediate(resolve));
     expect(error).toBeUndefined();
     vi.advanceTimersByTime(0);
     expect(error?.message).toBe("xhr poll error");

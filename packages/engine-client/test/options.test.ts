@@ -35,7 +35,9 @@ describe.each(peers)("engine-client options against $name", (peer) => {
 
   it("keeps cookies between requests with withCredentials (sticky-session cookie)", async () => {
     server = await peer.start({ cookie: true });
-    const upgradeCookie = new Promise<string | undefined>((resolve) => server!.http.once("upgrade", (req) => resolve(req.headers.cookie)));
+    const upgradeCookie = new Promise<string | undefined>((resolve) =>
+      server!.http.once("upgrade", (req) => resolve(req.headers.cookie)),
+    );
     const socket = open({ withCredentials: true });
     await next(socket, "open");
     expect(await upgradeCookie).toBe(`io=${socket.id}`);
@@ -43,7 +45,9 @@ describe.each(peers)("engine-client options against $name", (peer) => {
 
   it("sends no cookie without withCredentials", async () => {
     server = await peer.start({ cookie: true });
-    const upgradeCookie = new Promise<string | undefined>((resolve) => server!.http.once("upgrade", (req) => resolve(req.headers.cookie)));
+    const upgradeCookie = new Promise<string | undefined>((resolve) =>
+      server!.http.once("upgrade", (req) => resolve(req.headers.cookie)),
+    );
     const socket = open({});
     await next(socket, "open");
     expect(await upgradeCookie).toBeUndefined();
@@ -62,7 +66,9 @@ describe.each(peers)("engine-client options against $name", (peer) => {
 
   it("applies transportOptions per transport", async () => {
     server = await peer.start({});
-    const headers = new Promise<string | undefined>((resolve) => server!.http.once("upgrade", (req) => resolve(req.headers["x-ws"] as string)));
+    const headers = new Promise<string | undefined>((resolve) =>
+      server!.http.once("upgrade", (req) => resolve(req.headers["x-ws"] as string)),
+    );
     const socket = open({ transportOptions: { websocket: { extraHeaders: { "x-ws": "1" } } } });
     await next(socket, "upgrade");
     expect(await headers).toBe("1");

@@ -1,8 +1,9 @@
 // Engine.IO servers the client is tested against: the official `engine.io` package, and ours once built.
 import { existsSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { listen } from "../../../test/support/net.js";
+import { once, type Listenable } from "../../../test/support/wait.js";
 
 /** The server-side socket API both peers share (engine.io's shape). */
 export interface PeerSocket {
@@ -24,15 +25,15 @@ export interface PeerServer {
 export interface Peer {
   name: string;
   /** Starts an http server on 127.0.0.1:0 with the engine attached. */
-  start(opts?: Record<string, unknown>): Promise<{ engine: PeerServer; http: HttpServer; port: number; url: string }>;
+  start(
+    opts?: Record<string, unknown>,
+  ): Promise<{ engine: PeerServer; http: HttpServer; port: number; url: string }>;
 }
 
-async function listen(http: HttpServer): Promise<number> {
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  return (http.address() as AddressInfo).port;
-}
-
-function peer(name: string, load: () => Promise<{ attach: (http: HttpServer, opts?: any) => unknown }>): Peer {
+function peer(
+  name: string,
+  load: () => Promise<{ attach: (http: HttpServer, opts?: any) => unknown }>,
+): Peer {
   return {
     name,
     async start(opts = {}) {
@@ -46,8 +47,16 @@ function peer(name: string, load: () => Promise<{ attach: (http: HttpServer, opt
 }
 
 const ours = fileURLToPath(new URL("../../engine/dist/index.js", import.meta.url));
-const oursReady = existsSync(ours) && (await import("@switchboard/engine").then((m: Record<string, unknown>) => typeof m.attach === "function", () => false));
-if (!oursReady) console.warn("\n!!! @switchboard/engine is not built (or has no attach yet): engine-client tests run against engine.io only !!!\n");
+const oursReady =
+  existsSync(ours) &&
+  (await import("@switchboard/engine").then(
+    (m: Record<string, unknown>) => typeof m.attach === "function",
+    () => false,
+  ));
+if (!oursReady)
+  console.warn(
+    "\n!!! @switchboard/engine is not built (or has no attach yet): engine-client tests run against engine.io only !!!\n",
+  );
 
 export const peers: Peer[] = [
   peer("engine.io", () => import("engine.io") as never),
@@ -62,7 +71,7 @@ export async function stop(s: { engine: PeerServer; http: HttpServer } | undefin
   await new Promise<void>((resolve) => s.http.close(() => resolve()));
 }
 
-/** Resolves with the arguments of the next `ev` emitted by `em`. */
-export function next<T extends unknown[] = unknown[]>(em: { once(ev: string, fn: (...a: any[]) => void): unknown }, ev: string): Promise<T> {
-  return new Promise((resolve) => em.once(ev, (...args: unknown[]) => resolve(args as T)));
+/** Resolves with the arguments of the next `ev` emitted by `em` (fails after 10 s of real time, a bound for a hang). */
+export function next<T extends unknown[] = unknown[]>(em: Listenable, ev: string): Promise<T> {
+  return once<T>(em, ev, 10_000);
 }

@@ -6,7 +6,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { Socket } from "@switchboard/engine-client";
 import { next } from "./peers.js";
 
-const HANDSHAKE = (ping: number) => `0${JSON.stringify({ sid: "abc", upgrades: [], pingInterval: ping, pingTimeout: ping, maxPayload: 1000 })}`;
+const HANDSHAKE = (ping: number) =>
+  `0${JSON.stringify({ sid: "abc", upgrades: [], pingInterval: ping, pingTimeout: ping, maxPayload: 1000 })}`;
 
 describe("engine-client against raw servers", () => {
   let http: HttpServer | undefined;
@@ -62,7 +63,10 @@ describe("engine-client against raw servers", () => {
   it("reports a refused polling handshake as xhr poll error", async () => {
     const url = await wsServer(() => {});
     client = new Socket(url, { transports: ["polling"] });
-    const [[err], [reason]] = await Promise.all([next<[Error & { description: unknown }]>(client, "error"), next<[string]>(client, "close")]);
+    const [[err], [reason]] = await Promise.all([
+      next<[Error & { description: unknown }]>(client, "error"),
+      next<[string]>(client, "close"),
+    ]);
     expect(err.message).toBe("xhr poll error");
     expect(err.description).toBe(400);
     expect(reason).toBe("transport error");
@@ -104,7 +108,11 @@ describe("engine-client against raw servers", () => {
     let path = "";
     const url = await wsServer((ws) => ws.send(HANDSHAKE(10_000)));
     wss!.on("headers", (_h, req) => (path = new URL(req.url!, "http://x").pathname));
-    client = new Socket(url, { transports: ["websocket"], path: "/custom", addTrailingSlash: false });
+    client = new Socket(url, {
+      transports: ["websocket"],
+      path: "/custom",
+      addTrailingSlash: false,
+    });
     await next(client, "open");
     expect(path).toBe("/custom");
   });
@@ -133,7 +141,9 @@ describe("engine-client against raw servers", () => {
       res.writeHead(200, { "content-type": "text/html" }).end("<html>proxy error page</html>");
     });
     await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
-    client = new Socket(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["polling"] });
+    client = new Socket(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      transports: ["polling"],
+    });
     const [reason] = await next<[string]>(client, "close");
     expect(reason).toBe("parse error");
   });
@@ -160,7 +170,9 @@ describe("engine-client against raw servers", () => {
     http = createServer((req, res) => {
       const sid = new URL(req.url!, "http://x").searchParams.get("sid");
       if (!sid) {
-        res.end(`0${JSON.stringify({ sid: "p1", upgrades: ["websocket"], pingInterval: 10_000, pingTimeout: 10_000, maxPayload: 1e6 })}`);
+        res.end(
+          `0${JSON.stringify({ sid: "p1", upgrades: ["websocket"], pingInterval: 10_000, pingTimeout: 10_000, maxPayload: 1e6 })}`,
+        );
       } else if (req.method === "POST") {
         let body = "";
         req.on("data", (c) => (body += c));

@@ -13,7 +13,10 @@ describe.each(peers)("engine-client against $name", (peer) => {
     server = undefined;
   });
 
-  async function connect(serverOpts: Record<string, unknown>, opts: SocketOptions): Promise<{ client: Socket; peer: PeerSocket }> {
+  async function connect(
+    serverOpts: Record<string, unknown>,
+    opts: SocketOptions,
+  ): Promise<{ client: Socket; peer: PeerSocket }> {
     server = await peer.start(serverOpts);
     const conn = next<[PeerSocket]>(server.engine, "connection");
     client = new Socket(server.url, opts);
@@ -72,7 +75,10 @@ describe.each(peers)("engine-client against $name", (peer) => {
   it("answers every ping (the server would time us out otherwise)", async () => {
     // Pings every 30 ms; a generous pong deadline so a busy machine cannot fail it, while a client
     // that never answered would still be closed (and stop getting pings).
-    const { client, peer: ps } = await connect({ pingInterval: 30, pingTimeout: 2000 }, { transports: ["websocket"] });
+    const { client, peer: ps } = await connect(
+      { pingInterval: 30, pingTimeout: 2000 },
+      { transports: ["websocket"] },
+    );
     let pings = 0;
     let serverClosed = false;
     ps.on("close", () => (serverClosed = true));
@@ -115,13 +121,19 @@ describe.each(peers)("engine-client against $name", (peer) => {
     await stop(server);
     server = undefined;
     client = new Socket(url, { transports: ["polling"] });
-    const [[err], [reason]] = await Promise.all([next<[Error]>(client, "error"), next<[string]>(client, "close")]);
+    const [[err], [reason]] = await Promise.all([
+      next<[Error]>(client, "error"),
+      next<[string]>(client, "close"),
+    ]);
     expect(err.message).toBe("xhr poll error");
     expect(reason).toBe("transport error");
   });
 
   it("batches polling packets under maxPayload", async () => {
-    const { client, peer: ps } = await connect({ maxHttpBufferSize: 100 }, { transports: ["polling"] });
+    const { client, peer: ps } = await connect(
+      { maxHttpBufferSize: 100 },
+      { transports: ["polling"] },
+    );
     const msgs: unknown[] = [];
     const all = new Promise<void>((resolve) =>
       ps.on("message", (m: unknown) => {
@@ -131,6 +143,17 @@ describe.each(peers)("engine-client against $name", (peer) => {
     );
     for (let k = 0; k < 10; k++) client.send(`${k}`.padEnd(30, "x"));
     await all;
-    expect(msgs.map((m) => String(m)[0])).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    expect(msgs.map((m) => String(m)[0])).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+    ]);
   });
 });

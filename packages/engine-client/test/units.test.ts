@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseUri } from "@switchboard/engine-client";
 import { MemoryCookieJar } from "../src/cookie-jar.js";
-import { decodeQuery, encodeQuery } from "../src/url.js";
-import { resolveOptions } from "../src/options.js";
+import { encodeQuery } from "../src/url.js";
+import { resolveOptions, toQuery } from "../src/options.js";
 import { byteLength, takeBatch } from "../src/batch.js";
 import { utf8Length } from "../src/utf8.js";
 import { utf8Length as utf8LengthBrowser } from "../src/utf8.browser.js";
@@ -22,7 +22,7 @@ describe("query strings", () => {
   it("round-trips with encoding", () => {
     const q = { a: "1 2", "b&": "=é" };
     expect(encodeQuery(q)).toBe("a=1%202&b%26=%3D%C3%A9");
-    expect(decodeQuery(encodeQuery(q))).toEqual({ a: "1 2", "b&": "=é" });
+    expect(toQuery(encodeQuery(q))).toEqual({ a: "1 2", "b&": "=é" });
   });
 });
 
@@ -45,10 +45,25 @@ describe("MemoryCookieJar", () => {
 
 describe("resolveOptions", () => {
   it("derives host, port, path and query from the URI and the defaults", () => {
-    const o = resolveOptions("https://example.com/ignored?a=1", { path: "/socket.io", query: { b: 2 } });
-    expect([o.hostname, o.port, o.secure, o.path, o.query]).toEqual(["example.com", "443", true, "/socket.io/", { a: "1" }]);
+    const o = resolveOptions("https://example.com/ignored?a=1", {
+      path: "/socket.io",
+      query: { b: 2 },
+    });
+    expect([o.hostname, o.port, o.secure, o.path, o.query]).toEqual([
+      "example.com",
+      "443",
+      true,
+      "/socket.io/",
+      { a: "1" },
+    ]);
     const n = resolveOptions(undefined, { host: "h:81", addTrailingSlash: false, query: "x=%20" });
-    expect([n.hostname, n.port, n.secure, n.path, n.query]).toEqual(["h", "81", false, "/engine.io", { x: " " }]);
+    expect([n.hostname, n.port, n.secure, n.path, n.query]).toEqual([
+      "h",
+      "81",
+      false,
+      "/engine.io",
+      { x: " " },
+    ]);
     expect(resolveOptions("ws://a", {}).port).toBe("80");
   });
 });
@@ -72,7 +87,18 @@ describe("takeBatch", () => {
 
 describe("utf8Length (utf8.ts and the browser bundle's utf8.browser.ts)", () => {
   it("both count what Node's UTF-8 encoder writes, lone surrogates as U+FFFD", () => {
-    const units = ["a", "é", "✓", "\ud83d", "\ude00", "\ud83d\ude00", "\u0000", "\uffff", "\ud800x", "x\udfff"];
+    const units = [
+      "a",
+      "é",
+      "✓",
+      "\ud83d",
+      "\ude00",
+      "\ud83d\ude00",
+      "\u0000",
+      "\uffff",
+      "\ud800x",
+      "x\udfff",
+    ];
     let seed = 7;
     for (let n = 0; n < 500; n++) {
       let text = "";

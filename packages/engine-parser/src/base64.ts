@@ -6,7 +6,11 @@
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 interface BufferLike {
-  from(buffer: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: "base64"): string };
+  from(
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): { toString(encoding: "base64"): string };
   from(text: string, encoding: "base64"): Uint8Array;
 }
 const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
@@ -27,7 +31,8 @@ for (let i = 0; i < 64; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
  * @example encodeBase64(new Uint8Array([1, 2, 3, 4])) // "AQIDBA=="
  */
 export function encodeBase64(bytes: Uint8Array): string {
-  if (NodeBuffer !== undefined) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
+  if (NodeBuffer !== undefined)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
   const len = bytes.length;
   const full = len - (len % 3);
   let out = "";

@@ -1,11 +1,8 @@
+// Public API of @switchboard/engine-parser: what engine.io-parser exports (the packet and payload codec and
+// `protocol`) plus its types. The scanning helpers, constants and the v3 codec that the engine's hot paths use
+// are in `@switchboard/engine-parser/internal` (no semver promise).
 export {
   protocol,
-  PacketTypes,
-  PacketTypeNames,
-  ERROR_PACKET,
-  SEPARATOR,
-  isBinary,
-  toBytes,
   type PacketType,
   type PacketTypeCode,
   type BinaryData,
@@ -15,34 +12,7 @@ export {
   type DecodedPacket,
   type BinaryType,
 } from "./packet.js";
-export { encodeBase64, decodeBase64 } from "#base64";
 export { encodePacket, decodePacket } from "./packet-codec.js";
 export { encodePayload, decodePayload } from "./payload-codec.js";
-export {
-  scanPacketType,
-  segmentEnd,
-  encodeTextMessage,
-  encodeOpenPacket,
-  base64MessageLength,
-  BASE64_MESSAGE,
-  INVALID_PACKET,
-  DATA_OFFSET,
-  MESSAGE_PREFIX,
-  BASE64_PREFIX,
-  EncodedPackets,
-  type ScannedType,
-  type FinalPacket,
-  type OpenHandshake,
-} from "./scan.js";
-export {
-  protocolV3,
-  V3_MESSAGE_BYTE,
-  encodePayloadV3,
-  decodeTextPayloadV3,
-  decodeBinaryPayloadV3,
-  encodeBase64MessageV3,
-  encodeBinaryMessageV3,
-  textPacketFromV3,
-  binaryPacketFromV3,
-  type V3Item,
-} from "./v3.js";
+export type { ScannedType, FinalPacket, OpenHandshake } from "./scan.js";
+export type { V3Item } from "./v3.js";

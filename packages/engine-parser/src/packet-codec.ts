@@ -21,9 +21,13 @@ const CODE_B = 98; // "b": base64 binary message in text form (docs/protocol.md 
  * encodePacket({ type: "message", data: "hello" }, true) // "4hello"
  * encodePacket({ type: "message", data: new Uint8Array([1, 2, 3, 4]) }, false) // "bAQIDBA=="
  */
-export function encodePacket(packet: Packet, supportsBinary: boolean): string | ArrayBuffer | ArrayBufferView {
+export function encodePacket(
+  packet: Packet,
+  supportsBinary: boolean,
+): string | ArrayBuffer | ArrayBufferView {
   const data = packet.data;
-  if (typeof data !== "string" && isBinary(data)) return supportsBinary ? data : "b" + encodeBase64(toBytes(data));
+  if (typeof data !== "string" && isBinary(data))
+    return supportsBinary ? data : "b" + encodeBase64(toBytes(data));
   // No data (or data that is neither text nor binary): the digit alone.
   return PacketTypes[packet.type] + (typeof data === "string" ? data : "");
 }
@@ -48,7 +52,9 @@ export function decodePacket(
   const first = encoded.charCodeAt(0);
   if (first === CODE_B) {
     const bytes = decodeBase64(encoded, 1);
-    return bytes === null ? ERROR_PACKET : { type: "message", data: shapeBinary(bytes, binaryType) };
+    return bytes === null
+      ? ERROR_PACKET
+      : { type: "message", data: shapeBinary(bytes, binaryType) };
   }
   const name = PacketTypeNames[first - CODE_0];
   if (name === undefined) return ERROR_PACKET;
@@ -57,12 +63,13 @@ export function decodePacket(
 
 function shapeBinary(bytes: Uint8Array, binaryType: BinaryType): ArrayBuffer | Uint8Array {
   if (binaryType === "uint8array") return bytes;
-  const { buffer, byteOffset, byteLength } = bytes;
-  // A view on a shared or larger buffer must be copied to hand out a standalone ArrayBuffer.
-  if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
-  // Not `bytes.slice()`: on a Node Buffer (a `ws` frame) slice is a view, and its `.buffer` would be the whole
-  // 8 KiB allocation pool, other connections' bytes included.
-  const copy = new Uint8Array(byteLength);
-  copy.set(bytes);
-  return copy.buffer;
+  const buffer = bytes.buffer;
+  // A view on a shared or larger buffer is copied to hand out a standalone ArrayBuffer: `new Uint8Array(view)`
+  // copies. (Not `bytes.slice()`: on a Node Buffer (a `ws` frame) slice is a view, and its `.buffer` would be the
+  // whole 8 KiB allocation pool, other connections' bytes included.)
+  return buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === buffer.byteLength
+    ? buffer
+    : new Uint8Array(bytes).buffer;
 }

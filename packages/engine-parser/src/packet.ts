@@ -52,7 +52,10 @@ export type DecodedPacket = Packet | ErrorPacket;
 export type BinaryType = "arraybuffer" | "uint8array";
 
 /** The single error value shared by every decoding failure. */
-export const ERROR_PACKET: ErrorPacket = Object.freeze({ type: "error", data: "parser error" }) as ErrorPacket;
+export const ERROR_PACKET: ErrorPacket = Object.freeze({
+  type: "error",
+  data: "parser error",
+}) as ErrorPacket;
 
 /** Record separator joining packets of a polling payload (docs/protocol.md §1.3). */
 export const SEPARATOR = "\x1e";

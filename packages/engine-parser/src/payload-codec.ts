@@ -8,12 +8,7 @@ import { SEPARATOR, type BinaryType, type DecodedPacket, type Packet } from "./p
  * encodePayload([{ type: "message", data: "hello" }, { type: "ping" }]) // "4hello\x1e2"
  */
 export function encodePayload(packets: readonly Packet[]): string {
-  let out = "";
-  for (let i = 0; i < packets.length; i++) {
-    if (i > 0) out += SEPARATOR;
-    out += encodePacket(packets[i]!, false) as string;
-  }
-  return out;
+  return packets.map((p) => encodePacket(p, false) as string).join(SEPARATOR);
 }
 
 /**
@@ -24,12 +19,10 @@ export function encodePayload(packets: readonly Packet[]): string {
  */
 export function decodePayload(payload: string, binaryType?: BinaryType): DecodedPacket[] {
   const packets: DecodedPacket[] = [];
-  let start = 0;
-  while (true) {
-    const end = payload.indexOf(SEPARATOR, start);
-    const packet = decodePacket(end === -1 ? payload.slice(start) : payload.slice(start, end), binaryType);
+  for (const part of payload.split(SEPARATOR)) {
+    const packet = decodePacket(part, binaryType);
     packets.push(packet);
-    if (packet.type === "error" || end === -1) return packets;
-    start = end + 1;
+    if (packet.type === "error") break;
   }
+  return packets;
 }

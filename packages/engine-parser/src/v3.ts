@@ -151,4 +151,3 @@ export function decodeBinaryPayloadV3(payload: Uint8Array): V3Item[] | null {
   }
   return out;
 }
-

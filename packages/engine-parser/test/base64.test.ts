@@ -117,6 +117,8 @@ test("base64.ts with and without Buffer agree on mutated input", () => {
       text = text.slice(0, at) + noise.charAt(rand(noise.length)) + text.slice(at + rand(2));
     }
     const start = rand(2);
-    expect(portable.decodeBase64(text, start), JSON.stringify([text, start])).toEqual(tableOnly.decodeBase64(text, start));
+    expect(portable.decodeBase64(text, start), JSON.stringify([text, start])).toEqual(
+      tableOnly.decodeBase64(text, start),
+    );
   }
 });

@@ -10,7 +10,7 @@ import {
   protocol,
   type DecodedPacket,
   type Packet,
-} from "@switchboard/engine-parser";
+} from "@switchboard/engine-parser/internal";
 
 const officialEncodePacket = (packet: Packet, binary: boolean): Promise<unknown> =>
   new Promise((resolve) => official.encodePacket(packet as never, binary, resolve));
@@ -19,7 +19,8 @@ const officialEncodePayload = (packets: Packet[]): Promise<string> =>
 
 function bytesOf(data: unknown): number[] | undefined {
   if (data instanceof ArrayBuffer) return [...new Uint8Array(data)];
-  if (ArrayBuffer.isView(data)) return [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
+  if (ArrayBuffer.isView(data))
+    return [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
   return undefined;
 }
 
@@ -37,7 +38,23 @@ function random(): number {
   return (seed >>> 0) / 4294967296;
 }
 function randomText(): string {
-  const pool = ["a", "Z", "0", "9", " ", "{", "\"", "é", "€", "😀", "\u0000", "\n", "probe", "b", "4"];
+  const pool = [
+    "a",
+    "Z",
+    "0",
+    "9",
+    " ",
+    "{",
+    '"',
+    "é",
+    "€",
+    "😀",
+    "\u0000",
+    "\n",
+    "probe",
+    "b",
+    "4",
+  ];
   let s = "";
   const n = Math.floor(random() * 12);
   for (let i = 0; i < n; i++) s += pool[Math.floor(random() * pool.length)]!;
@@ -50,7 +67,15 @@ function randomBytes(): Uint8Array {
 
 test("speaks protocol 4 with the seven packet types", () => {
   expect(protocol).toBe(4);
-  expect(PacketTypes).toEqual({ open: 0, close: 1, ping: 2, pong: 3, message: 4, upgrade: 5, noop: 6 });
+  expect(PacketTypes).toEqual({
+    open: 0,
+    close: 1,
+    ping: 2,
+    pong: 3,
+    message: 4,
+    upgrade: 5,
+    noop: 6,
+  });
   expect(PacketTypeNames.map((n) => PacketTypes[n])).toEqual([0, 1, 2, 3, 4, 5, 6]);
 });
 
@@ -67,7 +92,9 @@ describe("encodePacket", () => {
     expect(encodePacket({ type: "message", data }, true)).toBe(data);
     expect(encodePacket({ type: "message", data }, false)).toBe("bAQIDBA==");
     expect(encodePacket({ type: "message", data: data.buffer }, false)).toBe("bAQIDBA==");
-    expect(encodePacket({ type: "message", data: new DataView(data.buffer, 1, 2) }, false)).toBe("bAgM=");
+    expect(encodePacket({ type: "message", data: new DataView(data.buffer, 1, 2) }, false)).toBe(
+      "bAgM=",
+    );
   });
 });
 
@@ -79,7 +106,10 @@ describe("decodePacket", () => {
   });
 
   test("decodes base64 and raw binary messages in the requested shape", () => {
-    expect(decodePacket("bAQIDBA==")).toEqual({ type: "message", data: new Uint8Array([1, 2, 3, 4]) });
+    expect(decodePacket("bAQIDBA==")).toEqual({
+      type: "message",
+      data: new Uint8Array([1, 2, 3, 4]),
+    });
     const ab = decodePacket("bAQIDBA==", "arraybuffer").data;
     expect(ab).toBeInstanceOf(ArrayBuffer);
     expect(bytesOf(ab)).toEqual([1, 2, 3, 4]);
@@ -97,9 +127,12 @@ describe("decodePacket", () => {
     expect(bytesOf(data)).toEqual([1, 2, 3]);
   });
 
-  test.each(["", "7", "9hello", "xyz", "/", "b!!!", "bA"])("returns the error packet for %j, never throws", (input) => {
-    expect(decodePacket(input)).toEqual({ type: "error", data: "parser error" });
-  });
+  test.each(["", "7", "9hello", "xyz", "/", "b!!!", "bA"])(
+    "returns the error packet for %j, never throws",
+    (input) => {
+      expect(decodePacket(input)).toEqual({ type: "error", data: "parser error" });
+    },
+  );
 
   test("returns the error packet for non-binary, non-string input", () => {
     expect(decodePacket(42 as unknown as string)).toEqual({ type: "error", data: "parser error" });
@@ -126,7 +159,10 @@ describe("payloads", () => {
       { type: "message", data: "a" },
       { type: "error", data: "parser error" },
     ]);
-    expect(decodePayload("4a\x1e")).toEqual([{ type: "message", data: "a" }, { type: "error", data: "parser error" }]);
+    expect(decodePayload("4a\x1e")).toEqual([
+      { type: "message", data: "a" },
+      { type: "error", data: "parser error" },
+    ]);
   });
 });
 
@@ -167,7 +203,9 @@ describe("differential check against the official engine.io-parser", () => {
       const batch = packets.slice(i * 4, i * 4 + 1 + (i % 4));
       const ours = encodePayload(batch);
       expect(ours).toBe(await officialEncodePayload(batch));
-      expect(decodePayload(ours).map(normalize)).toEqual(official.decodePayload(ours).map(normalize));
+      expect(decodePayload(ours).map(normalize)).toEqual(
+        official.decodePayload(ours).map(normalize),
+      );
     }
   });
 });

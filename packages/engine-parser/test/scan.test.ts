@@ -22,7 +22,7 @@ import {
   segmentEnd,
   type DecodedPacket,
   type Packet,
-} from "@switchboard/engine-parser";
+} from "@switchboard/engine-parser/internal";
 
 let seed = 987654;
 function random(): number {
@@ -32,7 +32,23 @@ function random(): number {
   return (seed >>> 0) / 4294967296;
 }
 function randomText(): string {
-  const pool = ["a", "0", "6", "7", "9", "b", "/", ":", "é", "😀", "\u0000", "\x1e", "probe", "AQID", "="];
+  const pool = [
+    "a",
+    "0",
+    "6",
+    "7",
+    "9",
+    "b",
+    "/",
+    ":",
+    "é",
+    "😀",
+    "\u0000",
+    "\x1e",
+    "probe",
+    "AQID",
+    "=",
+  ];
   let s = "";
   const n = Math.floor(random() * 10);
   for (let i = 0; i < n; i++) s += pool[Math.floor(random() * pool.length)]!;
@@ -45,17 +61,23 @@ function decodeByScan(text: string, start = 0, end = text.length): DecodedPacket
   if (type === INVALID_PACKET) return { type: "error", data: "parser error" };
   if (type === BASE64_MESSAGE) {
     const bytes = decodeBase64(text.slice(start + DATA_OFFSET, end));
-    return bytes === null ? { type: "error", data: "parser error" } : { type: "message", data: bytes };
+    return bytes === null
+      ? { type: "error", data: "parser error" }
+      : { type: "message", data: bytes };
   }
   const name = PacketTypeNames[type]!;
-  return end - start > DATA_OFFSET ? { type: name, data: text.slice(start + DATA_OFFSET, end) } : { type: name };
+  return end - start > DATA_OFFSET
+    ? { type: name, data: text.slice(start + DATA_OFFSET, end) }
+    : { type: name };
 }
 
 describe("scanPacketType", () => {
   test("reads every type digit, `b`, and refuses the rest", () => {
-    for (const name of PacketTypeNames) expect(scanPacketType(`${PacketTypes[name]}x`)).toBe(PacketTypes[name]);
+    for (const name of PacketTypeNames)
+      expect(scanPacketType(`${PacketTypes[name]}x`)).toBe(PacketTypes[name]);
     expect(scanPacketType("bAQID")).toBe(BASE64_MESSAGE);
-    for (const bad of ["", "7", "9", "/", ":", "B", "x", "é"]) expect(scanPacketType(bad)).toBe(INVALID_PACKET);
+    for (const bad of ["", "7", "9", "/", ":", "B", "x", "é"])
+      expect(scanPacketType(bad)).toBe(INVALID_PACKET);
   });
 
   test("reads inside a larger string without slicing it", () => {
@@ -85,11 +107,15 @@ describe("segmentEnd", () => {
 
 describe("encoding helpers", () => {
   test("write the same text as encodePacket", () => {
-    expect(encodeTextMessage("hello")).toBe(encodePacket({ type: "message", data: "hello" }, false));
+    expect(encodeTextMessage("hello")).toBe(
+      encodePacket({ type: "message", data: "hello" }, false),
+    );
     expect(encodeTextMessage("")).toBe("4");
     expect(MESSAGE_PREFIX).toBe(String(PacketTypes.message));
     const bytes = new Uint8Array([1, 2, 3, 4]);
-    expect(BASE64_PREFIX + encodeBase64(bytes)).toBe(encodePacket({ type: "message", data: bytes }, false));
+    expect(BASE64_PREFIX + encodeBase64(bytes)).toBe(
+      encodePacket({ type: "message", data: bytes }, false),
+    );
     for (const [name, wire] of [
       ["close", EncodedPackets.close],
       ["ping", EncodedPackets.ping],
@@ -104,9 +130,17 @@ describe("encoding helpers", () => {
   });
 
   test("encodeOpenPacket is an `open` packet carrying the handshake JSON", () => {
-    const handshake = { sid: "abc", upgrades: ["websocket"], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1e6 };
+    const handshake = {
+      sid: "abc",
+      upgrades: ["websocket"],
+      pingInterval: 25000,
+      pingTimeout: 20000,
+      maxPayload: 1e6,
+    };
     const wire = encodeOpenPacket(handshake);
-    expect(wire).toBe('0{"sid":"abc","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+    expect(wire).toBe(
+      '0{"sid":"abc","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}',
+    );
     const decoded = decodePacket(wire);
     expect(decoded.type).toBe("open");
     expect(JSON.parse(decoded.data as string)).toEqual(handshake);
@@ -114,7 +148,10 @@ describe("encoding helpers", () => {
 
   test("base64MessageLength is the length of the encoded text, for every size up to 64 bytes", () => {
     for (let n = 0; n <= 64; n++) {
-      const encoded = encodePacket({ type: "message", data: new Uint8Array(n).fill(n) }, false) as string;
+      const encoded = encodePacket(
+        { type: "message", data: new Uint8Array(n).fill(n) },
+        false,
+      ) as string;
       expect(base64MessageLength(n)).toBe(encoded.length);
     }
   });
@@ -124,7 +161,8 @@ describe("differential check against decodePacket / decodePayload", () => {
   const packets: Packet[] = [];
   for (let i = 0; i < 300; i++) {
     const type = PacketTypeNames[Math.floor(random() * 7)]!;
-    if (type === "message" && random() < 0.3) packets.push({ type, data: new Uint8Array(Math.floor(random() * 20)).fill(i) });
+    if (type === "message" && random() < 0.3)
+      packets.push({ type, data: new Uint8Array(Math.floor(random() * 20)).fill(i) });
     else if (random() < 0.2) packets.push({ type });
     else packets.push({ type, data: randomText().replaceAll(SEPARATOR, "") });
   }
@@ -138,7 +176,9 @@ describe("differential check against decodePacket / decodePayload", () => {
   test("scanning a payload in place agrees with decodePayload, garbage segments included", () => {
     for (let i = 0; i < 200; i++) {
       const payload =
-        i % 2 === 0 ? encodePayload(packets.slice(i, i + 1 + (i % 5))) : [randomText(), randomText(), "4ok"].join(SEPARATOR);
+        i % 2 === 0
+          ? encodePayload(packets.slice(i, i + 1 + (i % 5)))
+          : [randomText(), randomText(), "4ok"].join(SEPARATOR);
       const scanned: DecodedPacket[] = [];
       let start = 0;
       while (true) {

@@ -7,7 +7,7 @@ import {
   encodeBinaryMessageV3,
   encodePayloadV3,
   textPacketFromV3,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 
@@ -35,7 +35,14 @@ describe("v3 payloads", () => {
     for (const bad of ["", "4", ":4x", "5:4x", "a:4x", "2:4x3", "4:b2AA", "99999999999999999:4"]) {
       expect(decodeTextPayloadV3(bad), bad).toBeNull();
     }
-    for (const bad of [bytes(), bytes(2, 1, 255, 4), bytes(0, 5, 255, 0x34), bytes(0, 1), bytes(1, 2, 255, 3, 0), bytes(0, 10, 255)]) {
+    for (const bad of [
+      bytes(),
+      bytes(2, 1, 255, 4),
+      bytes(0, 5, 255, 0x34),
+      bytes(0, 1),
+      bytes(1, 2, 255, 3, 0),
+      bytes(0, 10, 255),
+    ]) {
       expect(decodeBinaryPayloadV3(bad), String(bad)).toBeNull();
     }
   });

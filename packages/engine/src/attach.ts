@@ -30,7 +30,11 @@ function ignoreError(): void {}
  * server), so late requests of closed sessions still get their 400 instead of hanging; the
  * returned function only cancels the pending destroy timers.
  */
-export function interceptHttpServer(httpServer: HttpServer, settings: AttachSettings, engine: AttachHandlers): () => void {
+export function interceptHttpServer(
+  httpServer: HttpServer,
+  settings: AttachSettings,
+  engine: AttachHandlers,
+): () => void {
   const { path, destroyUpgrade, destroyUpgradeTimeout } = settings;
   const previous = httpServer.listeners("request") as RequestListener[];
   const timers = new Set<NodeJS.Timeout>();

@@ -55,6 +55,7 @@ export function serializeCookie(sid: string, opts: CookieOptions): string {
 }
 
 function attribute(name: string, value: string): string {
-  if (!ATTRIBUTE.test(value)) throw new TypeError(`invalid cookie ${name} ${JSON.stringify(value)}`);
+  if (!ATTRIBUTE.test(value))
+    throw new TypeError(`invalid cookie ${name} ${JSON.stringify(value)}`);
   return value;
 }

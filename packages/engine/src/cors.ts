@@ -34,7 +34,11 @@ export interface CorsOptions {
 }
 
 /** Express-style middleware, as accepted by `server.use()`. */
-export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+export type Middleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
 
 const DEFAULT_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE";
 // Characters Node refuses in header values; such an origin is never reflected.
@@ -51,7 +55,12 @@ export function createCors(options: CorsOptions): Middleware {
   const origin = options.origin ?? "*";
   const status = options.optionsSuccessStatus ?? 204;
 
-  const apply = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void, rule: StaticOrigin) => {
+  const apply = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (err?: unknown) => void,
+    rule: StaticOrigin,
+  ) => {
     setOrigin(req, res, rule);
     if (options.credentials === true) res.setHeader("Access-Control-Allow-Credentials", "true");
     if (exposedHeaders) res.setHeader("Access-Control-Expose-Headers", exposedHeaders);
@@ -62,9 +71,11 @@ export function createCors(options: CorsOptions): Middleware {
     } else {
       const requested = req.headers["access-control-request-headers"];
       vary(res, "Access-Control-Request-Headers");
-      if (requested && !INVALID_HEADER_CHAR.test(requested)) res.setHeader("Access-Control-Allow-Headers", requested);
+      if (requested && !INVALID_HEADER_CHAR.test(requested))
+        res.setHeader("Access-Control-Allow-Headers", requested);
     }
-    if (options.maxAge !== undefined) res.setHeader("Access-Control-Max-Age", String(options.maxAge));
+    if (options.maxAge !== undefined)
+      res.setHeader("Access-Control-Max-Age", String(options.maxAge));
     if (options.preflightContinue) return next();
     res.statusCode = status;
     res.setHeader("Content-Length", "0");

@@ -92,7 +92,12 @@ export class DeadlineQueue<T> {
 
   /** (Re)queues a node to expire `delay` ms from now, taking it out of any queue it is in. */
   push(node: DeadlineLink<T>): void {
-    if (node._dlQueue !== null) node._dlQueue.remove(node);
+    if (node._dlQueue === this) {
+      // Moving to the tail keeps the timer: a queue whose only entry is re-pushed again and again
+      // (a session's POST bodies) would otherwise clear and set a timer every time.
+      this.#unlink(node);
+      this.#size--;
+    } else if (node._dlQueue !== null) node._dlQueue.remove(node);
     // Whole milliseconds stay small integers (no boxed double per session); rounding up keeps the
     // FIFO ordered and never expires an entry early.
     node._dlDeadline = Math.ceil(this.#now() + this.delay);
@@ -109,14 +114,19 @@ export class DeadlineQueue<T> {
   /** Takes a node out of this queue; a no-op when it is not queued here. */
   remove(node: DeadlineLink<T>): void {
     if (node._dlQueue !== this) return;
+    this.#unlink(node);
+    node._dlQueue = null;
+    // Leave no timer behind an empty queue; a non-empty one keeps its timer and re-arms lazily.
+    if (--this.#size === 0) this.#disarm();
+  }
+
+  /** Takes a node out of the list (its queue, the size and the timer are the caller's). */
+  #unlink(node: DeadlineLink<T>): void {
     if (node._dlPrev === null) this.#head = node._dlNext;
     else node._dlPrev._dlNext = node._dlNext;
     if (node._dlNext === null) this.#tail = node._dlPrev;
     else node._dlNext._dlPrev = node._dlPrev;
     node._dlPrev = node._dlNext = null;
-    node._dlQueue = null;
-    // Leave no timer behind an empty queue; a non-empty one keeps its timer and re-arms lazily.
-    if (--this.#size === 0) this.#disarm();
   }
 
   /**
@@ -181,7 +191,8 @@ export class DeadlineQueue<T> {
     let head = this.#head;
     while (head !== null && head._dlDeadline <= limit) {
       this.remove(head);
-      if (this.#nodes !== null && this.#nodes.get(head._dlValue) === head) this.#nodes.delete(head._dlValue);
+      if (this.#nodes !== null && this.#nodes.get(head._dlValue) === head)
+        this.#nodes.delete(head._dlValue);
       try {
         this.#onExpire(head._dlValue);
       } catch (err) {

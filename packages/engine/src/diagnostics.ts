@@ -10,7 +10,7 @@ import {
   base64MessageLength,
   scanPacketType,
   type PacketType,
-} from "@switchboard/engine-parser";
+} from "@switchboard/engine-parser/internal";
 import { PreEncodedPacket } from "./pre-encoded.js";
 import type { TransportName } from "./options.js";
 import type { Socket } from "./socket.js";
@@ -100,23 +100,42 @@ function base64DataLength(text: string): number {
 
 /** @internal A binary message received as a WebSocket binary frame. */
 export function publishBinaryIn(socket: Socket, data: Buffer): void {
-  const message: PacketMessage = { socket, type: "message", byteLength: data.length, dataLength: data.length };
+  const message: PacketMessage = {
+    socket,
+    type: "message",
+    byteLength: data.length,
+    dataLength: data.length,
+  };
   packetInChannel.publish(message);
 }
 
 /** @internal The packets of one flush, in order, with their size on `transport`. */
-export function publishPacketsOut(socket: Socket, transport: Transport, items: readonly OutItem[]): void {
+export function publishPacketsOut(
+  socket: Socket,
+  transport: Transport,
+  items: readonly OutItem[],
+): void {
   const polling = transport.name === "polling";
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     let message: PacketMessage;
     if (typeof item === "string") {
       const byteLength = Buffer.byteLength(item);
-      message = { socket, type: PacketTypeNames[scanPacketType(item)] ?? "message", byteLength, dataLength: byteLength - DATA_OFFSET };
+      message = {
+        socket,
+        type: PacketTypeNames[scanPacketType(item)] ?? "message",
+        byteLength,
+        dataLength: byteLength - DATA_OFFSET,
+      };
     } else {
       const data = item instanceof PreEncodedPacket ? item.data : item;
       const dataLength = typeof data === "string" ? Buffer.byteLength(data) : data.length;
-      const byteLength = typeof data === "string" ? MESSAGE_PREFIX.length + dataLength : polling ? base64MessageLength(dataLength) : dataLength;
+      const byteLength =
+        typeof data === "string"
+          ? MESSAGE_PREFIX.length + dataLength
+          : polling
+            ? base64MessageLength(dataLength)
+            : dataLength;
       message = { socket, type: "message", byteLength, dataLength };
     }
     packetOutChannel.publish(message);

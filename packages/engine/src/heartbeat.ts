@@ -45,13 +45,37 @@ export class Heartbeat {
   /** `onError` receives what a session's handler threw (it never escapes a timer). */
   constructor(timings: HeartbeatTimings, onError: (err: unknown) => void) {
     const options = { onError };
-    this.ping = new DeadlineQueue<ClockedSession>(timings.pingInterval, (s) => s.onPingDue(), options);
-    this.pong = new DeadlineQueue<ClockedSession>(timings.pingTimeout, (s) => s.onPingTimeout(), options);
-    this.close = new DeadlineQueue<ClockedSession>(CLOSE_TIMEOUT, (s) => s.onCloseTimeout(), options);
+    this.ping = new DeadlineQueue<ClockedSession>(
+      timings.pingInterval,
+      (s) => s.onPingDue(),
+      options,
+    );
+    this.pong = new DeadlineQueue<ClockedSession>(
+      timings.pingTimeout,
+      (s) => s.onPingTimeout(),
+      options,
+    );
+    this.close = new DeadlineQueue<ClockedSession>(
+      CLOSE_TIMEOUT,
+      (s) => s.onCloseTimeout(),
+      options,
+    );
     const clientPingDelay = timings.pingInterval + timings.pingTimeout;
-    this.clientPing = new DeadlineQueue<ClockedSession>(clientPingDelay, (s) => s.onPingTimeout(), options);
-    this.upgrade = new DeadlineQueue<UpgradeAttempt>(timings.upgradeTimeout, (u) => u.onTimeout(), options);
-    this.upgradeCheck = new DeadlineQueue<UpgradeAttempt>(UPGRADE_CHECK_INTERVAL, (u) => u.onCheck(), options);
+    this.clientPing = new DeadlineQueue<ClockedSession>(
+      clientPingDelay,
+      (s) => s.onPingTimeout(),
+      options,
+    );
+    this.upgrade = new DeadlineQueue<UpgradeAttempt>(
+      timings.upgradeTimeout,
+      (u) => u.onTimeout(),
+      options,
+    );
+    this.upgradeCheck = new DeadlineQueue<UpgradeAttempt>(
+      UPGRADE_CHECK_INTERVAL,
+      (u) => u.onCheck(),
+      options,
+    );
   }
 
   /** §1.5: the first ping goes out pingInterval after the open packet. */

@@ -23,7 +23,11 @@ export function writeRequestError(res: ServerResponse, err: RequestError): void 
 }
 
 /** Answers with a bare status and an empty body (double poll → 400, unknown method → 500…). */
-export function writeStatus(res: ServerResponse, status: number, headers?: Record<string, string>): void {
+export function writeStatus(
+  res: ServerResponse,
+  status: number,
+  headers?: Record<string, string>,
+): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, headers);
   res.end();

@@ -1,4 +1,6 @@
 export { protocol } from "@switchboard/engine-parser";
+/** The Engine.IO packet codec, as engine.io exports `parser` (engine.io-parser). */
+export * as parser from "@switchboard/engine-parser";
 export { Server, type ServerEvents, type ConnectionErrorEvent } from "./server.js";
 export { attach, listen } from "./listen.js";
 export { Socket } from "./socket.js";
@@ -14,6 +16,13 @@ export type {
 export type { SendCallback } from "./write-queue.js";
 export { Transport } from "./transports/transport.js";
 export { PreEncodedPacket, preEncode } from "./pre-encoded.js";
+export type { FlowCounters, BackpressureOptions, OverflowPolicy } from "./flow-control.js";
+export type { HandshakeRateOptions } from "./handshake-limits.js";
+export type {
+  ForwardingDirectory,
+  ForwardingOptions,
+  ForwardingStats,
+} from "./forwarding/options.js";
 export {
   DiagnosticsChannels,
   type HandshakeMessage,
@@ -31,8 +40,9 @@ export {
   TransportError,
   PayloadTooLargeError,
   InvalidOptionError,
+  EngineErrorCode,
   type ErrorCode,
-  type EngineErrorCode,
+  type WireErrorCode,
 } from "./errors.js";
 export type {
   ServerOptions,

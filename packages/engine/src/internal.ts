@@ -9,3 +9,6 @@ export {
 export { defaultGenerateId as generateId } from "./ids.js";
 export { PreEncodedPacket, preEncode } from "./pre-encoded.js";
 export { createCors, type CorsOptions } from "./cors.js";
+export { TokenBucketPolicy, checkBudget, type Bucket } from "./token-bucket.js";
+export { MAX_CONFLATION_KEY_LENGTH, resolveBackpressure } from "./flow-control.js";
+export { resolveHandshakeRate, resolveMaxConnections } from "./handshake-limits.js";

@@ -7,7 +7,10 @@ import { Server } from "./server.js";
  * Creates an engine and attaches it to an existing http.Server.
  * @example const engine = attach(httpServer, { path: "/engine.io", pingInterval: 10000 });
  */
-export function attach(httpServer: HttpServer, options: ServerOptions & AttachOptions = {}): Server {
+export function attach(
+  httpServer: HttpServer,
+  options: ServerOptions & AttachOptions = {},
+): Server {
   return new Server(options).attach(httpServer, options);
 }
 
@@ -16,7 +19,11 @@ export function attach(httpServer: HttpServer, options: ServerOptions & AttachOp
  * The engine owns that http.Server: `engine.close()` closes it.
  * @example const engine = listen(3000, { pingInterval: 10000 }, () => console.log("ready"));
  */
-export function listen(port: number, options?: (ServerOptions & AttachOptions) | (() => void), callback?: () => void): Server {
+export function listen(
+  port: number,
+  options?: (ServerOptions & AttachOptions) | (() => void),
+  callback?: () => void,
+): Server {
   if (typeof options === "function") {
     callback = options;
     options = {};

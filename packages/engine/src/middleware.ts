@@ -34,7 +34,8 @@ export function applyMiddlewares(
     };
     try {
       const result: unknown = fn(req, res, next);
-      if (isThenable(result)) result.then(undefined, (e: unknown) => next(e ?? new Error("middleware rejected")));
+      if (isThenable(result))
+        result.then(undefined, (e: unknown) => next(e ?? new Error("middleware rejected")));
     } catch (e) {
       next(e ?? new Error("middleware threw"));
     }
@@ -43,5 +44,9 @@ export function applyMiddlewares(
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }

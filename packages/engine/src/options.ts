@@ -3,6 +3,16 @@ import type { ZlibOptions } from "node:zlib";
 import type { PerMessageDeflateOptions } from "ws";
 import { InvalidOptionError } from "./errors.js";
 import { defaultWsEngine, type WsEngine } from "./ws-engine.js";
+import {
+  resolveBackpressure,
+  type BackpressureOptions,
+  type ResolvedBackpressure,
+} from "./flow-control.js";
+import {
+  resolveHandshakeRate,
+  resolveMaxConnections,
+  type HandshakeRateOptions,
+} from "./handshake-limits.js";
 import type { CorsOptions } from "./cors.js";
 import type { CookieOptions } from "./cookie.js";
 
@@ -58,6 +68,17 @@ export interface ServerOptions {
   allowEIO3?: boolean;
   /** The WebSocket server implementation: a class with the contract of `ws`'s WebSocketServer. Default `ws`'s. */
   wsEngine?: WsEngine;
+  /**
+   * Outgoing flow control per session (issue #18): above `highWaterMark` queued bytes packets wait in
+   * the session's queue (`emit()` returns false); at `maxBufferedBytes` the session is closed with
+   * `slow consumer` or its oldest droppable packets are dropped. Default `{ highWaterMark: 1 MiB,
+   * maxBufferedBytes: 64 MiB, onOverflow: "disconnect" }`; false disables the tracking.
+   */
+  backpressure?: BackpressureOptions | false;
+  /** Most open sessions; further handshakes get 503. Default Infinity. */
+  maxConnections?: number;
+  /** Handshakes per client address (token bucket); further ones get 429 with `Retry-After`. Default none. */
+  handshakeRate?: HandshakeRateOptions;
 }
 
 /** Options of `attach()` / `listen()`. */
@@ -73,7 +94,14 @@ export interface AttachOptions {
 }
 
 /** Options after defaults were applied (what `server.opts` holds). */
-export interface ResolvedOptions extends Required<Omit<ServerOptions, "allowRequest" | "initialPacket" | "transports">> {
+export interface ResolvedOptions extends Required<
+  Omit<
+    ServerOptions,
+    "allowRequest" | "initialPacket" | "transports" | "backpressure" | "handshakeRate"
+  >
+> {
+  backpressure: ResolvedBackpressure | false;
+  handshakeRate: HandshakeRateOptions | undefined;
   transports: TransportName[];
   allowRequest: AllowRequestFunction | undefined;
   initialPacket: string | Buffer | undefined;
@@ -89,7 +117,8 @@ export function resolveOptions(opts: ServerOptions = {}): ResolvedOptions {
   for (const t of opts.transports ?? ["polling", "websocket"]) {
     // WebTransport (§1.11) is not implemented; listing it (as Socket.IO apps may) just has no effect.
     if ((t as string) === "webtransport") continue;
-    if (t !== "polling" && t !== "websocket") throw new InvalidOptionError(`unknown transport "${String(t)}"`);
+    if (t !== "polling" && t !== "websocket")
+      throw new InvalidOptionError(`unknown transport "${String(t)}"`);
     transports.push(t);
   }
   return {
@@ -104,12 +133,17 @@ export function resolveOptions(opts: ServerOptions = {}): ResolvedOptions {
     allowUpgrades: opts.allowUpgrades ?? true,
     perMessageDeflate: opts.perMessageDeflate === true ? {} : (opts.perMessageDeflate ?? false),
     httpCompression:
-      opts.httpCompression === false ? false : { threshold: 1024, ...(opts.httpCompression === true ? {} : opts.httpCompression) },
+      opts.httpCompression === false
+        ? false
+        : { threshold: 1024, ...(opts.httpCompression === true ? {} : opts.httpCompression) },
     initialPacket: opts.initialPacket,
     cookie: opts.cookie === true ? {} : (opts.cookie ?? false),
     cors: opts.cors === true ? {} : (opts.cors ?? false),
     allowEIO3: opts.allowEIO3 === true,
     wsEngine: opts.wsEngine ?? defaultWsEngine,
+    backpressure: resolveBackpressure(opts.backpressure),
+    maxConnections: resolveMaxConnections(opts.maxConnections),
+    handshakeRate: resolveHandshakeRate(opts.handshakeRate),
   };
 }
 

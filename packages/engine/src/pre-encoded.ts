@@ -1,4 +1,4 @@
-import { BASE64_PREFIX, encodeTextMessage } from "@switchboard/engine-parser";
+import { BASE64_PREFIX, encodeTextMessage } from "@switchboard/engine-parser/internal";
 import { BINARY, TEXT, frame } from "./transports/ws-frames.js";
 
 // Broadcast fast path: a `message` packet encoded once and written to many sockets. The polling
@@ -15,11 +15,13 @@ export class PreEncodedPacket {
   readonly data: string | Buffer;
   #text: string | undefined;
   #frame: readonly Buffer[] | undefined;
+  #size = -1;
 
   constructor(data: string | Buffer | ArrayBuffer | ArrayBufferView) {
     if (typeof data === "string" || Buffer.isBuffer(data)) this.data = data;
     else if (data instanceof ArrayBuffer) this.data = Buffer.from(data);
-    else if (ArrayBuffer.isView(data)) this.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    else if (ArrayBuffer.isView(data))
+      this.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     else throw new TypeError("preEncode() takes a string, Buffer, ArrayBuffer or typed array");
   }
 
@@ -32,9 +34,21 @@ export class PreEncodedPacket {
   get pollingText(): string {
     if (this.#text === undefined) {
       const data = this.data;
-      this.#text = typeof data === "string" ? encodeTextMessage(data) : BASE64_PREFIX + data.toString("base64");
+      this.#text =
+        typeof data === "string"
+          ? encodeTextMessage(data)
+          : BASE64_PREFIX + data.toString("base64");
     }
     return this.#text;
+  }
+
+  /** @internal The size of the packet as written (its polling text, or its bytes), for backpressure. */
+  get byteLength(): number {
+    if (this.#size < 0) {
+      const data = this.data;
+      this.#size = typeof data === "string" ? Buffer.byteLength(data) + 1 : data.length;
+    }
+    return this.#size;
   }
 
   /** @internal What a WebSocket carries when framed by `ws` itself (text with its `4` prefix, or raw bytes). */
@@ -49,7 +63,11 @@ export class PreEncodedPacket {
   get wsFrame(): readonly Buffer[] {
     if (this.#frame === undefined) {
       const data = this.data;
-      this.#frame = [typeof data === "string" ? frame(TEXT, Buffer.from(this.pollingText, "utf8")) : frame(BINARY, data)];
+      this.#frame = [
+        typeof data === "string"
+          ? frame(TEXT, Buffer.from(this.pollingText, "utf8"))
+          : frame(BINARY, data),
+      ];
     }
     return this.#frame;
   }

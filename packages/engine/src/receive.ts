@@ -10,7 +10,7 @@ import {
   PacketTypeNames,
   PacketTypes,
   scanPacketType,
-} from "@switchboard/engine-parser";
+} from "@switchboard/engine-parser/internal";
 import createDebug from "debug";
 import { packetInChannel, publishBinaryIn, publishTextIn } from "./diagnostics.js";
 import { ParseError } from "./errors.js";
@@ -21,7 +21,13 @@ import type { Transport } from "./transports/transport.js";
 const debug = createDebug("engine:socket");
 
 const NOOP = EncodedPackets.noop;
-const { close: CLOSE_TYPE, ping: PING_TYPE, pong: PONG_TYPE, message: MESSAGE_TYPE, noop: NOOP_TYPE } = PacketTypes;
+const {
+  close: CLOSE_TYPE,
+  ping: PING_TYPE,
+  pong: PONG_TYPE,
+  message: MESSAGE_TYPE,
+  noop: NOOP_TYPE,
+} = PacketTypes;
 
 /** The receiving side of a session; see `Socket`. User exceptions never escape into the transport. */
 // `this` is always a Socket (the only subclass): the casts below only name it for diagnostics.
@@ -106,7 +112,8 @@ export abstract class PacketReceiver extends SendQueue {
     if (this.readyState !== "open") return;
     const length = text.length;
     const type = scanPacketType(text);
-    if (type !== INVALID_PACKET && packetInChannel.hasSubscribers) publishTextIn(this as unknown as Socket, text);
+    if (type !== INVALID_PACKET && packetInChannel.hasSubscribers)
+      publishTextIn(this as unknown as Socket, text);
     if (type !== PONG_TYPE && type !== INVALID_PACKET) this._onActivity();
     if (type === BASE64_MESSAGE) {
       // Binary message in text form (§1.2). Buffer's decoder never throws and, like the reference
@@ -116,10 +123,12 @@ export abstract class PacketReceiver extends SendQueue {
       this._onMessage(data);
       return;
     }
-    if (type === INVALID_PACKET) return this._protocolError(length === 0 ? "empty packet" : "unknown packet type");
+    if (type === INVALID_PACKET)
+      return this._protocolError(length === 0 ? "empty packet" : "unknown packet type");
     const name = PacketTypeNames[type]!;
     const hasData = length > DATA_OFFSET;
-    if (this.listenerCount("packet") > 0) this.emit("packet", hasData ? { type: name, data: text.slice(DATA_OFFSET) } : { type: name });
+    if (this.listenerCount("packet") > 0)
+      this.emit("packet", hasData ? { type: name, data: text.slice(DATA_OFFSET) } : { type: name });
     switch (type) {
       case MESSAGE_TYPE:
         this._onMessage(hasData ? text.slice(DATA_OFFSET) : "");

@@ -1,5 +1,10 @@
 import { EventEmitter } from "node:events";
-import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
+import type {
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  Server as HttpServer,
+  ServerResponse,
+} from "node:http";
 import type { Duplex } from "node:stream";
 import createDebug from "debug";
 import type { WebSocket } from "ws";
@@ -7,17 +12,34 @@ import { interceptHttpServer, ownedHttpServers } from "./attach.js";
 import { serializeCookie } from "./cookie.js";
 import { createCors, type Middleware } from "./cors.js";
 import { DeadlineQueue } from "./deadline-queue.js";
+import { FlowCounters } from "./flow-control.js";
 import { FlushScheduler } from "./flush-scheduler.js";
+import {
+  HandshakeLimiter,
+  writeRefusal,
+  writeUpgradeRefusal,
+  type Refusal,
+} from "./handshake-limits.js";
 import { Heartbeat } from "./heartbeat.js";
 import { ErrorCodes, ErrorMessages, RequestError } from "./errors.js";
 import { abortUpgrade, writeRequestError, writeStatus } from "./http-responses.js";
-import { defaultGenerateId } from "./ids.js";
-import { normalizePath, resolveOptions, type AttachOptions, type ResolvedOptions, type ServerOptions } from "./options.js";
+import {
+  normalizePath,
+  resolveOptions,
+  type AttachOptions,
+  type ResolvedOptions,
+  type ServerOptions,
+} from "./options.js";
 import { applyMiddlewares } from "./middleware.js";
 import { reportError } from "./report.js";
 import { ShapeTable, prepareRequest, type EngineRequest } from "./request.js";
-import { checkAllowRequest, checkVersion, obtainId, requestProtocol, verifyRequest } from "./verify.js";
-import { headersFromLines, writeHeaderLines } from "./ws-headers.js";
+import {
+  checkAllowRequest,
+  checkVersion,
+  obtainId,
+  requestProtocol,
+  verifyRequest,
+} from "./verify.js";
 import type { SessionContext } from "./session-context.js";
 import { Socket } from "./socket.js";
 import { PollingTransport, pollingFormat, type PollingContext } from "./transports/polling.js";
@@ -25,6 +47,9 @@ import type { WebSocketTransport } from "./transports/websocket.js";
 import { newWebSocketTransport } from "./transports/websocket-v3.js";
 import { UpgradeResponse } from "./upgrade-response.js";
 import { createWsServer, type WsServerLike } from "./ws-engine.js";
+import { ForwardingSlot } from "./forwarding/forwarding-slot.js";
+import type * as fwd from "./forwarding/options.js";
+import { emitHeaderEvents, wsHeadersListener } from "./header-events.js";
 
 const debug = createDebug("engine");
 
@@ -46,7 +71,6 @@ export interface ServerEvents {
   initial_headers: [headers: OutgoingHttpHeaders, req: IncomingMessage];
 }
 
-
 function ignoreError(): void {}
 
 /**
@@ -67,6 +91,9 @@ export class Server extends EventEmitter<ServerEvents> {
   /** Open sessions by id (a null-prototype record, like `engine.io`'s). */
   readonly clients: Record<string, Socket> = Object.create(null) as Record<string, Socket>;
   #clientsCount = 0;
+  /** Backpressure and admission counters (issue #18), read by metrics. */
+  readonly flow = new FlowCounters();
+  readonly #admission: HandshakeLimiter;
   readonly #middlewares: Middleware[] = [];
   readonly #cors: Middleware | null;
   readonly #wss: WsServerLike | null;
@@ -78,12 +105,15 @@ export class Server extends EventEmitter<ServerEvents> {
   readonly #flusher = new FlushScheduler<Socket>(reportError);
   /** Handshake shapes seen, shared by the sessions. */
   readonly #shapes = new ShapeTable();
+  /** Relaying requests for sessions other nodes hold (issue #16). */
+  readonly #forwarding = new ForwardingSlot(this);
 
   constructor(opts: ServerOptions = {}) {
     super();
     const o = (this.opts = resolveOptions(opts));
     if (o.cookie !== false) serializeCookie("x", o.cookie); // fail fast on bad cookie options
     this.#cors = o.cors === false ? null : createCors(o.cors);
+    this.#admission = new HandshakeLimiter(o.maxConnections, o.handshakeRate);
     this.#wss = o.transports.includes("websocket")
       ? createWsServer(
           o.wsEngine,
@@ -94,7 +124,7 @@ export class Server extends EventEmitter<ServerEvents> {
             maxPayload: o.maxHttpBufferSize,
             maxBufferedChunks: o.maxBufferedChunks,
           },
-          this.#onWsHeaders,
+          wsHeadersListener(this, this.#pendingIds),
         )
       : null;
     this.#ctx = {
@@ -110,15 +140,22 @@ export class Server extends EventEmitter<ServerEvents> {
         }
       },
       upgradesFor: (transport) =>
-        transport === "polling" && o.allowUpgrades && o.transports.includes("websocket") ? ["websocket"] : [],
-      decorateHeaders: (headers, req, sid, handshake) => this.#decorateHeaders(headers, req, sid, handshake),
+        transport === "polling" && o.allowUpgrades && o.transports.includes("websocket")
+          ? ["websocket"]
+          : [],
+      decorateHeaders: (headers, req, sid, handshake) =>
+        emitHeaderEvents(this, headers, req, sid, handshake),
     };
     this.#pollingCtx = {
       maxHttpBufferSize: o.maxHttpBufferSize,
       maxBufferedChunks: o.maxBufferedChunks,
-      bodyQueue: new DeadlineQueue<PollingTransport>(o.httpRequestBodyTimeout, (t) => t.onBodyTimeout(), {
-        onError: reportError,
-      }),
+      bodyQueue: new DeadlineQueue<PollingTransport>(
+        o.httpRequestBodyTimeout,
+        (t) => t.onBodyTimeout(),
+        {
+          onError: reportError,
+        },
+      ),
       httpCompression: o.httpCompression,
       decorateHeaders: this.#ctx.decorateHeaders,
     };
@@ -135,7 +172,7 @@ export class Server extends EventEmitter<ServerEvents> {
    * @example engine.generateId = () => crypto.randomUUID();
    */
   generateId(_req: IncomingMessage): string | Promise<string> {
-    return defaultGenerateId();
+    return this.#forwarding.newId(); // tagged with this node's tag when forwarding is on
   }
 
   /**
@@ -155,6 +192,8 @@ export class Server extends EventEmitter<ServerEvents> {
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const r = prepareRequest(req);
     try {
+      // Before middlewares and CORS: the owner runs them (issue #16).
+      if (this.#forwarding.routeRequest(r, res, this.clients)) return;
       if (this.#cors === null && this.#middlewares.length === 0) this.#onHttpRequest(r, res);
       else this.#applyMiddlewares(r, res, true, (err) => this.#afterHttpMiddlewares(r, res, err));
     } catch (err) {
@@ -172,11 +211,17 @@ export class Server extends EventEmitter<ServerEvents> {
     // A reset during verification must not become an unhandled 'error'.
     socket.on("error", ignoreError);
     try {
+      if (this.#forwarding.routeUpgrade(r, socket, head, this.clients)) return;
       if (this.#middlewares.length === 0) this.#onUpgradeRequest(r, socket, head);
       else {
         this.#applyMiddlewares(r, new UpgradeResponse(r, socket), false, (err) => {
           if (err === undefined) this.#onUpgradeRequest(r, socket, head);
-          else this.#refuseUpgrade(r, socket, new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }));
+          else
+            this.#refuseUpgrade(
+              r,
+              socket,
+              new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }),
+            );
         });
       }
     } catch (err) {
@@ -204,7 +249,41 @@ export class Server extends EventEmitter<ServerEvents> {
       ),
     );
     if (ownedHttpServers.has(httpServer)) this.#cleanups.push(() => httpServer.close());
+    this.#forwarding.attach(httpServer);
     return this;
+  }
+
+  /**
+   * Serves requests for sessions other nodes hold, and lets them serve this node's (issue #16,
+   * docs/scaling.md): a polling request or upgrade with the `sid` of a peer's session is relayed to
+   * that peer, found in `directory` by the tag that starts the id. This node's tag is claimed with its
+   * address (`options.address`, else that of the attached http.Server once it listens); sessions
+   * created from then on carry the tag (unless `generateId` is overridden). Calling it again with
+   * another directory moves the claim there. The Socket.IO server calls it for you when its adapter
+   * has a directory.
+   * @example
+   * engine.enableForwarding(adapter.peerDirectory, { maxInFlight: 5000 });
+   * console.log(engine.forwarding?.tag);
+   */
+  enableForwarding(directory: fwd.ForwardingDirectory, options?: fwd.ForwardingOptions): void {
+    this.#forwarding.enable(directory, options, this.generateId !== Server.prototype.generateId);
+  }
+
+  /**
+   * Stops forwarding: the tag is released, relays in progress are cut and the links closed. Sessions
+   * stay; those created from now on are not tagged. `close()` does it too.
+   * @example engine.disableForwarding();
+   */
+  disableForwarding(): void {
+    this.#forwarding.disable();
+  }
+
+  /**
+   * Forwarding counters (a snapshot), or null when forwarding is off.
+   * @example const relayed = engine.forwarding?.forwarded ?? 0;
+   */
+  get forwarding(): fwd.ForwardingStats | null {
+    return this.#forwarding.stats;
   }
 
   /**
@@ -220,19 +299,35 @@ export class Server extends EventEmitter<ServerEvents> {
     this.#pollingCtx.bodyQueue.clear();
     this.#wss?.close?.();
     for (const release of this.#cleanups.splice(0)) release();
+    this.disableForwarding();
     return this;
   }
 
   // ---- request pipeline (§1.8: middlewares, then verification, then allowRequest, then EIO) ----
 
-  #applyMiddlewares(req: EngineRequest, res: ServerResponse, http: boolean, done: (err?: unknown) => void): void {
-    applyMiddlewares(http && this.#cors !== null ? [this.#cors, ...this.#middlewares] : this.#middlewares, req, res, done);
+  #applyMiddlewares(
+    req: EngineRequest,
+    res: ServerResponse,
+    http: boolean,
+    done: (err?: unknown) => void,
+  ): void {
+    applyMiddlewares(
+      http && this.#cors !== null ? [this.#cors, ...this.#middlewares] : this.#middlewares,
+      req,
+      res,
+      done,
+    );
   }
 
   #afterHttpMiddlewares(req: EngineRequest, res: ServerResponse, err: unknown): void {
     try {
       if (err === undefined) this.#onHttpRequest(req, res);
-      else this.#refuse(req, res, new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }));
+      else
+        this.#refuse(
+          req,
+          res,
+          new RequestError(ErrorCodes.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" }),
+        );
     } catch (e) {
       reportError(e);
       writeStatus(res, 500);
@@ -240,7 +335,10 @@ export class Server extends EventEmitter<ServerEvents> {
   }
 
   /** allowRequest, then the EIO version, then the id (§1.8); `done(error)` or `done(null, id)`. */
-  #prepareHandshake(req: EngineRequest, done: (err: RequestError | null, id?: string) => void): void {
+  #prepareHandshake(
+    req: EngineRequest,
+    done: (err: RequestError | null, id?: string) => void,
+  ): void {
     checkAllowRequest(this.opts.allowRequest, req, (refused) => {
       const error = refused ?? checkVersion(req, this.opts.allowEIO3);
       if (error !== null) return done(error);
@@ -260,9 +358,16 @@ export class Server extends EventEmitter<ServerEvents> {
     if (sid) {
       const transport = this.clients[sid]!.transport;
       if (transport instanceof PollingTransport) transport.onRequest(req, res);
-      else this.#refuse(req, res, new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH" }));
+      else
+        this.#refuse(
+          req,
+          res,
+          new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH" }),
+        );
       return;
     }
+    const refusal = this.#admit(req);
+    if (refusal !== null) return writeRefusal(res, refusal);
     this.#prepareHandshake(req, (err, id) => {
       try {
         if (err !== null) return this.#refuse(req, res, err);
@@ -290,6 +395,8 @@ export class Server extends EventEmitter<ServerEvents> {
       wss.handleUpgrade(req, socket, head, (ws) => this.#onProbe(session, ws, req));
       return;
     }
+    const refusal = this.#admit(req);
+    if (refusal !== null) return writeUpgradeRefusal(socket, refusal);
     this.#prepareHandshake(req, (err, id) => {
       try {
         if (err !== null) return this.#refuseUpgrade(req, socket, err);
@@ -321,15 +428,31 @@ export class Server extends EventEmitter<ServerEvents> {
   #onProbe(session: Socket, ws: WebSocket, req: EngineRequest): void {
     (ws as unknown as { _socket?: Duplex })._socket?.removeListener("error", ignoreError);
     const probe = newWebSocketTransport(ws, req);
-    const accepted = this.opts.allowUpgrades && this.clients[session.id] === session && session.beginUpgrade(probe);
+    const accepted =
+      this.opts.allowUpgrades &&
+      this.clients[session.id] === session &&
+      session.beginUpgrade(probe);
     if (!accepted) probe.shutdown("graceful");
+  }
+
+  /** `maxConnections` and `handshakeRate` (issue #18): null admits the handshake. */
+  #admit(req: EngineRequest): Refusal | null {
+    if (!this.#admission.active) return null;
+    const refusal = this.#admission.check(req, this.#clientsCount);
+    if (refusal === null) return null;
+    debug("refusing handshake with %d", refusal.status);
+    if (refusal.status === 503) this.flow.refusedMaxConnections++;
+    else this.flow.refusedHandshakeRate++;
+    return refusal;
   }
 
   #open(id: string, transport: PollingTransport | WebSocketTransport, req: EngineRequest): Socket {
     // A WebSocket session drops its IncomingMessage (about 1 KB) unless middlewares or allowRequest,
     // which may have stored things on it, saw it (see `Socket#request`). A polling session keeps it.
     const keepRequest =
-      transport.name === "polling" || this.#middlewares.length > 0 || this.opts.allowRequest !== undefined;
+      transport.name === "polling" ||
+      this.#middlewares.length > 0 ||
+      this.opts.allowRequest !== undefined;
     const socket = new Socket(id, this.#ctx, transport, req, keepRequest);
     if (requestProtocol(req) === 3) socket._useProtocol3();
     this.clients[id] = socket;
@@ -362,37 +485,14 @@ export class Server extends EventEmitter<ServerEvents> {
   #emitConnectionError(req: EngineRequest, err: RequestError): void {
     if (this.listenerCount("connection_error") === 0) return;
     try {
-      this.emit("connection_error", { req, code: err.errorCode, message: err.message, context: err.context });
+      this.emit("connection_error", {
+        req,
+        code: err.errorCode,
+        message: err.message,
+        context: err.context,
+      });
     } catch (e) {
       reportError(e);
     }
   }
-
-  // ---- shared helpers given to sessions ----
-
-  #decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void {
-    try {
-      if (handshake) {
-        if (this.opts.cookie !== false) headers["Set-Cookie"] = [serializeCookie(sid, this.opts.cookie)];
-        if (this.listenerCount("initial_headers") > 0) this.emit("initial_headers", headers, req);
-      }
-      if (this.listenerCount("headers") > 0) this.emit("headers", headers, req);
-    } catch (err) {
-      reportError(err);
-    }
-  }
-
-  /** Converts ws's header lines to an object for the header events, then back (§1.9). */
-  readonly #onWsHeaders = (lines: string[], req: IncomingMessage): void => {
-    const id = this.#pendingIds.get(req);
-    const handshake = id !== undefined;
-    const wanted =
-      this.listenerCount("headers") > 0 ||
-      (handshake && (this.opts.cookie !== false || this.listenerCount("initial_headers") > 0));
-    if (!wanted) return;
-    const headers = headersFromLines(lines);
-    this.#decorateHeaders(headers, req, id ?? (req as EngineRequest)._query?.sid ?? "", handshake);
-    writeHeaderLines(lines, headers);
-  };
-
 }

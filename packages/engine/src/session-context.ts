@@ -25,5 +25,10 @@ export interface SessionContext {
   /** Transports a session may upgrade to from the given one (the `upgrades` of the open packet). */
   upgradesFor(transport: TransportName): string[];
   /** Adds the cookie and emits `initial_headers` / `headers`; listener exceptions are contained. */
-  decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
+  decorateHeaders(
+    headers: OutgoingHttpHeaders,
+    req: IncomingMessage,
+    sid: string,
+    handshake: boolean,
+  ): void;
 }

@@ -6,12 +6,26 @@ import type { Transport } from "./transports/transport.js";
 export type ReadyState = "opening" | "open" | "closing" | "closed";
 
 /** Why a session closed (docs/protocol.md §1.7); the strings match the reference server. */
-export type CloseReason = "transport error" | "transport close" | "forced close" | "ping timeout" | "parse error";
+export type CloseReason =
+  | "transport error"
+  | "transport close"
+  | "forced close"
+  | "ping timeout"
+  | "parse error"
+  /** Switchboard: the session's queued bytes reached `backpressure.maxBufferedBytes` (issue #18). */
+  | "slow consumer";
 
 /** Options of `socket.send()`. */
 export interface SendOptions {
   /** Compress this packet when permessage-deflate is negotiated. Default true. */
   compress?: boolean;
+  /**
+   * Conflation key: a packet still queued with the same key is replaced by this one, in place
+   * (over polling until a GET takes it; over WebSocket while the socket is over its high-water mark).
+   */
+  conflate?: string;
+  /** Whether `backpressure.onOverflow: "drop-oldest"` may drop this packet. Default false. */
+  droppable?: boolean;
 }
 
 /** Data accepted by `socket.send()`. */
@@ -34,6 +48,8 @@ export interface SessionHandler {
   onMessage(data: string | Buffer): void;
   /** The session closed; called once, before the `close` event. */
   onClose(reason: CloseReason, description?: Error): void;
+  /** The session's queued bytes fell back under `backpressure.highWaterMark` after being above it. */
+  onDrain?(): void;
 }
 
 /** Events of an Engine.IO session. */
@@ -61,4 +77,3 @@ export interface SocketEvents {
   /** The session now runs over the new transport. */
   upgrade: [transport: Transport];
 }
-

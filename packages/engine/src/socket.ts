@@ -1,22 +1,48 @@
 import createDebug from "debug";
-import { EncodedPackets, encodeOpenPacket, encodeTextMessage, type FinalPacket } from "@switchboard/engine-parser";
+import {
+  EncodedPackets,
+  encodeOpenPacket,
+  encodeTextMessage,
+  type FinalPacket,
+} from "@switchboard/engine-parser/internal";
 import type { DeadlineLink, DeadlineQueue } from "./deadline-queue.js";
-import { closeChannel, handshakeChannel, upgradeChannel, type CloseMessage, type HandshakeMessage, type UpgradeMessage } from "./diagnostics.js";
+import type { FlowCounters, ResolvedBackpressure } from "./flow-control.js";
+import {
+  closeChannel,
+  handshakeChannel,
+  upgradeChannel,
+  type CloseMessage,
+  type HandshakeMessage,
+  type UpgradeMessage,
+} from "./diagnostics.js";
 import type { ClockedSession } from "./heartbeat.js";
 import { PreEncodedPacket } from "./pre-encoded.js";
-import { handshakeRequest, joinHeaderShape, packHeaderShape, type EngineRequest } from "./request.js";
+import {
+  handshakeRequest,
+  joinHeaderShape,
+  packHeaderShape,
+  type EngineRequest,
+} from "./request.js";
 import { PacketReceiver } from "./receive.js";
 import { reportError } from "./report.js";
-import { FIRST_SESSION_BIT, describe } from "./send-queue.js";
+import { FIRST_SESSION_BIT, POLLING, describe } from "./send-queue.js";
 import type { Server } from "./server.js";
 import type { SessionContext } from "./session-context.js";
 import type { OutItem, Transport } from "./transports/transport.js";
 import type { WebSocketTransport } from "./transports/websocket.js";
-import type { CloseReason, ReadyState, SendData, SendOptions, SessionHandler } from "./socket-events.js";
+import type {
+  CloseReason,
+  ReadyState,
+  SendData,
+  SendOptions,
+  SessionHandler,
+} from "./socket-events.js";
 import { UpgradeAttempt } from "./upgrade.js";
 import type { SendCallback } from "./write-queue.js";
 
 const debug = createDebug("engine:socket");
+/** Per-message lines are decided once, from `DEBUG` at start-up: when off, one test of a constant. */
+const tracePackets = debug.enabled;
 
 const { close: CLOSE, ping: PING, pong: PONG, noop: NOOP } = EncodedPackets;
 
@@ -68,7 +94,13 @@ export class Socket extends PacketReceiver {
    * @internal With `keepRequest` false the IncomingMessage is dropped after the handshake (it is
    * about 1 KB per session) and `request` is rebuilt on demand from its headers and URL.
    */
-  constructor(id: string, ctx: SessionContext, transport: Transport, req: EngineRequest, keepRequest = true) {
+  constructor(
+    id: string,
+    ctx: SessionContext,
+    transport: Transport,
+    req: EngineRequest,
+    keepRequest = true,
+  ) {
     super();
     this.id = id;
     this.remoteAddress = req.socket?.remoteAddress ?? "";
@@ -82,6 +114,7 @@ export class Socket extends PacketReceiver {
       this.#shape = ctx.shareShape(shape);
     }
     transport.owner = this;
+    if (transport.name === "polling") this._bits |= POLLING;
   }
 
   /** @internal */
@@ -184,15 +217,22 @@ export class Socket extends PacketReceiver {
       options = undefined;
     }
     if (this.#readyState === "closing" || this.#readyState === "closed") return this;
+    if (tracePackets) debug("%s: sending message %s", this.id, preview(data));
     let item: OutItem;
     if (typeof data === "string") item = encodeTextMessage(data);
     else if (data instanceof PreEncodedPacket || Buffer.isBuffer(data)) item = data;
     else if (data instanceof ArrayBuffer) item = Buffer.from(data);
-    else if (ArrayBuffer.isView(data)) item = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    else if (ArrayBuffer.isView(data))
+      item = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     else throw new TypeError("send() takes a string, binary data or a PreEncodedPacket");
     const compress = options?.compress !== false;
     if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", describe(item, compress));
-    this._enqueue(item, compress, callback);
+    this._enqueue(
+      item,
+      compress,
+      callback,
+      options === undefined ? undefined : (options.conflate ?? (options.droppable || undefined)),
+    );
     return this;
   }
 
@@ -258,6 +298,22 @@ export class Socket extends PacketReceiver {
     return this.#ctx.opts.perMessageDeflate !== false;
   }
 
+  /** @internal */ protected _backpressure(): ResolvedBackpressure | false {
+    return this.#ctx.opts.backpressure;
+  }
+
+  /** @internal */ protected _flowCounters(): FlowCounters {
+    return this.#ctx.server.flow;
+  }
+
+  /** @internal */ protected _onFlowDrain(): void {
+    try {
+      this.#handler?.onDrain?.();
+    } catch (err) {
+      reportError(err, this);
+    }
+  }
+
   /** @internal */ _report(err: unknown): void {
     reportError(err, this);
   }
@@ -265,17 +321,20 @@ export class Socket extends PacketReceiver {
   // ---- hooks of the receiver ----
 
   /** @internal */ protected _onMessage(data: string | Buffer): void {
+    if (tracePackets) debug("%s: received message %s", this.id, preview(data));
     this.#handler?.onMessage(data);
     this.emit("data", data);
     this.emit("message", data);
   }
 
   /** @internal */ protected _onActivity(): void {
-    if ((this._bits & PONG_EXTENDED) === 0 && this.#ctx.heartbeat.extendPongDeadline(this)) this._bits |= PONG_EXTENDED;
+    if ((this._bits & PONG_EXTENDED) === 0 && this.#ctx.heartbeat.extendPongDeadline(this))
+      this._bits |= PONG_EXTENDED;
   }
 
   /** @internal */ protected _onPong(): void {
     if (!this.#ctx.heartbeat.pongReceived(this)) return;
+    this.#transport.compact();
     this.emit("heartbeat");
   }
 
@@ -284,7 +343,8 @@ export class Socket extends PacketReceiver {
     if ((this._bits & EIO3) === 0) return false;
     if (!this.#ctx.heartbeat.awaitClientPing(this)) return true;
     this._push(PONG);
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type: "pong", options: { compress: true } });
+    if (this.listenerCount("packetCreate") > 0)
+      this.emit("packetCreate", { type: "pong", options: { compress: true } });
     this._schedule();
     this.emit("heartbeat");
     return true;
@@ -297,7 +357,8 @@ export class Socket extends PacketReceiver {
     if (this.#readyState !== "open") return;
     this._bits &= ~PONG_EXTENDED;
     this._push(PING);
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type: "ping", options: { compress: true } });
+    if (this.listenerCount("packetCreate") > 0)
+      this.emit("packetCreate", { type: "ping", options: { compress: true } });
     this._schedule();
     this.#ctx.heartbeat.pingSent(this);
   }
@@ -341,6 +402,7 @@ export class Socket extends PacketReceiver {
     const old = this.#transport;
     this.#upgrade = null;
     this.#transport = probe;
+    this._bits &= ~POLLING;
     probe.owner = this;
     this._bits |= UPGRADED;
     old.shutdown("graceful", NOOP);
@@ -370,13 +432,23 @@ export class Socket extends PacketReceiver {
 
   // ---- close ----
 
-  /** @internal */ protected _onClose(reason: CloseReason, description?: Error, finalPacket: FinalPacket = CLOSE): void {
+  /** @internal */ protected _onClose(
+    reason: CloseReason,
+    description?: Error,
+    finalPacket: FinalPacket = CLOSE,
+  ): void {
     if (this.#readyState === "closed") return;
     this.#readyState = "closed";
     debug("%s closed: %s", this.id, reason);
     this.#ctx.heartbeat.stop(this);
     this._cancelUpgrade();
-    this.#transport.shutdown(reason === "ping timeout" || reason === "transport error" ? "abort" : "graceful", finalPacket);
+    this.#transport.shutdown(
+      // A slow consumer's buffered bytes would otherwise stay until its close handshake times out.
+      reason === "ping timeout" || reason === "transport error" || reason === "slow consumer"
+        ? "abort"
+        : "graceful",
+      finalPacket,
+    );
     this._discardQueue();
     this.#ctx.removeSocket(this);
     if (closeChannel.hasSubscribers) {
@@ -393,4 +465,10 @@ export class Socket extends PacketReceiver {
     }
     this.emit("close", reason, description);
   }
+}
+
+/** A debug line's view of a message: text up to 200 characters, binary as its size. */
+function preview(data: SendData): string {
+  if (typeof data === "string") return data.length > 200 ? `${data.slice(0, 200)}…` : data;
+  return data instanceof PreEncodedPacket ? "(pre-encoded)" : `<${data.byteLength} bytes>`;
 }

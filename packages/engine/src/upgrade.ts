@@ -4,7 +4,7 @@
 // `upgrade` packet then moves the session to the WebSocket. Anything else on the probe, a probe
 // that closes, or upgradeTimeout without `upgrade` cancels the attempt and polling goes on.
 import createDebug from "debug";
-import { EncodedPackets } from "@switchboard/engine-parser";
+import { EncodedPackets } from "@switchboard/engine-parser/internal";
 import { DeadlineNode } from "./deadline-queue.js";
 import type { Heartbeat } from "./heartbeat.js";
 import type { ReadyState } from "./socket-events.js";

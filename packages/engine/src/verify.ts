@@ -35,7 +35,10 @@ export function verifyRequest(
     return new RequestError(ErrorCodes.UNKNOWN_TRANSPORT, { transport });
   }
   if (hasInvalidOrigin(req)) {
-    return new RequestError(ErrorCodes.BAD_REQUEST, { name: "INVALID_ORIGIN", origin: req.headers.origin });
+    return new RequestError(ErrorCodes.BAD_REQUEST, {
+      name: "INVALID_ORIGIN",
+      origin: req.headers.origin,
+    });
   }
   const sid = q.sid;
   if (sid) {
@@ -43,7 +46,11 @@ export function verifyRequest(
     if (socket === undefined) return new RequestError(ErrorCodes.UNKNOWN_SID, { sid });
     const previousTransport = socket.transport.name;
     if (!upgrade && previousTransport !== transport) {
-      return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_MISMATCH", transport, previousTransport });
+      return new RequestError(ErrorCodes.BAD_REQUEST, {
+        name: "TRANSPORT_MISMATCH",
+        transport,
+        previousTransport,
+      });
     }
     // A request in another revision than its session's is refused at once, as the reference does,
     // instead of being served in the session's.
@@ -56,13 +63,20 @@ export function verifyRequest(
       });
     }
   } else {
-    if (req.method !== "GET") return new RequestError(ErrorCodes.BAD_HANDSHAKE_METHOD, { method: req.method });
+    if (req.method !== "GET")
+      return new RequestError(ErrorCodes.BAD_HANDSHAKE_METHOD, { method: req.method });
     if (transport === "websocket" && !upgrade) {
-      return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: "invalid transport handshake" });
+      return new RequestError(ErrorCodes.BAD_REQUEST, {
+        name: "TRANSPORT_HANDSHAKE_ERROR",
+        error: "invalid transport handshake",
+      });
     }
   }
   if (upgrade && transport !== "websocket") {
-    return new RequestError(ErrorCodes.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: "upgrade to a non-websocket transport" });
+    return new RequestError(ErrorCodes.BAD_REQUEST, {
+      name: "TRANSPORT_HANDSHAKE_ERROR",
+      error: "upgrade to a non-websocket transport",
+    });
   }
   return null;
 }
@@ -81,7 +95,13 @@ export function checkAllowRequest(
       called = true;
       if (success) return next(null);
       const text = typeof message === "string" && message !== "" ? message : undefined;
-      next(new RequestError(ErrorCodes.FORBIDDEN, { message: text ?? ErrorMessages[ErrorCodes.FORBIDDEN] }, text));
+      next(
+        new RequestError(
+          ErrorCodes.FORBIDDEN,
+          { message: text ?? ErrorMessages[ErrorCodes.FORBIDDEN] },
+          text,
+        ),
+      );
     });
   } catch (err) {
     if (!called) {
@@ -107,9 +127,11 @@ export function obtainId(
   done: (err: RequestError | null, id?: string) => void,
   report: (err: unknown) => void,
 ): void {
-  const fail = (error: unknown) => done(new RequestError(ErrorCodes.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error }));
+  const fail = (error: unknown) =>
+    done(new RequestError(ErrorCodes.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error }));
   const accept = (id: unknown) => {
-    if (typeof id !== "string" || id === "") fail(new TypeError("generateId() must return a non-empty string"));
+    if (typeof id !== "string" || id === "")
+      fail(new TypeError("generateId() must return a non-empty string"));
     else if (inUse(id)) fail(new Error("generateId() returned an id in use"));
     else done(null, id);
   };

@@ -19,7 +19,12 @@ export interface WsEngineOptions {
  * with `ws`'s WebSocket API), and optionally `on("headers" | "error")` and `close()`.
  */
 export interface WsServerLike {
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, callback: (ws: WebSocket) => void): void;
+  handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    callback: (ws: WebSocket) => void,
+  ): void;
   on?(event: "headers", listener: (headers: string[], req: IncomingMessage) => void): unknown;
   on?(event: "error", listener: (err: Error) => void): unknown;
   close?(): unknown;

@@ -24,7 +24,9 @@ describe("cookie", () => {
     ).toBe(
       "sticky=abc; Max-Age=60; Domain=example.com; Path=/app; Expires=Tue, 01 Jan 2030 00:00:00 GMT; Secure; Partitioned; Priority=High; SameSite=None",
     );
-    expect(serializeCookie("abc", { sameSite: true, path: false })).toBe("io=abc; HttpOnly; SameSite=Strict");
+    expect(serializeCookie("abc", { sameSite: true, path: false })).toBe(
+      "io=abc; HttpOnly; SameSite=Strict",
+    );
   });
 
   test("refuses names and attributes that would inject header content", () => {

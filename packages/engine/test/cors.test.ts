@@ -1,4 +1,9 @@
-import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
 import { createCors, isAllowed, type CorsOptions } from "../src/cors.js";
@@ -56,7 +61,10 @@ describe("CORS middleware (§1.9)", () => {
   });
 
   test("a list or RegExp reflects only matching origins", async () => {
-    const url = await serve({ origin: ["http://a.example", /\.good\.example$/], methods: ["GET", "POST"] });
+    const url = await serve({
+      origin: ["http://a.example", /\.good\.example$/],
+      methods: ["GET", "POST"],
+    });
     const ok = await fetch(url, { headers: { Origin: "http://x.good.example" } });
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://x.good.example");
     const no = await fetch(url, { headers: { Origin: "http://evil.example" } });

@@ -85,6 +85,28 @@ describe("DeadlineQueue", () => {
     expect(expired).toEqual(["b", "a"]);
   });
 
+  test("re-pushing the only entry keeps the timer and moves its deadline", () => {
+    const expired: string[] = [];
+    const q = new DeadlineQueue<string>(100, (v) => expired.push(v), { now, slack: 0 });
+    const a = new DeadlineNode("a");
+    const clear = vi.spyOn(globalThis, "clearTimeout");
+    try {
+      q.push(a);
+      vi.advanceTimersByTime(60);
+      q.push(a);
+      expect(clear).not.toHaveBeenCalled();
+      expect(vi.getTimerCount()).toBe(1);
+      expect(q.size).toBe(1);
+      vi.advanceTimersByTime(99);
+      expect(expired).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(expired).toEqual(["a"]);
+      expect(q.size).toBe(0);
+    } finally {
+      clear.mockRestore();
+    }
+  });
+
   test("a node moves between queues (ping queue → pong queue)", () => {
     const log: string[] = [];
     const pong = new DeadlineQueue<string>(30, (v) => log.push(`timeout ${v}`), { now, slack: 0 });
@@ -101,10 +123,14 @@ describe("DeadlineQueue", () => {
   test("entries re-pushed from the callback wait a full delay (no busy loop)", () => {
     let count = 0;
     const node = new DeadlineNode("x");
-    const q = new DeadlineQueue<string>(10, () => {
-      count++;
-      q.push(node);
-    }, { now });
+    const q = new DeadlineQueue<string>(
+      10,
+      () => {
+        count++;
+        q.push(node);
+      },
+      { now },
+    );
     q.push(node);
     vi.advanceTimersByTime(100);
     expect(count).toBe(10);
@@ -127,10 +153,14 @@ describe("DeadlineQueue", () => {
   test("an exception in the callback is reported and the other entries still expire", () => {
     const errors: unknown[] = [];
     const expired: string[] = [];
-    const q = new DeadlineQueue<string>(10, (v) => {
-      if (v === "bad") throw new Error("boom");
-      expired.push(v);
-    }, { now, slack: 0, onError: (e) => errors.push(e) });
+    const q = new DeadlineQueue<string>(
+      10,
+      (v) => {
+        if (v === "bad") throw new Error("boom");
+        expired.push(v);
+      },
+      { now, slack: 0, onError: (e) => errors.push(e) },
+    );
     q.push(new DeadlineNode("bad"));
     q.push(new DeadlineNode("good"));
     vi.advanceTimersByTime(10);

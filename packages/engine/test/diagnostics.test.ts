@@ -11,7 +11,17 @@ import {
   type Socket,
   type UpgradeMessage,
 } from "../src/index.js";
-import { cleanup, nextText, onCleanup, once, raw, rawHandshake, rawWebSocket, startServer, waitFor } from "./helpers.js";
+import {
+  cleanup,
+  nextText,
+  onCleanup,
+  once,
+  raw,
+  rawHandshake,
+  rawWebSocket,
+  startServer,
+  waitFor,
+} from "./helpers.js";
 
 afterEach(cleanup);
 
@@ -25,7 +35,8 @@ function listen<T>(name: string): T[] {
 }
 
 /** The messages about one session (test files share the process-wide channels only with themselves). */
-const of = <T extends { socket: Socket }>(messages: T[], socket: Socket) => messages.filter((m) => m.socket === socket);
+const of = <T extends { socket: Socket }>(messages: T[], socket: Socket) =>
+  messages.filter((m) => m.socket === socket);
 
 test("the channel names are exported", () => {
   expect(DiagnosticsChannels).toEqual({
@@ -66,7 +77,14 @@ describe("packet:in and packet:out", () => {
     const handshake = await raw(server, "GET", "EIO=4&transport=polling");
     const sid = (JSON.parse(handshake.body.slice(1)) as { sid: string }).sid;
     const socket = await connection;
-    expect(of(packetsOut, socket)).toEqual([{ socket, type: "open", byteLength: Buffer.byteLength(handshake.body), dataLength: Buffer.byteLength(handshake.body) - 1 }]);
+    expect(of(packetsOut, socket)).toEqual([
+      {
+        socket,
+        type: "open",
+        byteLength: Buffer.byteLength(handshake.body),
+        dataLength: Buffer.byteLength(handshake.body) - 1,
+      },
+    ]);
 
     const received = once(socket, "message");
     await raw(server, "POST", `EIO=4&transport=polling&sid=${sid}`, "4héllo\x1ebAQID\x1e6");
@@ -85,7 +103,8 @@ describe("packet:in and packet:out", () => {
       { socket, type: "message", byteLength: 4, dataLength: 3 },
       { socket, type: "message", byteLength: 9, dataLength: 4 }, // "bAQIDBA==" carries 4 bytes
     ]);
-    for (const message of [...packetsIn, ...packetsOut]) expect(Object.keys(message).sort()).toEqual(["byteLength", "dataLength", "socket", "type"]);
+    for (const message of [...packetsIn, ...packetsOut])
+      expect(Object.keys(message).sort()).toEqual(["byteLength", "dataLength", "socket", "type"]);
   });
 
   test("websocket: text and binary frames both ways, pings and pongs included", async () => {
@@ -187,7 +206,9 @@ describe("close", () => {
     ws.send("9");
     await brokenClosed;
 
-    expect(closes.map(({ socket, reason, description }) => ({ socket, reason, description }))).toEqual([
+    expect(
+      closes.map(({ socket, reason, description }) => ({ socket, reason, description })),
+    ).toEqual([
       { socket: forced, reason: "forced close", description: undefined },
       { socket: left, reason: "transport close", description: undefined },
       { socket: broken, reason: "parse error", description: expect.any(ParseError) },

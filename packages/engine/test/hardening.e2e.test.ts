@@ -5,7 +5,16 @@ import { connect as tcpConnect, type Socket as NetSocket } from "node:net";
 import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Socket } from "../src/index.js";
-import { cleanup, connect, onCleanup, once, rawHandshake, rawWebSocket, startServer, waitFor } from "./helpers.js";
+import {
+  cleanup,
+  connect,
+  onCleanup,
+  once,
+  rawHandshake,
+  rawWebSocket,
+  startServer,
+  waitFor,
+} from "./helpers.js";
 
 afterEach(cleanup);
 
@@ -69,7 +78,8 @@ describe("hardening", () => {
     let decide: ((err: string | null, ok: boolean) => void) | undefined;
     // Holds WebSocket handshakes until the test decides; polling ones pass.
     const server = await startServer({
-      allowRequest: (req, cb) => (req.url?.includes("transport=websocket") ? (decide = cb) : cb(null, true)),
+      allowRequest: (req, cb) =>
+        req.url?.includes("transport=websocket") ? (decide = cb) : cb(null, true),
     });
     let connections = 0;
     server.engine.on("connection", () => connections++);

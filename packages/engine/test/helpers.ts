@@ -1,29 +1,26 @@
 // Shared helpers for the engine's end-to-end tests: a server on 127.0.0.1:0, official
-// engine.io-client peers, and a registry that closes everything after each test.
+// engine.io-client peers; the cleanup registry and event waits are the test kit's (test/support).
 import { createServer, request as httpRequest, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Socket as ClientSocket, type SocketOptions } from "engine.io-client";
 import { WebSocket } from "ws";
 import { Server, type AttachOptions, type ServerOptions, type Socket } from "../src/index.js";
+import { cleanup as registry, onCleanup } from "../../../test/support/cleanup.js";
+import { closeHttp, listen } from "../../../test/support/net.js";
+import { once as kitOnce, type Listenable } from "../../../test/support/wait.js";
 
-type Cleanup = () => unknown;
-const cleanups: Cleanup[] = [];
+export { onCleanup } from "../../../test/support/cleanup.js";
+export { collect, waitFor } from "../../../test/support/wait.js";
 
-/** Registers something to close after the current test. */
-export function onCleanup(fn: Cleanup): void {
-  cleanups.push(fn);
+/** Resolves with the arguments of the next `event` (fails after 10 s, a bound for a hang). */
+export function once<T extends unknown[] = unknown[]>(
+  emitter: Listenable,
+  event: string,
+): Promise<T> {
+  return kitOnce<T>(emitter, event, 10_000);
 }
 
 /** Runs the registered cleanups, last first (use in afterEach). */
-export async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // already closed
-    }
-  }
-}
+export const cleanup = registry.run;
 
 export interface TestServer {
   engine: Server;
@@ -38,16 +35,11 @@ export interface TestServer {
 export async function startServer(opts: ServerOptions & AttachOptions = {}): Promise<TestServer> {
   const http = createServer();
   const engine = new Server(opts).attach(http, opts);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const port = (http.address() as AddressInfo).port;
-  onCleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        engine.close();
-        http.closeAllConnections();
-        http.close(() => resolve());
-      }),
-  );
+  const port = await listen(http);
+  onCleanup(() => {
+    engine.close();
+    return closeHttp(http);
+  });
   const pending: Socket[] = [];
   const waiters: Array<(s: Socket) => void> = [];
   engine.on("connection", (socket) => {
@@ -81,26 +73,6 @@ export async function connect(
   await once(client, "open");
   if (upgraded) await upgraded;
   return client;
-}
-
-interface Emitterish {
-  once(event: string, fn: (...args: any[]) => void): unknown;
-}
-
-/** Resolves with the arguments of the next `event`. */
-export function once<T extends unknown[] = unknown[]>(emitter: Emitterish, event: string): Promise<T> {
-  return new Promise<T>((resolve) => emitter.once(event, (...args: unknown[]) => resolve(args as T)));
-}
-
-/** Collects `count` emissions of `event` (first argument of each). */
-export function collect<T>(emitter: { on(e: string, fn: (v: T) => void): unknown }, event: string, count: number): Promise<T[]> {
-  return new Promise<T[]>((resolve) => {
-    const values: T[] = [];
-    emitter.on(event, (v: T) => {
-      values.push(v);
-      if (values.length === count) resolve(values);
-    });
-  });
 }
 
 interface FrameQueue {
@@ -140,14 +112,33 @@ export interface RawResponse {
 }
 
 /** A raw HTTP request to the engine (no client logic). */
-export function raw(server: TestServer, method: string, query: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function raw(
+  server: TestServer,
+  method: string,
+  query: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: "127.0.0.1", port: server.port, method, path: `/engine.io/?${query}`, headers, agent: false },
+      {
+        host: "127.0.0.1",
+        port: server.port,
+        method,
+        path: `/engine.io/?${query}`,
+        headers,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
         res.on("error", reject);
       },
     );
@@ -160,13 +151,4 @@ export function raw(server: TestServer, method: string, query: string, body?: st
 export async function rawHandshake(server: TestServer): Promise<string> {
   const res = await raw(server, "GET", "EIO=4&transport=polling");
   return (JSON.parse(res.body.slice(1).split("\x1e")[0]!) as { sid: string }).sid;
-}
-
-/** Polls a condition every 5 ms until it holds; throws after `timeoutMs` (a bound for hangs, not a speed check). */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

@@ -2,7 +2,13 @@
 // way the Socket.IO server imports it).
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import * as internal from "@switchboard/engine/internal";
-import { DeadlineNode, DeadlineQueue, generateId, preEncode, PreEncodedPacket } from "@switchboard/engine/internal";
+import {
+  DeadlineNode,
+  DeadlineQueue,
+  generateId,
+  preEncode,
+  PreEncodedPacket,
+} from "@switchboard/engine/internal";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -12,7 +18,20 @@ afterEach(() => {
 });
 
 test("exports the shared pieces and nothing else", () => {
-  expect(Object.keys(internal).sort()).toEqual(["DeadlineNode", "DeadlineQueue", "PreEncodedPacket", "createCors", "generateId", "preEncode"]);
+  expect(Object.keys(internal).sort()).toEqual([
+    "DeadlineNode",
+    "DeadlineQueue",
+    "MAX_CONFLATION_KEY_LENGTH",
+    "PreEncodedPacket",
+    "TokenBucketPolicy",
+    "checkBudget",
+    "createCors",
+    "generateId",
+    "preEncode",
+    "resolveBackpressure",
+    "resolveHandshakeRate",
+    "resolveMaxConnections",
+  ]);
 });
 
 test("a DeadlineNode made outside the engine can be pushed (its link fields are published)", () => {

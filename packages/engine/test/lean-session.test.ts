@@ -3,12 +3,25 @@
 import { EventEmitter } from "node:events";
 import { IncomingMessage } from "node:http";
 import { afterEach, describe, expect, test } from "vitest";
+import * as wsModule from "ws";
 import WebSocket from "ws";
 import { preEncode, type CloseReason } from "../src/index.js";
+import { textHeader } from "../src/transports/websocket.js";
 import { joinHeaderShape, packHeaderShape, packHeaders, unpackHeaders } from "../src/request.js";
-import { cleanup, connect, nextText, once, onCleanup, rawWebSocket, startServer, waitFor } from "./helpers.js";
+import {
+  cleanup,
+  connect,
+  nextText,
+  once,
+  onCleanup,
+  rawWebSocket,
+  startServer,
+  waitFor,
+} from "./helpers.js";
 
 afterEach(cleanup);
+
+type FrameFn = (data: { length: number }, options: object) => Buffer[];
 
 describe("request of a WebSocket session", () => {
   test("without middlewares: a stand-in with headers, url, method, _query and socket, kept once built", async () => {
@@ -47,7 +60,12 @@ describe("request of a WebSocket session", () => {
   });
 
   test("headers pack into one string and unpack to the same object (set-cookie stays an array)", () => {
-    const headers = { host: "h:1", cookie: "a=1; b=2", "set-cookie": ["x=1", "y=2"], "x-list": "1, 2" };
+    const headers = {
+      host: "h:1",
+      cookie: "a=1; b=2",
+      "set-cookie": ["x=1", "y=2"],
+      "x-list": "1, 2",
+    };
     const packed = packHeaders(headers);
     expect(typeof packed).toBe("string");
     expect(unpackHeaders(packed)).toEqual(headers);
@@ -98,7 +116,12 @@ describe("setHandler", () => {
     await waitFor(() => log.length === 2, "message");
     ws.close();
     await waitFor(() => log.length === 4, "close");
-    expect(log).toEqual(["handler hello", "listener hello", "handler close transport close", "listener close transport close"]);
+    expect(log).toEqual([
+      "handler hello",
+      "listener hello",
+      "handler close transport close",
+      "listener close transport close",
+    ]);
   });
 });
 
@@ -129,6 +152,39 @@ describe("frames built by the WebSocket transport", () => {
     expect((frames[4] as Buffer).equals(medium)).toBe(true);
     expect((frames[5] as Buffer).equals(shared.data as Buffer)).toBe(true);
     expect(frames.slice(6)).toEqual(["4" + "z".repeat(200), "4last"]);
+  });
+
+  test("a text packet alone in its flush, at every header size, ASCII or not, arrives as sent", async () => {
+    const server = await startServer();
+    const connection = server.nextConnection();
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=websocket`);
+    onCleanup(() => ws.terminate());
+    const frames: string[] = [];
+    ws.on("message", (data, isBinary) => frames.push(isBinary ? "binary!" : String(data)));
+    await once(ws, "open");
+    const socket = await connection;
+    await waitFor(() => frames.length === 1, "open packet");
+    // Packet + "4" prefix: 0, 124, 125, 126 and 65_535, 65_536 bytes of payload cross both length boundaries.
+    const sent = [0, 123, 124, 125, 65_534, 65_535, 70_000].map((n) => "y".repeat(n));
+    sent.push("é".repeat(10), "ascii then é", "é".repeat(40_000));
+    for (const text of sent) {
+      socket.send(text);
+      // One per flush: the single-packet path, not the batch.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => frames.length === 1 + sent.length, "frames");
+    expect(frames.slice(1)).toEqual(sent.map((text) => "4" + text));
+  });
+
+  test("text frame headers are the bytes ws's Sender.frame writes", () => {
+    const senderFrame = (wsModule as unknown as { Sender: { frame: FrameFn } }).Sender.frame;
+    for (const n of [0, 1, 125, 126, 127, 65_535, 65_536, 2 ** 32 + 5]) {
+      const header = senderFrame(
+        { length: n },
+        { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false },
+      )[0]!;
+      expect(Buffer.from(textHeader(n), "latin1").equals(header), `length ${n}`).toBe(true);
+    }
   });
 
   test("official client over WebSocket: packets of one tick and across ticks", async () => {

@@ -33,12 +33,16 @@ describe("options", () => {
     for (const bad of bads) {
       expect(() => resolveOptions(bad as never)).toThrow(InvalidOptionError);
     }
-    expect(() => resolveOptions({ upgradeTimeout: Infinity })).toThrow(expect.objectContaining({ code: "ERR_EIO_INVALID_OPTION" }));
+    expect(() => resolveOptions({ upgradeTimeout: Infinity })).toThrow(
+      expect.objectContaining({ code: "ERR_EIO_INVALID_OPTION" }),
+    );
     expect(resolveOptions({ allowEIO3: true }).allowEIO3).toBe(true);
     expect(resolveOptions({}).allowEIO3).toBe(false);
   });
 
   test("ignore webtransport in the transport list", () => {
-    expect(resolveOptions({ transports: ["websocket", "webtransport"] }).transports).toEqual(["websocket"]);
+    expect(resolveOptions({ transports: ["websocket", "webtransport"] }).transports).toEqual([
+      "websocket",
+    ]);
   });
 });

@@ -28,7 +28,9 @@ describe("PreEncodedPacket", () => {
 
   test("large payloads use the 64-bit length form; UTF-8 length counts bytes", () => {
     const big = preEncode(Buffer.alloc(70000));
-    expect([...Buffer.concat(big.wsFrame!).subarray(0, 10)]).toEqual([0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
+    expect([...Buffer.concat(big.wsFrame!).subarray(0, 10)]).toEqual([
+      0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70,
+    ]);
     const utf = preEncode("é".repeat(100)); // 1 + 200 bytes
     expect([...Buffer.concat(utf.wsFrame!).subarray(0, 4)]).toEqual([0x81, 126, 0, 201]);
   });
@@ -53,9 +55,14 @@ describe("PreEncodedPacket", () => {
   test("falls back to ws framing when permessage-deflate is negotiated", async () => {
     const server = await startServer({ perMessageDeflate: { threshold: 0 } });
     const connection = server.nextConnection();
-    const client = await connect(server, { transports: ["websocket"], perMessageDeflate: { threshold: 0 } });
+    const client = await connect(server, {
+      transports: ["websocket"],
+      perMessageDeflate: { threshold: 0 },
+    });
     const socket = await connection;
-    expect((client.transport as unknown as { ws: { extensions: string } }).ws.extensions).toContain("permessage-deflate");
+    expect((client.transport as unknown as { ws: { extensions: string } }).ws.extensions).toContain(
+      "permessage-deflate",
+    );
     const received = collect<unknown>(client as never, "message", 3);
     const text = preEncode("x".repeat(2000));
     socket.send(text);

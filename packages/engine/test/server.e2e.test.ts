@@ -5,7 +5,18 @@ import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, test } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { listen, Server, type ConnectionErrorEvent } from "../src/index.js";
-import { cleanup, connect, nextText, onCleanup, once, raw, rawHandshake, rawWebSocket, startServer, waitFor } from "./helpers.js";
+import {
+  cleanup,
+  connect,
+  nextText,
+  onCleanup,
+  once,
+  raw,
+  rawHandshake,
+  rawWebSocket,
+  startServer,
+  waitFor,
+} from "./helpers.js";
 
 afterEach(cleanup);
 
@@ -17,11 +28,17 @@ describe("attach", () => {
     });
     const other = new WebSocketServer({ noServer: true });
     http.on("upgrade", (req, socket, head) => {
-      if (req.url === "/other") other.handleUpgrade(req, socket, head, (ws) => ws.send("from other"));
+      if (req.url === "/other")
+        other.handleUpgrade(req, socket, head, (ws) => ws.send("from other"));
     });
     const engine = new Server().attach(http);
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    onCleanup(() => new Promise<void>((r) => (engine.close(), other.close(), http.closeAllConnections(), http.close(() => r()))));
+    onCleanup(
+      () =>
+        new Promise<void>(
+          (r) => (engine.close(), other.close(), http.closeAllConnections(), http.close(() => r())),
+        ),
+    );
     const port = (http.address() as AddressInfo).port;
 
     expect(await (await fetch(`http://127.0.0.1:${port}/hello`)).text()).toBe("app /hello");
@@ -37,7 +54,12 @@ describe("attach", () => {
     const http = createServer();
     const engine = new Server().attach(http, { destroyUpgradeTimeout: 30 });
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    onCleanup(() => new Promise<void>((r) => (engine.close(), http.closeAllConnections(), http.close(() => r()))));
+    onCleanup(
+      () =>
+        new Promise<void>(
+          (r) => (engine.close(), http.closeAllConnections(), http.close(() => r())),
+        ),
+    );
     const ws = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/nobody`);
     ws.on("error", () => {});
     onCleanup(() => ws.terminate());
@@ -55,13 +77,22 @@ describe("attach", () => {
 
   test("close() ends every session and timer; the http server keeps its listeners", async () => {
     const http = createServer(() => {});
-    const before = { request: http.listenerCount("request"), upgrade: http.listenerCount("upgrade") };
+    const before = {
+      request: http.listenerCount("request"),
+      upgrade: http.listenerCount("upgrade"),
+    };
     const baseline = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const engine = new Server({ pingInterval: 1000 }).attach(http);
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
     onCleanup(() => new Promise<void>((r) => (http.closeAllConnections(), http.close(() => r()))));
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const server = { engine, http, port: (http.address() as AddressInfo).port, url, nextConnection: () => once(engine, "connection") } as never;
+    const server = {
+      engine,
+      http,
+      port: (http.address() as AddressInfo).port,
+      url,
+      nextConnection: () => once(engine, "connection"),
+    } as never;
     const reasons: string[] = [];
     engine.on("connection", (s) => s.on("close", (reason) => reasons.push(reason)));
     const clients = [
@@ -111,7 +142,13 @@ describe("handshake options and events", () => {
     const server = await startServer({ initialPacket: "welcome" });
     const res = await raw(server, "GET", "EIO=4&transport=polling");
     const [open, initial] = res.body.split("\x1e");
-    expect(Object.keys(JSON.parse(open!.slice(1)) as object)).toEqual(["sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"]);
+    expect(Object.keys(JSON.parse(open!.slice(1)) as object)).toEqual([
+      "sid",
+      "upgrades",
+      "pingInterval",
+      "pingTimeout",
+      "maxPayload",
+    ]);
     expect(initial).toBe("4welcome");
   });
 
@@ -123,7 +160,9 @@ describe("handshake options and events", () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=websocket`);
     onCleanup(() => ws.terminate());
     const [upgradeRes] = await once<[IncomingMessage]>(ws, "upgrade");
-    expect(String(upgradeRes.headers["set-cookie"])).toMatch(/^io=[\w-]{20}; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(String(upgradeRes.headers["set-cookie"])).toMatch(
+      /^io=[\w-]{20}; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
   });
 
   test("headers and initial_headers let the app add headers", async () => {
@@ -172,7 +211,9 @@ describe("handshake options and events", () => {
       next(req.headers["x-deny"] ? new Error("denied") : undefined);
     });
     await rawHandshake(server);
-    const denied = await raw(server, "GET", "EIO=4&transport=polling", undefined, { "X-Deny": "1" });
+    const denied = await raw(server, "GET", "EIO=4&transport=polling", undefined, {
+      "X-Deny": "1",
+    });
     expect(denied.status).toBe(400);
     expect(JSON.parse(denied.body)).toEqual({ code: 3, message: "Bad request" });
     const ws = await rawWebSocket(server, "EIO=4&transport=websocket");
@@ -185,10 +226,24 @@ describe("handshake options and events", () => {
     const http = createServer((req, res) => engine.handleRequest(req, res));
     http.on("upgrade", (req, socket, head) => engine.handleUpgrade(req, socket, head));
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    onCleanup(() => new Promise<void>((r) => (engine.close(), http.closeAllConnections(), http.close(() => r()))));
+    onCleanup(
+      () =>
+        new Promise<void>(
+          (r) => (engine.close(), http.closeAllConnections(), http.close(() => r())),
+        ),
+    );
     const port = (http.address() as AddressInfo).port;
-    const server = { engine, http, port, url: `http://127.0.0.1:${port}`, nextConnection: () => once(engine, "connection") } as never;
-    const client = await connect(server, { transports: ["polling", "websocket"], waitUpgrade: true });
+    const server = {
+      engine,
+      http,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      nextConnection: () => once(engine, "connection"),
+    } as never;
+    const client = await connect(server, {
+      transports: ["polling", "websocket"],
+      waitUpgrade: true,
+    });
     expect(client.transport.name).toBe("websocket");
   });
 });
@@ -200,10 +255,14 @@ describe("HTTP details", () => {
     const sid = await rawHandshake(server);
     const socket = await connection;
     socket.send("x".repeat(5000));
-    const big = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`, undefined, { "Accept-Encoding": "gzip" });
+    const big = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`, undefined, {
+      "Accept-Encoding": "gzip",
+    });
     expect(big.headers["content-encoding"]).toBe("gzip");
     socket.send("small");
-    const small = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`, undefined, { "Accept-Encoding": "gzip" });
+    const small = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`, undefined, {
+      "Accept-Encoding": "gzip",
+    });
     expect(small.headers["content-encoding"]).toBeUndefined();
     expect(small.body).toBe("4small");
   });
@@ -217,7 +276,12 @@ describe("HTTP details", () => {
     const body = await new Promise<Buffer>((resolve, reject) => {
       import("node:http").then(({ get }) => {
         get(
-          { host: "127.0.0.1", port: server.port, path: `/engine.io/?EIO=4&transport=polling&sid=${sid}`, headers: { "Accept-Encoding": "gzip" } },
+          {
+            host: "127.0.0.1",
+            port: server.port,
+            path: `/engine.io/?EIO=4&transport=polling&sid=${sid}`,
+            headers: { "Accept-Encoding": "gzip" },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
@@ -234,19 +298,27 @@ describe("HTTP details", () => {
     const connection = server.nextConnection();
     const sid = await rawHandshake(server);
     (await connection).send("z".repeat(5000));
-    const res = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`, undefined, { "Accept-Encoding": "gzip" });
+    const res = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`, undefined, {
+      "Accept-Encoding": "gzip",
+    });
     expect(res.headers["content-encoding"]).toBeUndefined();
     expect(res.body.length).toBe(5001);
   });
 
   test("CORS is off by default and on when configured (smoke)", async () => {
     const plain = await startServer();
-    const res = await raw(plain, "GET", "EIO=4&transport=polling", undefined, { Origin: "http://a.example" });
+    const res = await raw(plain, "GET", "EIO=4&transport=polling", undefined, {
+      Origin: "http://a.example",
+    });
     expect(Object.keys(res.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
     const withCors = await startServer({ cors: { origin: "http://a.example", credentials: true } });
-    const pre = await raw(withCors, "OPTIONS", "EIO=4&transport=polling", undefined, { Origin: "http://a.example" });
+    const pre = await raw(withCors, "OPTIONS", "EIO=4&transport=polling", undefined, {
+      Origin: "http://a.example",
+    });
     expect(pre.status).toBe(204);
-    const err = await raw(withCors, "GET", "EIO=4&transport=nope", undefined, { Origin: "http://a.example" });
+    const err = await raw(withCors, "GET", "EIO=4&transport=nope", undefined, {
+      Origin: "http://a.example",
+    });
     expect(err.status).toBe(400);
     expect(err.headers["access-control-allow-origin"]).toBe("http://a.example");
     expect(err.headers["content-type"]).toBe("application/json");
@@ -259,8 +331,7 @@ describe("HTTP details", () => {
     const socket = await connection;
     const closed = once<[string]>(socket, "close");
     const first = raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => socket.transport.writable, "the first GET pending");
     const second = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
     expect(second.status).toBe(400);
     expect((await first).body).toBe("1");

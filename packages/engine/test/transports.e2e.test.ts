@@ -17,20 +17,31 @@ interface Mode {
 const modes: Mode[] = [
   { name: "polling only", transports: ["polling"], upgrade: false, final: "polling" },
   { name: "websocket only", transports: ["websocket"], upgrade: false, final: "websocket" },
-  { name: "polling upgraded to websocket", transports: ["polling", "websocket"], upgrade: true, final: "websocket" },
+  {
+    name: "polling upgraded to websocket",
+    transports: ["polling", "websocket"],
+    upgrade: true,
+    final: "websocket",
+  },
 ];
 
 function bytes(data: unknown): number[] {
   if (data instanceof ArrayBuffer) return [...new Uint8Array(data)];
-  if (ArrayBuffer.isView(data)) return [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
+  if (ArrayBuffer.isView(data))
+    return [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
   throw new Error(`not binary: ${typeof data}`);
 }
 
 describe.each(modes)("$name", (mode) => {
-  async function pair(opts: Parameters<typeof startServer>[0] = {}): Promise<{ server: TestServer; client: ClientSocket; socket: Socket }> {
+  async function pair(
+    opts: Parameters<typeof startServer>[0] = {},
+  ): Promise<{ server: TestServer; client: ClientSocket; socket: Socket }> {
     const server = await startServer(opts);
     const connection = server.nextConnection();
-    const client = await connect(server, { transports: mode.transports, waitUpgrade: mode.upgrade });
+    const client = await connect(server, {
+      transports: mode.transports,
+      waitUpgrade: mode.upgrade,
+    });
     const socket = await connection;
     // The client reports its upgrade once it sent `5`; the server switches when it reads it.
     if (mode.upgrade && !socket.upgraded) await once(socket, "upgrade");
@@ -84,7 +95,9 @@ describe.each(modes)("$name", (mode) => {
     expect((await serverGot).map((d) => d.toString())).toEqual(expected);
     const clientGot = collect<unknown>(client as never, "message", 60);
     for (let i = 0; i < 60; i++) socket.send(i % 3 === 0 ? Buffer.from(`b${i}`) : `t${i}`);
-    const got = (await clientGot).map((d) => (typeof d === "string" ? d : Buffer.from(bytes(d)).toString()));
+    const got = (await clientGot).map((d) =>
+      typeof d === "string" ? d : Buffer.from(bytes(d)).toString(),
+    );
     expect(got).toEqual(expected);
   });
 
@@ -132,7 +145,9 @@ describe.each(modes)("$name", (mode) => {
     const sockets: Socket[] = [];
     for (let i = 0; i < 3; i++) {
       const connection = server.nextConnection();
-      clients.push(await connect(server, { transports: mode.transports, waitUpgrade: mode.upgrade }));
+      clients.push(
+        await connect(server, { transports: mode.transports, waitUpgrade: mode.upgrade }),
+      );
       sockets.push(await connection);
     }
     const text = preEncode("broadcast ✓");
@@ -194,7 +209,10 @@ describe("upgrade details", () => {
     await upgraded;
     for (let i = 0; i < 20; i++) socket.send(`after ${i}`);
     const got = await received;
-    expect(got).toEqual([...Array.from({ length: 20 }, (_, i) => `before ${i}`), ...Array.from({ length: 20 }, (_, i) => `after ${i}`)]);
+    expect(got).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `before ${i}`),
+      ...Array.from({ length: 20 }, (_, i) => `after ${i}`),
+    ]);
     expect(events).toEqual(["upgrading:websocket", "upgrade:websocket"]);
     expect(socket.upgraded).toBe(true);
     expect(socket.upgrading).toBe(false);

@@ -1,7 +1,16 @@
-// Upgrade details with a raw peer (docs/protocol.md §1.6).
+// Upgrade details with a raw peer (docs/protocol.md §1.6). The upgrade cases engine.io shares (timeout,
+// cancellation) are tested once, against both servers, in test/engine/upgrade.test.ts.
 import { afterEach, describe, expect, test } from "vitest";
 import type { CloseReason } from "../src/index.js";
-import { cleanup, nextText, once, raw, rawHandshake, rawWebSocket, startServer } from "./helpers.js";
+import {
+  cleanup,
+  nextText,
+  once,
+  raw,
+  rawHandshake,
+  rawWebSocket,
+  startServer,
+} from "./helpers.js";
 
 afterEach(cleanup);
 
@@ -24,34 +33,6 @@ describe("upgrade with a raw peer", () => {
     expect(await nextText(ws)).toBe("4over ws");
     const late = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
     expect(late.status).toBe(400);
-  });
-
-  test("an upgrade without `5` is cancelled after upgradeTimeout and polling continues", async () => {
-    const server = await startServer({ upgradeTimeout: 50 });
-    const connection = server.nextConnection();
-    const sid = await rawHandshake(server);
-    const socket = await connection;
-    const ws = await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
-    ws.send("2probe");
-    expect(await nextText(ws)).toBe("3probe");
-    await once(ws, "close");
-    expect(socket.upgrading).toBe(false);
-    expect(socket.transport.name).toBe("polling");
-    socket.send("still polling");
-    const res = await raw(server, "GET", `EIO=4&transport=polling&sid=${sid}`);
-    expect(res.body).toBe("4still polling");
-  });
-
-  test("anything but `2probe` / `5` on the probe cancels the upgrade", async () => {
-    const server = await startServer();
-    const connection = server.nextConnection();
-    const sid = await rawHandshake(server);
-    const socket = await connection;
-    const ws = await rawWebSocket(server, `EIO=4&transport=websocket&sid=${sid}`);
-    ws.send("4hello");
-    await once(ws, "close");
-    expect(socket.upgrading).toBe(false);
-    expect(socket.readyState).toBe("open");
   });
 
   test("close() before the client's `5`: the queue and the close move to the WebSocket", async () => {

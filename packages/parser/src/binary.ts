@@ -25,15 +25,10 @@ export function isBinary(value: unknown): value is BinaryChunk {
   return (
     typeof value === "object" &&
     value !== null &&
-    (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (BlobCtor !== undefined && value instanceof BlobCtor))
+    (ArrayBuffer.isView(value) ||
+      value instanceof ArrayBuffer ||
+      (BlobCtor !== undefined && value instanceof BlobCtor))
   );
-}
-
-type ToJSON = (this: unknown, key: string) => unknown;
-
-function toJSONOf(value: object): ToJSON | undefined {
-  const fn = (value as { toJSON?: unknown }).toJSON;
-  return typeof fn === "function" && !(value instanceof Date) ? (fn as ToJSON) : undefined;
 }
 
 /**
@@ -52,7 +47,8 @@ export function hasBinary(value: unknown): boolean {
 function toAttachment(value: BinaryChunk): Attachment {
   if (value instanceof Uint8Array) return value; // Node Buffers stay Buffers
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return value; // Blob/File: its bytes can only be read asynchronously; the transport sends it as is.
 }
 
@@ -74,8 +70,10 @@ export function replaceBinary(
     out.push(toAttachment(value));
     return { _placeholder: true, num: out.length - 1 };
   }
-  const toJSON = afterToJSON ? undefined : toJSONOf(value);
-  if (toJSON !== undefined) {
+  // A Date's toJSON gives a string: Dates are leaves (below), and their toJSON is left to JSON.stringify.
+  const toJSON =
+    afterToJSON || value instanceof Date ? undefined : (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") {
     const before = out.length;
     const replaced = replaceBinary(toJSON.call(value, String(key)), out, key, true);
     // No binary: JSON.stringify calls toJSON itself, as it would without us.
@@ -96,7 +94,8 @@ export function replaceBinary(
     if (!Object.hasOwn(value, k)) continue;
     const child = (value as Record<string, unknown>)[k];
     const replaced = replaceBinary(child, out, k);
-    if (replaced !== child) (copy ??= Object.assign(Object.create(null) as Record<string, unknown>, value))[k] = replaced;
+    if (replaced !== child)
+      (copy ??= Object.assign(Object.create(null) as Record<string, unknown>, value))[k] = replaced;
   }
   return copy ?? value;
 }

@@ -1,8 +1,9 @@
 import { Emitter } from "@switchboard/emitter";
 import { isBinary, type BinaryChunk } from "./binary.js";
-import { BAD_CHUNK, UNEXPECTED_BINARY, UNEXPECTED_TEXT } from "./errors.js";
-import { PacketType, type Packet } from "./packet.js";
-import { decodeError } from "./decode-error.js";
+import type { Packet } from "./packet.js";
+import { ACK, BINARY_EVENT, EVENT } from "./packet-type-codes.js";
+import { CHECKS } from "#checks";
+import { decodeErrorOf } from "#decode-error";
 import { parsePacket, type Reviver } from "#parse-packet";
 import { fillPlaceholders } from "#placeholders";
 
@@ -73,7 +74,7 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
     if (typeof chunk === "string") {
       if (this.#pending !== undefined) {
         this.#reset();
-        throw decodeError(UNEXPECTED_TEXT);
+        throw decodeErrorOf("UNEXPECTED_TEXT");
       }
       const packet = parsePacket(chunk, this.#maxAttachments, this.#reviver);
       // A binary packet announces at least one attachment (parsePacket refuses 0).
@@ -81,12 +82,13 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
       else this.#pending = packet;
       return;
     }
-    if (!isBinary(chunk)) {
+    // Only the calling code can pass anything else: a developer check, left out of browser production builds.
+    if (CHECKS && !isBinary(chunk)) {
       this.#reset(); // like every other error: the decoder is ready for a fresh packet
-      throw decodeError(BAD_CHUNK);
+      throw decodeErrorOf("BAD_CHUNK");
     }
     const packet = this.#pending;
-    if (packet === undefined) throw decodeError(UNEXPECTED_BINARY);
+    if (packet === undefined) throw decodeErrorOf("UNEXPECTED_BINARY");
     const attachments = this.#attachments;
     attachments.push(chunk);
     if (attachments.length < (packet.attachments as number)) return;
@@ -112,7 +114,7 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
    */
   #complete(header: Packet, attachments: readonly BinaryChunk[]): void {
     const data = fillPlaceholders(header.data, attachments, this.#reviver !== undefined);
-    const type = header.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+    const type = header.type === BINARY_EVENT ? EVENT : ACK;
     this.emitReserved("decoded", { type, nsp: header.nsp, data, id: header.id });
   }
 

@@ -1,6 +1,16 @@
 import { replaceBinary, type Attachment } from "./binary.js";
+import { CHECKS } from "#checks";
 import { ENCODE_BAD_TYPE, EncodeError } from "./errors.js";
-import { PacketType, type Packet } from "./packet.js";
+import type { Packet, PacketType } from "./packet.js";
+import {
+  ACK,
+  BINARY_ACK,
+  BINARY_EVENT,
+  CONNECT,
+  CONNECT_ERROR,
+  DISCONNECT,
+  EVENT,
+} from "./packet-type-codes.js";
 
 /** A `JSON.stringify` replacer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature JSON.stringify itself declares
@@ -46,32 +56,38 @@ export class Encoder {
    */
   encode(packet: Packet): EncodedPacket {
     const type = packet.type;
-    switch (type) {
-      case PacketType.EVENT:
-      case PacketType.BINARY_EVENT:
-      case PacketType.ACK:
-      case PacketType.BINARY_ACK: {
-        // The data decides between EVENT and BINARY_EVENT, whatever the caller said: a 0-attachment binary
-        // packet is refused by socket.io-parser 4.2.7, so it is never produced. Without binary,
-        // `replaceBinary` returns the data itself (no copy) and finds nothing: a single JSON.stringify.
-        const attachments: Attachment[] = [];
-        const data = replaceBinary(packet.data, attachments);
-        const ack = type === PacketType.ACK || type === PacketType.BINARY_ACK;
-        if (attachments.length === 0) return [this.#text(ack ? PacketType.ACK : PacketType.EVENT, packet.nsp, packet.id, data, -1)];
-        const text = this.#text(ack ? PacketType.BINARY_ACK : PacketType.BINARY_EVENT, packet.nsp, packet.id, data, attachments.length);
-        return [text, ...attachments];
-      }
-      case PacketType.CONNECT:
-      case PacketType.DISCONNECT:
-      case PacketType.CONNECT_ERROR:
-        return [this.#text(type, packet.nsp, packet.id, packet.data, -1)];
-      default:
-        throw new EncodeError(ENCODE_BAD_TYPE, `unknown packet type: ${String(type)}`);
+    if (type === EVENT || type === BINARY_EVENT || type === ACK || type === BINARY_ACK) {
+      // The data decides between EVENT and BINARY_EVENT, whatever the caller said: a 0-attachment binary
+      // packet is refused by socket.io-parser 4.2.7, so it is never produced. Without binary,
+      // `replaceBinary` returns the data itself (no copy) and finds nothing: a single JSON.stringify.
+      const attachments: Attachment[] = [];
+      const data = replaceBinary(packet.data, attachments);
+      const ack = type === ACK || type === BINARY_ACK;
+      if (attachments.length === 0)
+        return [this.#text(ack ? ACK : EVENT, packet.nsp, packet.id, data, -1)];
+      const text = this.#text(
+        ack ? BINARY_ACK : BINARY_EVENT,
+        packet.nsp,
+        packet.id,
+        data,
+        attachments.length,
+      );
+      return [text, ...attachments];
     }
+    // The packet comes from code, not from a peer: a developer check, left out of browser production builds.
+    if (CHECKS && type !== CONNECT && type !== DISCONNECT && type !== CONNECT_ERROR)
+      throw new EncodeError(ENCODE_BAD_TYPE, `unknown packet type: ${String(type)}`);
+    return [this.#text(type, packet.nsp, packet.id, packet.data, -1)];
   }
 
   /** `<type>[<n>-][<nsp>,][<id>][<json>]`; `attachments < 0` means not a binary packet. */
-  #text(type: PacketType, nsp: string, id: number | undefined, data: unknown, attachments: number): string {
+  #text(
+    type: PacketType,
+    nsp: string,
+    id: number | undefined,
+    data: unknown,
+    attachments: number,
+  ): string {
     let str = `${type}`;
     if (attachments >= 0) str += attachments + "-";
     // §2.2: the namespace is written only when it is not the main one.

@@ -85,8 +85,8 @@ export type EncodeErrorCode = (typeof EncodeErrorCode)[keyof typeof EncodeErrorC
 export class EncodeError extends Error {
   declare readonly code: EncodeErrorCode;
 
-  constructor(code: EncodeErrorCode, message: string) {
-    super(message);
+  constructor(code: EncodeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "EncodeError";
     this.code = code;
   }
@@ -105,28 +105,37 @@ export const MsgpackErrorCode = {
 export type MsgpackErrorCode = (typeof MsgpackErrorCode)[keyof typeof MsgpackErrorCode];
 
 /**
+ * Base class of the msgpack codec's errors: `code` is one of {@link MsgpackErrorCode}.
+ * (Names are set literally here and in the other classes: bundles minify class names.)
+ */
+export class MsgpackError extends Error {
+  readonly code: MsgpackErrorCode;
+  constructor(code: MsgpackErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "MsgpackError";
+    this.code = code;
+  }
+}
+
+/**
  * Bytes that could not be decoded as msgpack; `offset` is where decoding stopped.
  *
  * @example
  * try { decode(bytes); } catch (err) { if (err instanceof MsgpackDecodeError) console.log(err.code, err.offset); }
  */
-export class MsgpackDecodeError extends Error {
-  readonly code: MsgpackErrorCode;
+export class MsgpackDecodeError extends MsgpackError {
   readonly offset: number;
   constructor(message: string, offset: number, code: MsgpackErrorCode = MsgpackErrorCode.DECODE) {
-    super(`${message} (at byte ${offset})`);
+    super(code, `${message} (at byte ${offset})`);
     this.name = "MsgpackDecodeError";
-    this.code = code;
     this.offset = offset;
   }
 }
 
 /** A value that cannot be encoded as msgpack. */
-export class MsgpackEncodeError extends Error {
-  readonly code: MsgpackErrorCode;
-  constructor(message: string) {
-    super(message);
+export class MsgpackEncodeError extends MsgpackError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(MsgpackErrorCode.ENCODE, message, options);
     this.name = "MsgpackEncodeError";
-    this.code = MsgpackErrorCode.ENCODE;
   }
 }

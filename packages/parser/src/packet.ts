@@ -1,18 +1,27 @@
-import { BAD_ACK_ID, BAD_TYPE, INVALID_PAYLOAD, RESERVED_EVENT, type DecodeErrorCode } from "./errors.js";
+import {
+  BAD_ACK_ID,
+  BAD_TYPE,
+  INVALID_PAYLOAD,
+  RESERVED_EVENT,
+  type DecodeErrorCode,
+} from "./errors.js";
+import {
+  ACK,
+  BINARY_ACK,
+  BINARY_EVENT,
+  CONNECT,
+  CONNECT_ERROR,
+  DISCONNECT,
+  EVENT,
+} from "./packet-type-codes.js";
+import type { PacketType } from "./packet-type.js";
 
 /** Socket.IO protocol revision implemented by this codec. */
 export const protocol = 5;
 
-/** Socket.IO packet types (docs/protocol.md §2.1); the value is the digit that starts each packet on the wire. */
-export enum PacketType {
-  CONNECT = 0,
-  DISCONNECT = 1,
-  EVENT = 2,
-  ACK = 3,
-  CONNECT_ERROR = 4,
-  BINARY_EVENT = 5,
-  BINARY_ACK = 6,
-}
+// In its own module, which bundlers drop (the package has no side effects) unless the enum object is used: the
+// parser and the client use the plain constants of packet-type-codes.ts.
+export { PacketType } from "./packet-type.js";
 
 /** A Socket.IO packet, as given to `Encoder#encode()` and emitted by `Decoder` (`decoded`). */
 export interface Packet {
@@ -48,22 +57,22 @@ function isObject(value: unknown): boolean {
  */
 export function payloadError(type: PacketType, data: unknown): DecodeErrorCode | undefined {
   switch (type) {
-    case PacketType.CONNECT:
+    case CONNECT:
       return data === undefined || isObject(data) ? undefined : INVALID_PAYLOAD;
-    case PacketType.DISCONNECT:
+    case DISCONNECT:
       return data === undefined ? undefined : INVALID_PAYLOAD;
-    case PacketType.EVENT:
-    case PacketType.BINARY_EVENT: {
+    case EVENT:
+    case BINARY_EVENT: {
       if (!Array.isArray(data) || data.length === 0) return INVALID_PAYLOAD;
       const name: unknown = data[0];
       if (typeof name === "number") return undefined;
       if (typeof name !== "string") return INVALID_PAYLOAD;
       return RESERVED_EVENTS.has(name) ? RESERVED_EVENT : undefined;
     }
-    case PacketType.ACK:
-    case PacketType.BINARY_ACK:
+    case ACK:
+    case BINARY_ACK:
       return Array.isArray(data) ? undefined : INVALID_PAYLOAD;
-    case PacketType.CONNECT_ERROR:
+    case CONNECT_ERROR:
       return typeof data === "string" || isObject(data) ? undefined : INVALID_PAYLOAD;
     default:
       return BAD_TYPE;
@@ -72,11 +81,11 @@ export function payloadError(type: PacketType, data: unknown): DecodeErrorCode |
 
 /** Only EVENTs and ACKs carry an ack id; an ACK must. @internal */
 export function ackIdError(type: PacketType, id: number | undefined): DecodeErrorCode | undefined {
-  const isAck = type === PacketType.ACK || type === PacketType.BINARY_ACK;
+  const isAck = type === ACK || type === BINARY_ACK;
   const bad =
     id === undefined
       ? isAck
-      : !Number.isSafeInteger(id) || id < 0 || !(isAck || type === PacketType.EVENT || type === PacketType.BINARY_EVENT);
+      : !Number.isSafeInteger(id) || id < 0 || !(isAck || type === EVENT || type === BINARY_EVENT);
   return bad ? BAD_ACK_ID : undefined;
 }
 
@@ -98,6 +107,11 @@ export function isPacketValid(packet: unknown): boolean {
   if (id !== undefined && typeof id !== "number") return false;
   if (ackIdError(type, id) !== undefined || payloadError(type, data) !== undefined) return false;
   if (attachments === undefined) return true;
-  const binary = type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK;
-  return binary && typeof attachments === "number" && Number.isSafeInteger(attachments) && attachments >= 0;
+  const binary = type === BINARY_EVENT || type === BINARY_ACK;
+  return (
+    binary &&
+    typeof attachments === "number" &&
+    Number.isSafeInteger(attachments) &&
+    attachments >= 0
+  );
 }

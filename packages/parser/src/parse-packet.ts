@@ -1,9 +1,16 @@
 // The text grammar of docs/protocol.md §2.2: <type>[<attachments>-][<nsp>,][<ack id>][<JSON payload>].
 // A single left-to-right char scan; no regex, no intermediate arrays.
 // The browser bundle swaps in parse-packet.browser.ts (same grammar and errors, smaller, not tuned for servers).
-import { decodeError } from "./decode-error.js";
-import { BAD_ATTACHMENTS, BAD_NAMESPACE, BAD_TYPE, INVALID_JSON, TOO_MANY_ATTACHMENTS } from "./errors.js";
-import { ackIdError, PacketType, payloadError, type Packet } from "./packet.js";
+import { decodeError } from "#decode-error";
+import {
+  BAD_ATTACHMENTS,
+  BAD_NAMESPACE,
+  BAD_TYPE,
+  INVALID_JSON,
+  TOO_MANY_ATTACHMENTS,
+} from "./errors.js";
+import { ackIdError, payloadError, type Packet } from "./packet.js";
+import { BINARY_ACK, BINARY_EVENT, CONNECT, DISCONNECT } from "./packet-type-codes.js";
 
 /** A `JSON.parse` reviver. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature JSON.parse itself declares
@@ -23,14 +30,18 @@ function isDigit(c: number): boolean {
  * still in `data`.
  * @internal
  */
-export function parsePacket(str: string, maxAttachments: number, reviver: Reviver | undefined): Packet {
+export function parsePacket(
+  str: string,
+  maxAttachments: number,
+  reviver: Reviver | undefined,
+): Packet {
   const len = str.length;
   const type = str.charCodeAt(0) - DIGIT_0; // NaN for "", which fails the range check
-  if (!(type >= PacketType.CONNECT && type <= PacketType.BINARY_ACK)) throw decodeError(BAD_TYPE);
+  if (!(type >= CONNECT && type <= BINARY_ACK)) throw decodeError(BAD_TYPE);
   let i = 1;
 
   let attachments: number | undefined;
-  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+  if (type === BINARY_EVENT || type === BINARY_ACK) {
     let n = 0;
     while (i < len && isDigit(str.charCodeAt(i))) n = n * 10 + (str.charCodeAt(i++) - DIGIT_0);
     // No digits leaves n at 0: "5-" and "50-" alike. §2.3: socket.io-parser >= 4.2.7 refuses 0 attachments.
@@ -45,7 +56,7 @@ export function parsePacket(str: string, maxAttachments: number, reviver: Revive
   if (str.charCodeAt(i) === SLASH) {
     const comma = str.indexOf(",", i);
     // §2.2: `40/random` (no comma) is a valid CONNECT; types that need a payload cannot end here.
-    if (comma === -1 && type > PacketType.DISCONNECT) throw decodeError(BAD_NAMESPACE);
+    if (comma === -1 && type > DISCONNECT) throw decodeError(BAD_NAMESPACE);
     const end = comma === -1 ? len : comma;
     nsp = str.slice(i, end);
     i = end + 1; // past the comma, or past the end

@@ -1,7 +1,7 @@
 // Decode side of binary support (docs/protocol.md §2.3): putting the received attachments where the
 // placeholders of the JSON part stand.
 import { BAD_PLACEHOLDER } from "./errors.js";
-import { decodeError } from "./decode-error.js";
+import { decodeError } from "#decode-error";
 
 type Node = Record<string, unknown> | unknown[];
 
@@ -15,11 +15,16 @@ function isContainer(value: unknown): value is Node {
 
 /** An own `_placeholder: true` marks a placeholder; inherited properties never do. */
 function isPlaceholder(value: object): boolean {
-  return Object.hasOwn(value, "_placeholder") && (value as { _placeholder?: unknown })._placeholder === true;
+  return (
+    Object.hasOwn(value, "_placeholder") &&
+    (value as { _placeholder?: unknown })._placeholder === true
+  );
 }
 
 function resolve(placeholder: object, attachments: readonly unknown[]): unknown {
-  const num = Object.hasOwn(placeholder, "num") ? (placeholder as { num?: unknown }).num : undefined;
+  const num = Object.hasOwn(placeholder, "num")
+    ? (placeholder as { num?: unknown }).num
+    : undefined;
   if (typeof num === "number" && Number.isInteger(num) && num >= 0 && num < attachments.length) {
     return attachments[num];
   }
@@ -35,7 +40,11 @@ function resolve(placeholder: object, attachments: readonly unknown[]): unknown 
  * `Object.prototype.__proto__` setter. `trackVisited` guards against cycles and shared nodes, which only a user
  * reviver can create.
  */
-export function fillPlaceholders(data: unknown, attachments: readonly unknown[], trackVisited: boolean): unknown {
+export function fillPlaceholders(
+  data: unknown,
+  attachments: readonly unknown[],
+  trackVisited: boolean,
+): unknown {
   // Walked from a holder, so that a placeholder standing for the whole payload is replaced like any other.
   const root: unknown[] = [data];
   const visited = trackVisited ? new Set<Node>() : undefined;
@@ -48,7 +57,12 @@ export function fillPlaceholders(data: unknown, attachments: readonly unknown[],
       stack.push(child);
     } else {
       const value = resolve(child, attachments);
-      Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(node, key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     }
   };
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {

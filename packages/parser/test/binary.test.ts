@@ -1,6 +1,13 @@
 // Binary attachments (docs/protocol.md §2.3): detection, placeholders in encounter order, round trips.
 import { describe, expect, it } from "vitest";
-import { DecodeErrorCode, Encoder, PacketType, hasBinary, isBinary, type Packet } from "../src/index.js";
+import {
+  DecodeErrorCode,
+  Encoder,
+  PacketType,
+  hasBinary,
+  isBinary,
+  type Packet,
+} from "../src/index.js";
 import { bytes, decodeAll, expectDecodeError, normalize, ph } from "./helpers.js";
 
 const encoder = new Encoder();
@@ -14,10 +21,26 @@ function roundTrip(packet: Packet): Packet {
 
 describe("binary detection", () => {
   it("recognises every binary kind, and nothing else", () => {
-    for (const v of [Buffer.from([1]), new Uint8Array(1), new ArrayBuffer(1), new Float64Array(1), new DataView(new ArrayBuffer(2)), new Blob(["x"])]) {
+    for (const v of [
+      Buffer.from([1]),
+      new Uint8Array(1),
+      new ArrayBuffer(1),
+      new Float64Array(1),
+      new DataView(new ArrayBuffer(2)),
+      new Blob(["x"]),
+    ]) {
       expect(isBinary(v)).toBe(true);
     }
-    for (const v of [null, undefined, 1, "s", {}, [], new Date(), { byteLength: 1, buffer: new ArrayBuffer(1) }]) {
+    for (const v of [
+      null,
+      undefined,
+      1,
+      "s",
+      {},
+      [],
+      new Date(),
+      { byteLength: 1, buffer: new ArrayBuffer(1) },
+    ]) {
       expect(isBinary(v)).toBe(false);
     }
   });
@@ -41,7 +64,11 @@ describe("encoding binary packets", () => {
     const a = Buffer.from([1]);
     const b = new Uint8Array([2]);
     const c = new Uint8Array([3]);
-    const out = encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["ev", { x: a, y: [b] }, c] });
+    const out = encoder.encode({
+      type: PacketType.EVENT,
+      nsp: "/",
+      data: ["ev", { x: a, y: [b] }, c],
+    });
     expect(out).toEqual([`53-["ev",{"x":${ph(0)},"y":[${ph(1)}]},${ph(2)}]`, a, b, c]);
     expect(out[1]).toBe(a);
     const ack = encoder.encode({ type: PacketType.ACK, nsp: "/x", id: 4, data: [c] });
@@ -86,28 +113,54 @@ describe("encoding binary packets", () => {
     const out = encoder.encode({
       type: PacketType.EVENT,
       nsp: "/",
-      data: ["ev", date, withToJSON, { skip: undefined, fn: () => 1, keep: 2 }, [undefined], new Uint8Array([2])],
+      data: [
+        "ev",
+        date,
+        withToJSON,
+        { skip: undefined, fn: () => 1, keep: 2 },
+        [undefined],
+        new Uint8Array([2]),
+      ],
     });
-    expect(out[0]).toBe(`52-["ev","1970-01-01T00:00:00.000Z",{"key":"2","file":${ph(0)}},{"keep":2},[null],${ph(1)}]`);
+    expect(out[0]).toBe(
+      `52-["ev","1970-01-01T00:00:00.000Z",{"key":"2","file":${ph(0)}},{"keep":2},[null],${ph(1)}]`,
+    );
     expect(out.slice(1).map(bytes)).toEqual([[1], [2]]);
   });
 
   it("lets the data decide between EVENT and BINARY_EVENT, whatever type the caller gave", () => {
-    expect(encoder.encode({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["a"] })).toEqual(['2["a"]']);
-    expect(encoder.encode({ type: PacketType.BINARY_ACK, nsp: "/", id: 1, data: [] })).toEqual(["31[]"]);
+    expect(encoder.encode({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["a"] })).toEqual([
+      '2["a"]',
+    ]);
+    expect(encoder.encode({ type: PacketType.BINARY_ACK, nsp: "/", id: 1, data: [] })).toEqual([
+      "31[]",
+    ]);
     const b = new Uint8Array([1]);
-    expect(encoder.encode({ type: PacketType.BINARY_ACK, nsp: "/", id: 1, data: [b] })).toEqual([`61-1[${ph(0)}]`, b]);
+    expect(encoder.encode({ type: PacketType.BINARY_ACK, nsp: "/", id: 1, data: [b] })).toEqual([
+      `61-1[${ph(0)}]`,
+      b,
+    ]);
   });
 
   it("refuses a 0-attachment binary packet on decode, as socket.io-parser 4.2.7 does", () => {
-    for (const text of ['50-["a"]', "60-3[]", '500-/x,["a"]']) expectDecodeError(() => decodeAll([text]), DecodeErrorCode.BAD_ATTACHMENTS);
+    for (const text of ['50-["a"]', "60-3[]", '500-/x,["a"]'])
+      expectDecodeError(() => decodeAll([text]), DecodeErrorCode.BAD_ATTACHMENTS);
     // ...while the encoder never produces one (above), so our own peers are unaffected.
     const parts = encoder.encode({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["a"] });
-    expect(decodeAll(parts as string[])[0]).toEqual({ type: PacketType.EVENT, nsp: "/", data: ["a"], id: undefined });
+    expect(decodeAll(parts as string[])[0]).toEqual({
+      type: PacketType.EVENT,
+      nsp: "/",
+      data: ["a"],
+      id: undefined,
+    });
   });
 
   it("does not look for binary in CONNECT / CONNECT_ERROR payloads (they are JSON only)", () => {
-    const out = encoder.encode({ type: PacketType.CONNECT, nsp: "/", data: { b: Buffer.from([1]) } });
+    const out = encoder.encode({
+      type: PacketType.CONNECT,
+      nsp: "/",
+      data: { b: Buffer.from([1]) },
+    });
     expect(out).toEqual(['0{"b":{"type":"Buffer","data":[1]}}']);
   });
 });
@@ -117,7 +170,10 @@ describe("binary round trips", () => {
     const data = [
       "ev",
       Buffer.from("buffer"),
-      { u8: new Uint8Array([1, 2, 3]), deep: { list: [new Uint16Array([513]).buffer, "x", { e: new Uint8Array(0) }] } },
+      {
+        u8: new Uint8Array([1, 2, 3]),
+        deep: { list: [new Uint16Array([513]).buffer, "x", { e: new Uint8Array(0) }] },
+      },
       [[[new Float32Array([1.5])]]],
       42,
     ];
@@ -126,7 +182,12 @@ describe("binary round trips", () => {
     expect(ev.id).toBe(3);
     expect(ev.nsp).toBe("/chat");
     expect(normalize(ev.data)).toEqual(normalize(data));
-    const ack = roundTrip({ type: PacketType.ACK, nsp: "/", id: 0, data: [null, new Uint8Array([7])] });
+    const ack = roundTrip({
+      type: PacketType.ACK,
+      nsp: "/",
+      id: 0,
+      data: [null, new Uint8Array([7])],
+    });
     expect(ack).toMatchObject({ type: PacketType.ACK, id: 0 });
     expect(normalize(ack.data)).toEqual([null, { bin: [7] }]);
   });
@@ -135,11 +196,9 @@ describe("binary round trips", () => {
     const b = new Uint8Array([5]);
     const chunks = encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["ev", b, b] });
     expect(chunks).toHaveLength(3);
-    expect(normalize(roundTrip({ type: PacketType.EVENT, nsp: "/", data: ["ev", b, b] }).data)).toEqual([
-      "ev",
-      { bin: [5] },
-      { bin: [5] },
-    ]);
+    expect(
+      normalize(roundTrip({ type: PacketType.EVENT, nsp: "/", data: ["ev", b, b] }).data),
+    ).toEqual(["ev", { bin: [5] }, { bin: [5] }]);
   });
 
   it("the decoder keeps the chunk objects it was given (Buffer stays Buffer, ArrayBuffer stays ArrayBuffer)", () => {
@@ -154,10 +213,16 @@ describe("binary round trips", () => {
 
   it("more than 10 attachments encode, and decode only with a raised maxAttachments", () => {
     const many = Array.from({ length: 11 }, (_, i) => new Uint8Array([i]));
-    const chunks = encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["ev", ...many] }) as Array<string | Uint8Array>;
+    const chunks = encoder.encode({
+      type: PacketType.EVENT,
+      nsp: "/",
+      data: ["ev", ...many],
+    }) as Array<string | Uint8Array>;
     expect(chunks).toHaveLength(12);
     expect(() => decodeAll(chunks)).toThrow(/too many attachments/);
-    expect(normalize(decodeAll(chunks, { maxAttachments: 11 })[0]?.data)).toEqual(normalize(["ev", ...many]));
+    expect(normalize(decodeAll(chunks, { maxAttachments: 11 })[0]?.data)).toEqual(
+      normalize(["ev", ...many]),
+    );
   });
 
   it("uses a reviver on the JSON part, and still fills placeholders", () => {
@@ -172,7 +237,9 @@ describe("binary round trips", () => {
     shared.self = shared;
     const [packet] = decodeAll([`51-["ev",{"a":1},{"a":1},${ph(0)}]`, new Uint8Array([1])], {
       reviver: (_key, value: unknown) =>
-        typeof value === "object" && value !== null && (value as { a?: unknown }).a === 1 ? shared : value,
+        typeof value === "object" && value !== null && (value as { a?: unknown }).a === 1
+          ? shared
+          : value,
     });
     const data = packet?.data as unknown[];
     expect(data[1]).toBe(shared);

@@ -41,13 +41,13 @@ const textCases: Array<[string, string]> = [
   ['212abc["x"]', C.INVALID_JSON],
   ['2["x"', C.INVALID_JSON],
   ["0{bad}", C.INVALID_JSON],
-  ["2[\"a\"]garbage", C.INVALID_JSON],
+  ['2["a"]garbage', C.INVALID_JSON],
   ["2{}", C.INVALID_PAYLOAD],
   ["2[]", C.INVALID_PAYLOAD],
   ["2[{}]", C.INVALID_PAYLOAD],
   ["2[null]", C.INVALID_PAYLOAD],
   ["2[true]", C.INVALID_PAYLOAD],
-  ["2[[\"a\"]]", C.INVALID_PAYLOAD],
+  ['2[["a"]]', C.INVALID_PAYLOAD],
   ["2", C.INVALID_PAYLOAD],
   ["2/admin,", C.INVALID_PAYLOAD],
   ['2"str"', C.INVALID_PAYLOAD],
@@ -93,12 +93,21 @@ describe("decode errors", () => {
     expectDecodeError(() => new Decoder().add(new ArrayBuffer(1)), C.UNEXPECTED_BINARY);
     expectDecodeError(() => decodeAll(['2["a"]', new Uint8Array([1])]), C.UNEXPECTED_BINARY);
     // One attachment too many: the packet is complete after the first.
-    expectDecodeError(() => decodeAll([`51-["a",${ph(0)}]`, new Uint8Array([1]), new Uint8Array([2])]), C.UNEXPECTED_BINARY);
+    expectDecodeError(
+      () => decodeAll([`51-["a",${ph(0)}]`, new Uint8Array([1]), new Uint8Array([2])]),
+      C.UNEXPECTED_BINARY,
+    );
   });
 
   it("refuses text while a binary packet waits for attachments (UNEXPECTED_TEXT)", () => {
-    expectDecodeError(() => decodeAll([`52-["a",${ph(0)},${ph(1)}]`, new Uint8Array([1]), '2["b"]']), C.UNEXPECTED_TEXT);
-    expectDecodeError(() => decodeAll([`51-["a",${ph(0)}]`, `51-["a",${ph(0)}]`]), C.UNEXPECTED_TEXT);
+    expectDecodeError(
+      () => decodeAll([`52-["a",${ph(0)},${ph(1)}]`, new Uint8Array([1]), '2["b"]']),
+      C.UNEXPECTED_TEXT,
+    );
+    expectDecodeError(
+      () => decodeAll([`51-["a",${ph(0)}]`, `51-["a",${ph(0)}]`]),
+      C.UNEXPECTED_TEXT,
+    );
   });
 
   it.each([
@@ -125,10 +134,16 @@ describe("decode errors", () => {
   });
 
   it("honours maxAttachments", () => {
-    expectDecodeError(() => new Decoder({ maxAttachments: 2 }).add(`53-["a"]`), C.TOO_MANY_ATTACHMENTS);
+    expectDecodeError(
+      () => new Decoder({ maxAttachments: 2 }).add(`53-["a"]`),
+      C.TOO_MANY_ATTACHMENTS,
+    );
     const parts = [`52-["a",${ph(0)},${ph(1)}]`, new Uint8Array([1]), new Uint8Array([2])];
     expect(decodeAll(parts, { maxAttachments: 2 })).toHaveLength(1);
-    expectDecodeError(() => new Decoder({ maxAttachments: 0 }).add(`51-["a"]`), C.TOO_MANY_ATTACHMENTS);
+    expectDecodeError(
+      () => new Decoder({ maxAttachments: 0 }).add(`51-["a"]`),
+      C.TOO_MANY_ATTACHMENTS,
+    );
     // 0 refuses every binary packet (a 0-attachment one is refused whatever the limit).
     expectDecodeError(() => new Decoder({ maxAttachments: 0 }).add('50-["a"]'), C.BAD_ATTACHMENTS);
   });

@@ -2,7 +2,14 @@
 // packets, both encoders write the same bytes, and each decoder reads the other's output back to the packet.
 import * as official from "socket.io-parser";
 import { describe, expect, it } from "vitest";
-import { DecodeErrorCode as C, Decoder, Encoder, PacketType, RESERVED_EVENTS, type Packet } from "../src/index.js";
+import {
+  DecodeErrorCode as C,
+  Decoder,
+  Encoder,
+  PacketType,
+  RESERVED_EVENTS,
+  type Packet,
+} from "../src/index.js";
 import { decodeAll, normalize } from "./helpers.js";
 
 /** mulberry32: a tiny seeded PRNG, so a failure reproduces. */
@@ -19,8 +26,41 @@ function prng(seed: number): () => number {
 
 const SEED = 0x5b0a2d;
 const CORPUS_SIZE = 3000;
-const CHARS = ['a', 'Z', '0', '9', ' ', '"', "\\", ",", "/", "-", "[", "{", "}", "\n", "\u0001", "é", "ß", "中", "😀", "\u2028", "_"];
-const NAMESPACES = ["/", "/", "/", "/admin", "/a/b", "/ü-ñ", "/with space", "/123", "/a.b_c~", "/-"];
+const CHARS = [
+  "a",
+  "Z",
+  "0",
+  "9",
+  " ",
+  '"',
+  "\\",
+  ",",
+  "/",
+  "-",
+  "[",
+  "{",
+  "}",
+  "\n",
+  "\u0001",
+  "é",
+  "ß",
+  "中",
+  "😀",
+  "\u2028",
+  "_",
+];
+const NAMESPACES = [
+  "/",
+  "/",
+  "/",
+  "/admin",
+  "/a/b",
+  "/ü-ñ",
+  "/with space",
+  "/123",
+  "/a.b_c~",
+  "/-",
+];
 
 class Gen {
   readonly #rand: () => number;
@@ -87,7 +127,8 @@ class Gen {
         const obj: Record<string, unknown> = {};
         for (let i = this.int(5); i > 0; i--) {
           const key = this.string();
-          if (key !== "__proto__" && key !== "_placeholder") obj[key] = this.value(depth + 1, binary);
+          if (key !== "__proto__" && key !== "_placeholder")
+            obj[key] = this.value(depth + 1, binary);
         }
         return obj;
       }
@@ -100,7 +141,9 @@ class Gen {
   }
   object(): Record<string, unknown> {
     const v = this.value(3, false);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { v };
+    return typeof v === "object" && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : { v };
   }
   packet(): Packet {
     this.buffers = 0;
@@ -109,7 +152,9 @@ class Gen {
     const args = (): unknown[] => Array.from({ length: this.int(4) }, () => this.value(1, binary));
     switch (this.int(5)) {
       case PacketType.CONNECT:
-        return this.int(2) === 0 ? { type: PacketType.CONNECT, nsp } : { type: PacketType.CONNECT, nsp, data: this.object() };
+        return this.int(2) === 0
+          ? { type: PacketType.CONNECT, nsp }
+          : { type: PacketType.CONNECT, nsp, data: this.object() };
       case PacketType.DISCONNECT:
         return { type: PacketType.DISCONNECT, nsp };
       case PacketType.EVENT: {
@@ -123,7 +168,10 @@ class Gen {
         return {
           type: PacketType.CONNECT_ERROR,
           nsp,
-          data: this.int(4) === 0 ? this.string() : { message: this.string(), data: this.value(2, false) },
+          data:
+            this.int(4) === 0
+              ? this.string()
+              : { message: this.string(), data: this.value(2, false) },
         };
     }
   }
@@ -203,7 +251,11 @@ describe("differential: strictness on malformed input", () => {
   const ALPHABET = '0123456789-/,[]{}"_a:x ';
 
   /** "ok" when the text (plus one attachment if it asks for it) decodes to a packet; else the error. */
-  function outcome(add: (chunk: string | Uint8Array) => void, decoded: () => boolean, text: string): string {
+  function outcome(
+    add: (chunk: string | Uint8Array) => void,
+    decoded: () => boolean,
+    text: string,
+  ): string {
     try {
       add(text);
       if (!decoded()) add(Buffer.from([1]));
@@ -231,9 +283,18 @@ describe("differential: strictness on malformed input", () => {
       const theirs = new official.Decoder();
       let theirsDone = false;
       theirs.on("decoded", () => (theirsDone = true));
-      const a = outcome((c) => ours.add(c), () => oursDone, text);
-      const b = outcome((c) => theirs.add(c), () => theirsDone, text);
-      if (a === "ok" && b !== "ok") expect.fail(`accepted ${JSON.stringify(text)} which socket.io-parser refuses (${b})`);
+      const a = outcome(
+        (c) => ours.add(c),
+        () => oursDone,
+        text,
+      );
+      const b = outcome(
+        (c) => theirs.add(c),
+        () => theirsDone,
+        text,
+      );
+      if (a === "ok" && b !== "ok")
+        expect.fail(`accepted ${JSON.stringify(text)} which socket.io-parser refuses (${b})`);
       if (a === "ok") bothAccept++;
       if (a !== "ok" && b === "ok") stricter.set(a, (stricter.get(a) ?? 0) + 1);
     }
@@ -242,7 +303,15 @@ describe("differential: strictness on malformed input", () => {
     // namespace running into the payload, and spaces, which socket.io-parser's number checks take for
     // digits (`2 12["foo"]`, `5 1-[...]`).
     expect(bothAccept).toBeGreaterThan(5_000);
-    const documented = [C.BAD_ACK_ID, C.BAD_ATTACHMENTS, C.BAD_NAMESPACE, C.BAD_TYPE, C.INVALID_JSON, C.INVALID_PAYLOAD];
-    for (const reason of stricter.keys()) expect(documented.map((c) => `error: ${c}`)).toContain(reason);
+    const documented = [
+      C.BAD_ACK_ID,
+      C.BAD_ATTACHMENTS,
+      C.BAD_NAMESPACE,
+      C.BAD_TYPE,
+      C.INVALID_JSON,
+      C.INVALID_PAYLOAD,
+    ];
+    for (const reason of stricter.keys())
+      expect(documented.map((c) => `error: ${c}`)).toContain(reason);
   });
 });

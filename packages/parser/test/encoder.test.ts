@@ -18,7 +18,9 @@ describe("Encoder", () => {
     expect(encoder.encode({ type: PacketType.DISCONNECT, nsp: "/" })).toEqual(["1"]);
     expect(encoder.encode({ type: PacketType.DISCONNECT, nsp: "" })).toEqual(["1"]);
     expect(encoder.encode({ type: PacketType.CONNECT, nsp: "/", data: null })).toEqual(["0"]);
-    expect(encoder.encode({ type: PacketType.EVENT, nsp: "/a", data: ["x"], id: undefined })).toEqual(['2/a,["x"]']);
+    expect(
+      encoder.encode({ type: PacketType.EVENT, nsp: "/a", data: ["x"], id: undefined }),
+    ).toEqual(['2/a,["x"]']);
   });
 
   it("omits a payload JSON.stringify turns into undefined", () => {
@@ -31,9 +33,15 @@ describe("Encoder", () => {
   });
 
   it("applies the replacer to every payload", () => {
-    const big = new Encoder((_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-    expect(big.encode({ type: PacketType.EVENT, nsp: "/", data: ["n", 10n] })).toEqual(['2["n","10"]']);
-    expect(() => encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["n", 10n] })).toThrow(TypeError);
+    const big = new Encoder((_key, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value,
+    );
+    expect(big.encode({ type: PacketType.EVENT, nsp: "/", data: ["n", 10n] })).toEqual([
+      '2["n","10"]',
+    ]);
+    expect(() => encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["n", 10n] })).toThrow(
+      TypeError,
+    );
   });
 
   it("throws EncodeError for an unknown packet type", () => {
@@ -58,7 +66,12 @@ describe("Encoder", () => {
   it("round-trips awkward strings and namespaces through our decoder", () => {
     const text = 'quote " backslash \\ comma , slash / digits 123 \u2028 \u0000 emoji 😀 -';
     for (const nsp of ["/", "/admin", "/a/b", "/ü ñ", "/123", "/-"]) {
-      const packet: Packet = { type: PacketType.EVENT, nsp, id: 99, data: [text, { [text]: text }] };
+      const packet: Packet = {
+        type: PacketType.EVENT,
+        nsp,
+        id: 99,
+        data: [text, { [text]: text }],
+      };
       const [decoded] = decodeAll(encoder.encode(packet) as string[]);
       expect(decoded).toMatchObject(packet);
     }
@@ -79,7 +92,14 @@ describe("protocol constants", () => {
     ]).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(PacketType[5]).toBe("BINARY_EVENT");
     expect([...RESERVED_EVENTS].sort()).toEqual(
-      ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"].sort(),
+      [
+        "connect",
+        "connect_error",
+        "disconnect",
+        "disconnecting",
+        "newListener",
+        "removeListener",
+      ].sort(),
     );
   });
 });

@@ -2,7 +2,10 @@ import { expect } from "vitest";
 import { DecodeError, Decoder, type DecoderOptions, type Packet } from "../src/index.js";
 
 /** Feeds `chunks` to a fresh decoder and returns every packet it emitted. */
-export function decodeAll(chunks: ReadonlyArray<string | Uint8Array | ArrayBuffer>, opts?: DecoderOptions): Packet[] {
+export function decodeAll(
+  chunks: ReadonlyArray<string | Uint8Array | ArrayBuffer>,
+  opts?: DecoderOptions,
+): Packet[] {
   const decoder = new Decoder(opts);
   const out: Packet[] = [];
   decoder.on("decoded", (p) => out.push(p));
@@ -31,7 +34,8 @@ export function ph(num: number): string {
 /** Bytes of any binary value (Buffer, Uint8Array, ArrayBuffer, other views) as a plain array. */
 export function bytes(value: unknown): number[] {
   if (value instanceof ArrayBuffer) return [...new Uint8Array(value)];
-  if (ArrayBuffer.isView(value)) return [...new Uint8Array(value.buffer, value.byteOffset, value.byteLength)];
+  if (ArrayBuffer.isView(value))
+    return [...new Uint8Array(value.buffer, value.byteOffset, value.byteLength)];
   throw new Error("not binary");
 }
 

@@ -18,7 +18,10 @@ import { DecodeError, DecodeErrorCode } from "../src/index.js";
 interface TheirParser {
   protocol: number;
   Encoder: new () => { encode(packet: unknown): unknown[] };
-  Decoder: new () => { add(chunk: unknown): void; on(event: "decoded", fn: (packet: unknown) => void): void };
+  Decoder: new () => {
+    add(chunk: unknown): void;
+    on(event: "decoded", fn: (packet: unknown) => void): void;
+  };
 }
 const theirs = createRequire(import.meta.url)("socket.io-msgpack-parser") as TheirParser;
 
@@ -53,7 +56,11 @@ const packets: Packet[] = [
   { type: PacketType.ACK, nsp: "/", data: [], id: 7 },
   { type: PacketType.ACK, nsp: "/", data: ["ok", bin], id: 8 },
   { type: PacketType.CONNECT_ERROR, nsp: "/", data: "Invalid namespace" },
-  { type: PacketType.CONNECT_ERROR, nsp: "/", data: { message: "refused", data: { retry: false } } },
+  {
+    type: PacketType.CONNECT_ERROR,
+    nsp: "/",
+    data: { message: "refused", data: { retry: false } },
+  },
 ];
 
 describe("msgpack parser", () => {
@@ -62,12 +69,15 @@ describe("msgpack parser", () => {
     expect(theirs.protocol).toBe(5);
   });
 
-  it.each(packets.map((p) => [PacketType[p.type], p] as const))("round-trips %s as one binary message", (_, packet) => {
-    const encoded = new Encoder().encode(packet);
-    expect(encoded).toHaveLength(1);
-    expect(encoded[0]).toBeInstanceOf(Uint8Array);
-    expect(decodeOurs(encoded[0])).toEqual(norm(packet));
-  });
+  it.each(packets.map((p) => [PacketType[p.type], p] as const))(
+    "round-trips %s as one binary message",
+    (_, packet) => {
+      const encoded = new Encoder().encode(packet);
+      expect(encoded).toHaveLength(1);
+      expect(encoded[0]).toBeInstanceOf(Uint8Array);
+      expect(decodeOurs(encoded[0])).toEqual(norm(packet));
+    },
+  );
 
   it("decodes binary as Buffers (Node), from a Buffer, an ArrayBuffer or a typed-array view", () => {
     const [bytes] = new Encoder().encode({ type: PacketType.EVENT, nsp: "/", data: ["b", bin] });
@@ -82,14 +92,29 @@ describe("msgpack parser", () => {
   });
 
   it("sends BINARY_EVENT / BINARY_ACK as EVENT / ACK, which socket.io-msgpack-parser accepts", () => {
-    const [ev] = new Encoder().encode({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["b", bin], attachments: 1 });
-    const [ack] = new Encoder().encode({ type: PacketType.BINARY_ACK, nsp: "/", data: [bin], id: 3 });
+    const [ev] = new Encoder().encode({
+      type: PacketType.BINARY_EVENT,
+      nsp: "/",
+      data: ["b", bin],
+      attachments: 1,
+    });
+    const [ack] = new Encoder().encode({
+      type: PacketType.BINARY_ACK,
+      nsp: "/",
+      data: [bin],
+      id: 3,
+    });
     expect(decodeTheirs(ev)).toEqual({ type: PacketType.EVENT, nsp: "/", data: ["b", bin] });
     expect(decodeTheirs(ack)).toEqual({ type: PacketType.ACK, nsp: "/", data: [bin], id: 3 });
   });
 
   it("drops keys other than type/nsp/data/id (socket.io-client sends `options`) and never a __proto__", () => {
-    const bytes = encode({ type: 2, data: ["e", JSON.parse('{"__proto__":{"polluted":1}}')], nsp: "/", options: { compress: true } });
+    const bytes = encode({
+      type: 2,
+      data: ["e", JSON.parse('{"__proto__":{"polluted":1}}')],
+      nsp: "/",
+      options: { compress: true },
+    });
     const packet = decodeOurs(bytes);
     expect(packet).toEqual({ type: 2, nsp: "/", data: ["e", {}], id: undefined });
     expect(Object.keys(packet)).toEqual(["type", "nsp", "data", "id"]);
@@ -98,22 +123,50 @@ describe("msgpack parser", () => {
 
   describe("refusals: typed errors, nothing emitted", () => {
     const shape: [string, unknown, DecodeErrorCode][] = [
-      ["a text chunk", "2[\"x\"]", DecodeErrorCode.BAD_CHUNK],
+      ["a text chunk", '2["x"]', DecodeErrorCode.BAD_CHUNK],
       ["a number", 5, DecodeErrorCode.BAD_CHUNK],
       ["not a map", encode([2, "/", ["x"]]), DecodeErrorCode.BAD_TYPE],
-      ["type 5 (no attachments in msgpack)", encode({ type: 5, nsp: "/", data: ["x"] }), DecodeErrorCode.BAD_TYPE],
+      [
+        "type 5 (no attachments in msgpack)",
+        encode({ type: 5, nsp: "/", data: ["x"] }),
+        DecodeErrorCode.BAD_TYPE,
+      ],
       ["type 1.5", encode({ type: 1.5, nsp: "/" }), DecodeErrorCode.BAD_TYPE],
       ["a string type", encode({ type: "2", nsp: "/", data: ["x"] }), DecodeErrorCode.BAD_TYPE],
       ["no namespace", encode({ type: 2, data: ["x"] }), DecodeErrorCode.BAD_NAMESPACE],
-      ["a namespace without /", encode({ type: 2, nsp: "chat", data: ["x"] }), DecodeErrorCode.BAD_NAMESPACE],
+      [
+        "a namespace without /",
+        encode({ type: 2, nsp: "chat", data: ["x"] }),
+        DecodeErrorCode.BAD_NAMESPACE,
+      ],
       ["an EVENT without data", encode({ type: 2, nsp: "/" }), DecodeErrorCode.INVALID_PAYLOAD],
       ["an empty EVENT", encode({ type: 2, nsp: "/", data: [] }), DecodeErrorCode.INVALID_PAYLOAD],
-      ["a DISCONNECT with data", encode({ type: 1, nsp: "/", data: {} }), DecodeErrorCode.INVALID_PAYLOAD],
-      ["a CONNECT with array data", encode({ type: 0, nsp: "/", data: [] }), DecodeErrorCode.INVALID_PAYLOAD],
-      ["a reserved event name", encode({ type: 2, nsp: "/", data: ["disconnect"] }), DecodeErrorCode.RESERVED_EVENT],
+      [
+        "a DISCONNECT with data",
+        encode({ type: 1, nsp: "/", data: {} }),
+        DecodeErrorCode.INVALID_PAYLOAD,
+      ],
+      [
+        "a CONNECT with array data",
+        encode({ type: 0, nsp: "/", data: [] }),
+        DecodeErrorCode.INVALID_PAYLOAD,
+      ],
+      [
+        "a reserved event name",
+        encode({ type: 2, nsp: "/", data: ["disconnect"] }),
+        DecodeErrorCode.RESERVED_EVENT,
+      ],
       ["an ACK without id", encode({ type: 3, nsp: "/", data: [] }), DecodeErrorCode.BAD_ACK_ID],
-      ["a string ack id", encode({ type: 2, nsp: "/", data: ["x"], id: "1" }), DecodeErrorCode.BAD_ACK_ID],
-      ["a negative ack id", encode({ type: 2, nsp: "/", data: ["x"], id: -1 }), DecodeErrorCode.BAD_ACK_ID],
+      [
+        "a string ack id",
+        encode({ type: 2, nsp: "/", data: ["x"], id: "1" }),
+        DecodeErrorCode.BAD_ACK_ID,
+      ],
+      [
+        "a negative ack id",
+        encode({ type: 2, nsp: "/", data: ["x"], id: -1 }),
+        DecodeErrorCode.BAD_ACK_ID,
+      ],
       ["an id on a CONNECT", encode({ type: 0, nsp: "/", id: 1 }), DecodeErrorCode.BAD_ACK_ID],
     ];
     it.each(shape)("%s: DecodeError", (_, input, code) => {
@@ -134,7 +187,9 @@ describe("msgpack parser", () => {
     ];
     it.each(bytes)("%s: MsgpackDecodeError", (_, input) => {
       expect(() => new Decoder().add(input)).toThrow(MsgpackDecodeError);
-      expect(() => new Decoder().add(input)).toThrow(expect.objectContaining({ code: MsgpackErrorCode.DECODE }));
+      expect(() => new Decoder().add(input)).toThrow(
+        expect.objectContaining({ code: MsgpackErrorCode.DECODE }),
+      );
     });
 
     it("nesting deeper than maxDepth (default 100)", () => {
@@ -146,7 +201,11 @@ describe("msgpack parser", () => {
     });
 
     it("more binary values than maxAttachments, when it is set (unset: no limit, as socket.io-msgpack-parser)", () => {
-      const many = new Encoder().encode({ type: 2, nsp: "/", data: ["x", ...Array.from({ length: 11 }, () => bin)] })[0];
+      const many = new Encoder().encode({
+        type: 2,
+        nsp: "/",
+        data: ["x", ...Array.from({ length: 11 }, () => bin)],
+      })[0];
       expect(() => new Decoder({ maxAttachments: 10 }).add(many)).toThrow(
         expect.objectContaining({ code: DecodeErrorCode.TOO_MANY_ATTACHMENTS }),
       );
@@ -157,16 +216,19 @@ describe("msgpack parser", () => {
 
   describe("interop with socket.io-msgpack-parser", () => {
     // socket.io-client adds `options`; socket.io's server leaves `id` out when there is none.
-    it.each(packets.map((p) => [PacketType[p.type], p] as const))("%s: same bytes, decoded alike both ways", (_, packet) => {
-      const ours = new Encoder().encode(packet)[0];
-      const their = new theirs.Encoder().encode(packet)[0] as Buffer;
-      expect(Buffer.from(ours)).toEqual(their);
-      const expected: Record<string, unknown> = { type: packet.type, nsp: packet.nsp };
-      if (packet.data !== undefined) expected.data = packet.data;
-      if (packet.id !== undefined) expected.id = packet.id;
-      expect(decodeTheirs(ours)).toEqual(expected);
-      expect(decodeOurs(their)).toEqual(norm(packet));
-    });
+    it.each(packets.map((p) => [PacketType[p.type], p] as const))(
+      "%s: same bytes, decoded alike both ways",
+      (_, packet) => {
+        const ours = new Encoder().encode(packet)[0];
+        const their = new theirs.Encoder().encode(packet)[0] as Buffer;
+        expect(Buffer.from(ours)).toEqual(their);
+        const expected: Record<string, unknown> = { type: packet.type, nsp: packet.nsp };
+        if (packet.data !== undefined) expected.data = packet.data;
+        if (packet.id !== undefined) expected.id = packet.id;
+        expect(decodeTheirs(ours)).toEqual(expected);
+        expect(decodeOurs(their)).toEqual(norm(packet));
+      },
+    );
 
     it("decodes what socket.io-client's packets look like through their encoder (key order, options)", () => {
       const sent = { type: 2, data: ["msg", bin], options: { compress: true }, id: 4, nsp: "/" };

@@ -46,8 +46,15 @@ describe("prototype pollution", () => {
   it("fills placeholders nested under `__proto__`, `constructor` and `prototype` keys without touching real prototypes", () => {
     const text = `52-["ev",{"__proto__":{"polluted":${ph(0)}}},{"constructor":{"prototype":{"polluted":${ph(1)}}}}]`;
     const [packet] = decodeAll([text, new Uint8Array([1]), new Uint8Array([2])]);
-    const [, first, second] = packet?.data as [string, Record<string, unknown>, Record<string, unknown>];
-    const inner = Object.getOwnPropertyDescriptor(first, "__proto__")?.value as Record<string, unknown>;
+    const [, first, second] = packet?.data as [
+      string,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
+    const inner = Object.getOwnPropertyDescriptor(first, "__proto__")?.value as Record<
+      string,
+      unknown
+    >;
     expect(bytes(inner.polluted)).toEqual([1]);
     expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
     const ctor = second.constructor as unknown as Record<string, Record<string, unknown>>;
@@ -57,7 +64,11 @@ describe("prototype pollution", () => {
   });
 
   it("ignores an inherited `_placeholder` (only an own one marks a placeholder)", () => {
-    Object.defineProperty(Object.prototype, "_placeholder", { value: true, configurable: true, writable: true });
+    Object.defineProperty(Object.prototype, "_placeholder", {
+      value: true,
+      configurable: true,
+      writable: true,
+    });
     try {
       const [packet] = decodeAll([`51-["ev",{"num":0},${ph(0)}]`, new Uint8Array([1])]);
       const data = packet?.data as unknown[];
@@ -70,8 +81,17 @@ describe("prototype pollution", () => {
 
   it("encodes an own `__proto__` key holding binary as data, and round-trips it", () => {
     const arg = JSON.parse('{"__proto__":null,"x":1}') as Record<string, unknown>;
-    Object.defineProperty(arg, "__proto__", { value: new Uint8Array([7]), enumerable: true, writable: true, configurable: true });
-    const chunks = new Encoder().encode({ type: PacketType.EVENT, nsp: "/", data: ["ev", arg] }) as Array<string | Uint8Array>;
+    Object.defineProperty(arg, "__proto__", {
+      value: new Uint8Array([7]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    const chunks = new Encoder().encode({
+      type: PacketType.EVENT,
+      nsp: "/",
+      data: ["ev", arg],
+    }) as Array<string | Uint8Array>;
     expect(chunks[0]).toBe(`51-["ev",{"__proto__":${ph(0)},"x":1}]`);
     const decoded = (decodeAll(chunks)[0]?.data as unknown[])[1] as object;
     expect(bytes(Object.getOwnPropertyDescriptor(decoded, "__proto__")?.value)).toEqual([7]);

@@ -71,7 +71,12 @@ export interface Channels {
 
 export function channelsFor(key: string, nsp: string, uid: string): Channels {
   const response = `${key}-response#${nsp}#`;
-  return { broadcast: `${key}#${nsp}#`, request: `${key}-request#${nsp}#`, response, ownResponse: `${response}${uid}#` };
+  return {
+    broadcast: `${key}#${nsp}#`,
+    request: `${key}-request#${nsp}#`,
+    response,
+    ownResponse: `${response}${uid}#`,
+  };
 }
 
 /** Thrown by the decoders for input that decodes but is not a message of this protocol. */
@@ -83,11 +88,16 @@ export function decodeJsonOrMsgpack(raw: Buffer, maxSize: number): unknown {
   return msgpackDecode(raw, { maxSize });
 }
 
-export function decodeBroadcast(raw: Buffer, maxSize: number): { uid: string; packet: Packet; opts: BroadcastOptions } {
+export function decodeBroadcast(
+  raw: Buffer,
+  maxSize: number,
+): { uid: string; packet: Packet; opts: BroadcastOptions } {
   const msg = msgpackDecode(raw, { maxSize });
-  if (!Array.isArray(msg) || msg.length < 3) throw new MalformedMessage("not a [uid, packet, opts] array");
+  if (!Array.isArray(msg) || msg.length < 3)
+    throw new MalformedMessage("not a [uid, packet, opts] array");
   const [uid, packet, opts] = msg as [unknown, unknown, unknown];
-  if (typeof uid !== "string" || !isPacket(packet) || !isWireOptions(opts)) throw new MalformedMessage("bad broadcast fields");
+  if (typeof uid !== "string" || !isPacket(packet) || !isWireOptions(opts))
+    throw new MalformedMessage("bad broadcast fields");
   packet.nsp ??= "/";
   return { uid, packet, opts: fromWire(opts) };
 }
@@ -98,14 +108,20 @@ export function decodeRequest(raw: Buffer, maxSize: number): WireRequest {
     throw new MalformedMessage("request without a numeric type");
   }
   const r = req as WireRequest;
-  if (r.opts !== undefined && !isWireOptions(r.opts)) throw new MalformedMessage("bad request options");
-  if (r.rooms !== undefined && !Array.isArray(r.rooms)) throw new MalformedMessage("bad request rooms");
+  if (r.opts !== undefined && !isWireOptions(r.opts))
+    throw new MalformedMessage("bad request options");
+  if (r.rooms !== undefined && !Array.isArray(r.rooms))
+    throw new MalformedMessage("bad request rooms");
   return r;
 }
 
 export function decodeResponse(raw: Buffer, maxSize: number): WireResponse {
   const res = decodeJsonOrMsgpack(raw, maxSize);
-  if (typeof res !== "object" || res === null || typeof (res as WireResponse).requestId !== "string") {
+  if (
+    typeof res !== "object" ||
+    res === null ||
+    typeof (res as WireResponse).requestId !== "string"
+  ) {
     throw new MalformedMessage("response without a requestId");
   }
   return res as WireResponse;
@@ -119,7 +135,11 @@ export function toWire(opts: BroadcastOptions, withFlags: boolean): WireOptions 
 
 export function fromWire(opts: WireOptions): BroadcastOptions {
   const flags = opts.flags;
-  return { rooms: new Set(opts.rooms), except: new Set(opts.except ?? []), flags: typeof flags === "object" && flags !== null ? flags : {} };
+  return {
+    rooms: new Set(opts.rooms),
+    except: new Set(opts.except ?? []),
+    flags: typeof flags === "object" && flags !== null ? flags : {},
+  };
 }
 
 function isPacket(p: unknown): p is Packet {

@@ -1,8 +1,22 @@
 // Answering the classic protocol's requests from other nodes (docs/protocol.md §5.2): the node acts on its own sockets
 // only, through `host.local`, and answers on the response channel.
-import type { AdapterNamespace, AdapterSocket, BroadcastOptions, RemoteSocketDetails, Room, SocketId } from "@switchboard/adapter";
+import type {
+  AdapterNamespace,
+  AdapterSocket,
+  BroadcastOptions,
+  RemoteSocketDetails,
+  Room,
+  SocketId,
+} from "@switchboard/adapter";
 import type { Packet } from "@switchboard/parser";
-import { MalformedMessage, RequestType, fromWire, type WireRequest, type WireResponse } from "./classic-protocol.js";
+import {
+  MalformedMessage,
+  RequestType,
+  fromWire,
+  type WireRequest,
+  type WireResponse,
+} from "./classic-protocol.js";
+import { reportError } from "./report.js";
 
 /** What the request handler needs from the adapter. */
 export interface RequestHost {
@@ -16,7 +30,12 @@ export interface RequestHost {
     addSockets(opts: BroadcastOptions, rooms: Room[]): void;
     delSockets(opts: BroadcastOptions, rooms: Room[]): void;
     disconnectSockets(opts: BroadcastOptions, close: boolean): void;
-    broadcastWithAck(packet: Packet, opts: BroadcastOptions, count: (n: number) => void, ack: (...args: unknown[]) => void): void;
+    broadcastWithAck(
+      packet: Packet,
+      opts: BroadcastOptions,
+      count: (n: number) => void,
+      ack: (...args: unknown[]) => void,
+    ): void;
   };
   /** Publish the answer to `req` (msgpack when it may carry binary, as the official adapter does). */
   respond(req: WireRequest, body: Omit<WireResponse, "requestId" | "uid">, msgpack?: boolean): void;
@@ -30,7 +49,11 @@ export function answerRequest(host: RequestHost, req: WireRequest): boolean {
   const opts = req.opts === undefined ? undefined : fromWire(req.opts);
   switch (req.type) {
     case RequestType.SOCKETS:
-      void host.local.sockets(new Set(req.rooms ?? [])).then((ids) => host.respond(req, { sockets: [...ids] }));
+      // Answers nobody awaits here: a failure is reported, never an unhandled rejection (the requester times out).
+      host.local
+        .sockets(new Set(req.rooms ?? []))
+        .then((ids) => host.respond(req, { sockets: [...ids] }))
+        .catch((err: unknown) => reportError("answering a SOCKETS request failed", err));
       return true;
     case RequestType.ALL_ROOMS:
       host.respond(req, { rooms: [...host.rooms.keys()] });
@@ -42,7 +65,10 @@ export function answerRequest(host: RequestHost, req: WireRequest): boolean {
       return true;
     case RequestType.REMOTE_FETCH:
       if (opts === undefined) throw new MalformedMessage("REMOTE_FETCH without opts");
-      void host.local.fetchSockets(opts).then((sockets) => host.respond(req, { sockets: sockets.map((s) => serialize(host, s)) }));
+      host.local
+        .fetchSockets(opts)
+        .then((sockets) => host.respond(req, { sockets: sockets.map((s) => serialize(host, s)) }))
+        .catch((err: unknown) => reportError("answering a REMOTE_FETCH request failed", err));
       return true;
     case RequestType.SERVER_SIDE_EMIT:
       serverSideEmitted(host, req);
@@ -84,9 +110,18 @@ function serverSideEmitted(host: RequestHost, req: WireRequest): void {
   host.nsp.onServerSideEmit?.(args);
 }
 
-function broadcastWithAck(host: RequestHost, req: WireRequest, opts: BroadcastOptions | undefined): void {
+function broadcastWithAck(
+  host: RequestHost,
+  req: WireRequest,
+  opts: BroadcastOptions | undefined,
+): void {
   const packet = req.packet;
-  if (opts === undefined || typeof req.requestId !== "string" || typeof packet !== "object" || packet === null) {
+  if (
+    opts === undefined ||
+    typeof req.requestId !== "string" ||
+    typeof packet !== "object" ||
+    packet === null
+  ) {
     throw new MalformedMessage("BROADCAST without opts, requestId or packet");
   }
   host.local.broadcastWithAck(
@@ -97,9 +132,17 @@ function broadcastWithAck(host: RequestHost, req: WireRequest, opts: BroadcastOp
   );
 }
 
-function serialize(host: RequestHost, socket: AdapterSocket | RemoteSocketDetails): RemoteSocketDetails {
+function serialize(
+  host: RequestHost,
+  socket: AdapterSocket | RemoteSocketDetails,
+): RemoteSocketDetails {
   // sessionStore may hold circular references (express-session): never ship it, as the official adapter does.
   const { sessionStore, ...handshake } = (socket.handshake ?? {}) as Record<string, unknown>;
   void sessionStore;
-  return { id: socket.id, handshake, rooms: [...(host.socketRooms(socket.id) ?? [])], data: socket.data };
+  return {
+    id: socket.id,
+    handshake,
+    rooms: [...(host.socketRooms(socket.id) ?? [])],
+    data: socket.data,
+  };
 }

@@ -24,4 +24,3 @@ export async function command<T>(name: string, run: () => unknown): Promise<T> {
     throw new RedisCommandError(name, err);
   }
 }
-

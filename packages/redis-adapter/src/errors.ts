@@ -7,7 +7,8 @@ export const RedisAdapterErrorCode = {
   /** A Redis command (PUBLISH, PUBSUB NUMSUB, …) failed. */
   COMMAND_FAILED: "ERR_SB_REDIS_COMMAND_FAILED",
 } as const;
-export type RedisAdapterErrorCode = (typeof RedisAdapterErrorCode)[keyof typeof RedisAdapterErrorCode];
+export type RedisAdapterErrorCode =
+  (typeof RedisAdapterErrorCode)[keyof typeof RedisAdapterErrorCode];
 
 /** Base class of this package's errors: `code` is one of {@link RedisAdapterErrorCode}. */
 export class RedisAdapterError extends Error {
@@ -22,16 +23,21 @@ export class RedisAdapterError extends Error {
 /** Thrown (or passed to acks) by cross-node calls while Redis is disconnected. Local delivery goes on. */
 export class RedisUnavailableError extends RedisAdapterError {
   constructor(which: string) {
-    super(RedisAdapterErrorCode.UNAVAILABLE, `Redis is unavailable (${which} client not ready): cross-node call refused`);
+    super(
+      RedisAdapterErrorCode.UNAVAILABLE,
+      `Redis is unavailable (${which} client not ready): cross-node call refused`,
+    );
   }
 }
 
 /** The client object is not one this package knows how to drive. */
 export class UnsupportedClientError extends RedisAdapterError {
-  constructor(role: string) {
+  constructor(role: string, reason?: string) {
     super(
       RedisAdapterErrorCode.UNSUPPORTED_CLIENT,
-      `the ${role} client is neither a "redis" (node-redis v4/v5) nor an "ioredis" client`,
+      reason === undefined
+        ? `the ${role} client is neither a "redis" (node-redis v4/v5) nor an "ioredis" client`
+        : `the ${role} client cannot be used: ${reason}`,
     );
   }
 }
@@ -39,6 +45,10 @@ export class UnsupportedClientError extends RedisAdapterError {
 /** A Redis command failed (its error is the `cause`). */
 export class RedisCommandError extends RedisAdapterError {
   constructor(command: string, cause: unknown) {
-    super(RedisAdapterErrorCode.COMMAND_FAILED, `Redis ${command} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(
+      RedisAdapterErrorCode.COMMAND_FAILED,
+      `Redis ${command} failed: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
   }
 }

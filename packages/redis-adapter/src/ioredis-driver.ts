@@ -1,10 +1,10 @@
 // The driver for `ioredis` clients: messages arrive as client events, dispatched by channel.
-import debugModule from "debug";
+import createDebug from "debug";
 import { RedisUnavailableError } from "./errors.js";
 import { call, command, toNumber } from "./client-util.js";
 import type { MessageHandler, PubSubDriver } from "./redis-client.js";
 
-const debug = debugModule("socket.io-redis:client");
+const debug = createDebug("socket.io-redis:client");
 
 /**
  * ioredis delivers every message of a subscriber client through one event per kind: one shared dispatcher per client
@@ -67,8 +67,10 @@ export class IoredisDriver implements PubSubDriver {
   }
 
   unavailable(): Error | undefined {
-    if ((this.#pub as { status?: string }).status !== "ready") return new RedisUnavailableError("publisher");
-    if ((this.#sub as { status?: string }).status !== "ready") return new RedisUnavailableError("subscriber");
+    if ((this.#pub as { status?: string }).status !== "ready")
+      return new RedisUnavailableError("publisher");
+    if ((this.#sub as { status?: string }).status !== "ready")
+      return new RedisUnavailableError("subscriber");
     return undefined;
   }
 
@@ -117,18 +119,54 @@ export class IoredisDriver implements PubSubDriver {
   }
   async ssubscribe(channels: string[], handler: MessageHandler): Promise<void> {
     for (const c of channels) this.#dispatch.sharded.set(c, handler);
-    await command("SSUBSCRIBE", () => call(this.#sub, "ssubscribe", ...channels));
+    // One channel per command: in a cluster, channels of different slots live on different shards (CROSSSLOT).
+    await Promise.all(
+      channels.map((c) => command("SSUBSCRIBE", () => call(this.#sub, "ssubscribe", c))),
+    );
   }
   async sunsubscribe(channels: string[]): Promise<void> {
     for (const c of channels) this.#dispatch.sharded.delete(c);
-    await this.#unsub("SUNSUBSCRIBE", "sunsubscribe", channels);
+    await Promise.all(channels.map((c) => this.#unsub("SUNSUBSCRIBE", "sunsubscribe", [c])));
   }
   async numsub(kind: "NUMSUB" | "SHARDNUMSUB", channel: string): Promise<number> {
-    return toNumber(await command(`PUBSUB ${kind}`, () => call(this.#pub, "call", "PUBSUB", kind, channel)));
+    return command(`PUBSUB ${kind}`, async () => {
+      if ((this.#pub as { isCluster?: boolean }).isCluster !== true)
+        return toNumber(await call(this.#pub, "call", "PUBSUB", kind, channel));
+      // Each node counts only its own subscribers (and answers 0 for a shard channel it does not own): sum the masters.
+      const masters = await clusterMasters(this.#pub);
+      const counts = await Promise.all(
+        masters.map(async (n) => toNumber(await call(n, "call", "PUBSUB", kind, channel))),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    });
   }
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     IoredisDispatch.release(this.#sub, this.#dispatch);
   }
+}
+
+/**
+ * The master connections of an ioredis `Cluster`. A master that restarts is dropped from the pool and only comes back
+ * with the next refresh of the slot map (ioredis does none on its own by default): refresh first when a slot owner is
+ * missing, or its subscribers would go uncounted.
+ */
+async function clusterMasters(cluster: object): Promise<object[]> {
+  const key = (n: object): string => {
+    const o = (n as { options?: { host?: string; port?: number } }).options;
+    return `${o?.host ?? ""}:${o?.port ?? ""}`;
+  };
+  const owners = new Set<string>();
+  for (const nodes of (cluster as { slots?: (string[] | undefined)[] }).slots ?? [])
+    if (nodes?.[0] !== undefined) owners.add(nodes[0]);
+  let masters = call(cluster, "nodes", "master") as object[];
+  const have = new Set(masters.map(key));
+  if ([...owners].some((o) => !have.has(o))) {
+    await new Promise<void>((resolve) => {
+      call(cluster, "refreshSlotsCache", () => resolve());
+    });
+    masters = call(cluster, "nodes", "master") as object[];
+  }
+  return masters;
 }

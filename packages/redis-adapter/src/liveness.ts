@@ -3,9 +3,9 @@
 // connection survives, stays subscribed. Nodes that beat and then fall silent for `heartbeatTimeout` are "expired":
 // requests stop waiting for them and serverCount() subtracts them while they are still subscribed.
 // Official Socket.IO nodes never beat, so they are never expired (they are counted by NUMSUB as before).
-import debugModule from "debug";
+import createDebug from "debug";
 
-const debug = debugModule("socket.io-redis:liveness");
+const debug = createDebug("socket.io-redis:liveness");
 
 export interface LivenessOptions {
   /** ms between this node's heartbeats; 0 disables heartbeats (and expiry). Default 5000. */
@@ -27,7 +27,12 @@ export class Liveness {
   readonly #expired = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(opts: LivenessOptions, beat: () => void, gone: (uid: string) => void, connected: () => boolean) {
+  constructor(
+    opts: LivenessOptions,
+    beat: () => void,
+    gone: (uid: string) => void,
+    connected: () => boolean,
+  ) {
     this.#interval = opts.heartbeatInterval ?? 5000;
     this.#timeout = opts.heartbeatTimeout ?? 10_000;
     this.#beat = beat;
@@ -108,7 +113,11 @@ export class Liveness {
  * serverCount() corrected for expired nodes: `total` subscribers minus the expired nodes still subscribed to their
  * own response channel (`subscribed(uid)` > 0). Expired nodes found unsubscribed are forgotten.
  */
-export async function liveCount(total: number, liveness: Liveness, subscribed: (uid: string) => Promise<number>): Promise<number> {
+export async function liveCount(
+  total: number,
+  liveness: Liveness,
+  subscribed: (uid: string) => Promise<number>,
+): Promise<number> {
   let count = total;
   for (const uid of liveness.expired()) {
     const n = await subscribed(uid);

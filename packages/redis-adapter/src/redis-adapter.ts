@@ -1,18 +1,30 @@
 import {
   Adapter,
   RequestTracker,
-  droppedMessages,
   msgpackEncode,
   type AdapterNamespace,
   type AdapterSocket,
   type BroadcastOptions,
   type DroppedMessages,
+  type PeerDirectory,
+  type PrivateSessionId,
+  type RecoveryLimits,
+  type RecoveryStats,
   type RemoteSocketDetails,
   type RequestDone,
   type Room,
+  type Session,
+  type SessionToPersist,
 } from "@switchboard/adapter";
+import {
+  droppedMessages,
+  recoveryFor,
+  stamp,
+  toLocalSocketOnly,
+  type RecoveryLog,
+} from "@switchboard/adapter/internal";
 import type { Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import { randomBytes } from "node:crypto";
 import {
   MalformedMessage,
@@ -30,10 +42,13 @@ import {
 } from "./classic-protocol.js";
 import { answerRequest, type RequestHost } from "./classic-requests.js";
 import { Liveness, liveCount, type LivenessOptions } from "./liveness.js";
+import { peerDirectoryFor } from "./peer-kv.js";
 import { createDriver, type PubSubDriver, type RedisClient } from "./redis-client.js";
 import { reportError } from "./report.js";
 
-const debug = debugModule("socket.io-redis");
+const debug = createDebug("socket.io-redis");
+/** The uid `@socket.io/redis-emitter` (and `@switchboard/redis-emitter`) sends with: a publisher, not a node. */
+const EMITTER = "emitter";
 
 export interface RedisAdapterOptions extends LivenessOptions {
   /** Channel prefix. Default `"socket.io"`. */
@@ -44,6 +59,8 @@ export interface RedisAdapterOptions extends LivenessOptions {
   publishOnSpecificResponseChannel?: boolean;
   /** Messages larger than this many bytes are dropped unread (counted in `dropped.oversized`). Default 10 MiB. */
   maxMessageSize?: number;
+  /** Memory limits of connection state recovery on this node (used when the server enables recovery). */
+  recoveryLimits?: RecoveryLimits;
 }
 
 interface AckRequest {
@@ -62,6 +79,11 @@ export class RedisAdapter extends Adapter {
   readonly dropped: DroppedMessages = droppedMessages();
   /** Resolves once the subscriptions are in place (never rejects; a failure is logged and retried by the client). */
   readonly subscribed: Promise<void>;
+  /**
+   * Where nodes publish their address for request forwarding (docs/scaling.md): keys `<key>#sb-peer#<tag>` on the
+   * publisher client, shared by every namespace. The server uses it unless `forwarding: false`.
+   */
+  readonly peerDirectory: PeerDirectory;
   readonly requestsTimeout: number;
   readonly #driver: PubSubDriver;
   readonly #channels: Channels;
@@ -74,18 +96,30 @@ export class RedisAdapter extends Adapter {
   readonly #seen = new Set<string>();
   readonly #liveness: Liveness;
   readonly #host: RequestHost;
-  readonly #onBroadcast = (channel: string, raw: Buffer): void => this.#safely(() => this.#handleBroadcast(channel, raw));
+  readonly #onBroadcast = (channel: string, raw: Buffer): void =>
+    this.#safely(() => this.#handleBroadcast(channel, raw));
   readonly #onRequestOrResponse = (channel: string, raw: Buffer): void =>
-    this.#safely(() => (channel === this.#channels.request ? this.#handleRequest(raw) : this.#handleResponse(raw)));
+    this.#safely(() =>
+      channel === this.#channels.request ? this.#handleRequest(raw) : this.#handleResponse(raw),
+    );
+  /** Connection state recovery on this node, when the server enables it (docs/protocol.md §2.9). */
+  readonly #recovery: RecoveryLog | undefined;
   #closed = false;
 
-  constructor(nsp: AdapterNamespace, pubClient: RedisClient, subClient: RedisClient, opts: RedisAdapterOptions = {}) {
+  constructor(
+    nsp: AdapterNamespace,
+    pubClient: RedisClient,
+    subClient: RedisClient,
+    opts: RedisAdapterOptions = {},
+  ) {
     super(nsp);
     this.requestsTimeout = opts.requestsTimeout ?? 5000;
     this.#specific = opts.publishOnSpecificResponseChannel === true;
     this.#maxSize = opts.maxMessageSize ?? 10 * 1024 * 1024;
     this.#driver = createDriver(pubClient, subClient);
     this.#channels = channelsFor(opts.key ?? "socket.io", nsp.name, this.uid);
+    this.peerDirectory = peerDirectoryFor(pubClient, opts.key ?? "socket.io");
+    this.#recovery = recoveryFor(nsp, opts.recoveryLimits);
     this.#liveness = new Liveness(
       opts,
       () => this.#request({ type: SB_HEARTBEAT }),
@@ -133,12 +167,39 @@ export class RedisAdapter extends Adapter {
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
     packet.nsp = this.nsp.name;
-    if (opts.flags?.local !== true) {
+    if (
+      opts.flags?.local !== true &&
+      !(this.#recovery !== undefined && toLocalSocketOnly(opts, this.nsp.sockets))
+    ) {
       const rooms = opts.rooms;
-      const channel = rooms.size === 1 ? `${this.#channels.broadcast}${rooms.values().next().value as string}#` : this.#channels.broadcast;
+      const channel =
+        rooms.size === 1
+          ? `${this.#channels.broadcast}${rooms.values().next().value as string}#`
+          : this.#channels.broadcast;
       this.#publish(channel, () => msgpackEncode([this.uid, packet, toWire(opts, true)]));
     }
-    super.broadcast(packet, opts);
+    this.#deliver(packet, opts);
+  }
+
+  /**
+   * Local delivery of a broadcast, from this node or another: with recovery on, the EVENT gets this node's offset
+   * (other nodes, official ones included, see the packet without it and stamp their own).
+   */
+  #deliver(packet: Packet, opts: BroadcastOptions): void {
+    super.broadcast(stamp(this.#recovery, packet, opts, this.rooms, this.nsp.sockets), opts);
+  }
+
+  override persistSession(session: SessionToPersist): void {
+    this.#recovery?.persist(session);
+  }
+
+  override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session | null> {
+    return Promise.resolve(this.#recovery?.restore(pid, offset) ?? null);
+  }
+
+  /** Recovery figures of this namespace on this node (read by `/metrics`); undefined when recovery is off. */
+  recoveryStats(): RecoveryStats | undefined {
+    return this.#recovery?.stats();
   }
 
   override broadcastWithAck(
@@ -152,35 +213,59 @@ export class RedisAdapter extends Adapter {
       const requestId = randomBytes(8).toString("hex");
       this.#acks.set(requestId, { clientCountCallback, ack });
       // No way to know when every remote client has answered: forget the request once its timeout is over.
-      setTimeout(() => this.#acks.delete(requestId), opts.flags?.timeout ?? this.requestsTimeout).unref?.();
-      const request = { uid: this.uid, requestId, type: RequestType.BROADCAST, packet, opts: toWire(opts, true) };
+      setTimeout(
+        () => this.#acks.delete(requestId),
+        opts.flags?.timeout ?? this.requestsTimeout,
+      ).unref?.();
+      const request = {
+        uid: this.uid,
+        requestId,
+        type: RequestType.BROADCAST,
+        packet,
+        opts: toWire(opts, true),
+      };
       this.#publish(this.#channels.request, () => msgpackEncode(request));
     }
     super.broadcastWithAck(packet, opts, clientCountCallback, ack);
   }
 
   override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (opts.flags?.local !== true) this.#request({ type: RequestType.REMOTE_JOIN, opts: toWire(opts, false), rooms: [...rooms] });
+    if (opts.flags?.local !== true)
+      this.#request({
+        type: RequestType.REMOTE_JOIN,
+        opts: toWire(opts, false),
+        rooms: [...rooms],
+      });
     super.addSockets(opts, rooms);
   }
 
   override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (opts.flags?.local !== true) this.#request({ type: RequestType.REMOTE_LEAVE, opts: toWire(opts, false), rooms: [...rooms] });
+    if (opts.flags?.local !== true)
+      this.#request({
+        type: RequestType.REMOTE_LEAVE,
+        opts: toWire(opts, false),
+        rooms: [...rooms],
+      });
     super.delSockets(opts, rooms);
   }
 
   override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
-    if (opts.flags?.local !== true) this.#request({ type: RequestType.REMOTE_DISCONNECT, opts: toWire(opts, false), close });
+    if (opts.flags?.local !== true)
+      this.#request({ type: RequestType.REMOTE_DISCONNECT, opts: toWire(opts, false), close });
     super.disconnectSockets(opts, close);
   }
 
-  override async fetchSockets(opts: BroadcastOptions): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
+  override async fetchSockets(
+    opts: BroadcastOptions,
+  ): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
     const local = await super.fetchSockets(opts);
     if (opts.flags?.local === true) return local;
     const expected = (await this.serverCount()) - 1;
     if (expected <= 0) return local;
     const remote = await new Promise<unknown[]>((resolve, reject) =>
-      this.#ask(RequestType.REMOTE_FETCH, { opts: toWire(opts, false) }, expected, (err, all) => (err ? reject(err) : resolve(all))),
+      this.#ask(RequestType.REMOTE_FETCH, { opts: toWire(opts, false) }, expected, (err, all) =>
+        err ? reject(err) : resolve(all),
+      ),
     );
     return [...local, ...(remote as RemoteSocketDetails[])];
   }
@@ -212,7 +297,9 @@ export class RedisAdapter extends Adapter {
     const expected = (await this.serverCount()) - 1;
     if (expected <= 0) return local;
     const remote = await new Promise<unknown[]>((resolve, reject) =>
-      this.#ask(RequestType.ALL_ROOMS, {}, expected, (err, all) => (err ? reject(err) : resolve(all))),
+      this.#ask(RequestType.ALL_ROOMS, {}, expected, (err, all) =>
+        err ? reject(err) : resolve(all),
+      ),
     );
     for (const room of remote) if (typeof room === "string") local.add(room);
     return local;
@@ -224,13 +311,16 @@ export class RedisAdapter extends Adapter {
     if (down !== undefined) throw down;
     const total = await this.#driver.numsub("NUMSUB", this.#channels.request);
     // Nodes that stopped beating but are still subscribed (hung, cut off) do not count.
-    return liveCount(total, this.#liveness, (uid) => this.#driver.numsub("NUMSUB", `${this.#channels.response}${uid}#`));
+    return liveCount(total, this.#liveness, (uid) =>
+      this.#driver.numsub("NUMSUB", `${this.#channels.response}${uid}#`),
+    );
   }
 
   override async close(): Promise<void> {
     if (this.#closed) return;
     this.#request({ type: SB_CLOSE });
     this.#closed = true;
+    this.#recovery?.close();
     this.#liveness.stop();
     this.#requests.failAll(new Error("adapter closed"));
     this.#acks.clear();
@@ -259,7 +349,9 @@ export class RedisAdapter extends Adapter {
       reportError("cannot encode a message", err);
       return;
     }
-    this.#driver.publish(channel, bytes).catch((err: unknown) => debug("publish to %s failed: %o", channel, err));
+    this.#driver
+      .publish(channel, bytes)
+      .catch((err: unknown) => debug("publish to %s failed: %o", channel, err));
   }
 
   /** A fire-and-forget request (JSON) to every node. */
@@ -285,7 +377,9 @@ export class RedisAdapter extends Adapter {
     });
     this.#kinds.set(requestId, type);
     const message = JSON.stringify({ uid: this.uid, requestId, type, ...body });
-    this.#driver.publish(this.#channels.request, message).catch((err: unknown) => this.#requests.fail(requestId, err as Error));
+    this.#driver
+      .publish(this.#channels.request, message)
+      .catch((err: unknown) => this.#requests.fail(requestId, err as Error));
   }
 
   // ---- incoming ----
@@ -310,23 +404,26 @@ export class RedisAdapter extends Adapter {
   }
 
   #handleBroadcast(channel: string, raw: Buffer): void {
-    if (this.#closed || !channel.startsWith(this.#channels.broadcast) || this.#tooLarge(raw)) return;
+    if (this.#closed || !channel.startsWith(this.#channels.broadcast) || this.#tooLarge(raw))
+      return;
     const room = channel.slice(this.#channels.broadcast.length, -1);
-    // A single-room broadcast for a room with no local member: nothing to decode.
-    if (room !== "" && !this.rooms.has(room)) return;
+    // A single-room broadcast for a room with no local member nor stored session: nothing to decode.
+    if (room !== "" && !this.rooms.has(room) && this.#recovery?.wants(room) !== true) return;
     const { uid, packet, opts } = decodeBroadcast(raw, this.#maxSize);
     if (uid === this.uid) return;
-    this.#seen.add(uid);
-    this.#liveness.heard(uid, false);
+    if (uid !== EMITTER) {
+      this.#seen.add(uid);
+      this.#liveness.heard(uid, false);
+    }
     if (packet.nsp !== this.nsp.name) return;
-    super.broadcast(packet, opts);
+    this.#deliver(packet, opts);
   }
 
   #handleRequest(raw: Buffer): void {
     if (this.#closed || this.#tooLarge(raw)) return;
     const req = decodeRequest(raw, this.#maxSize);
     if (req.uid === this.uid) return; // our own request, echoed by Redis: applied locally already
-    if (typeof req.uid === "string") {
+    if (typeof req.uid === "string" && req.uid !== EMITTER) {
       if (req.type === SB_CLOSE) {
         this.#seen.delete(req.uid);
         this.#liveness.left(req.uid);
@@ -341,7 +438,10 @@ export class RedisAdapter extends Adapter {
 
   /** Answer a request; our `uid` rides along (official nodes ignore it) so requesters can tell who answered. */
   #respond(req: WireRequest, body: Omit<WireResponse, "requestId" | "uid">, msgpack = false): void {
-    const channel = this.#specific && typeof req.uid === "string" ? `${this.#channels.response}${req.uid}#` : this.#channels.response;
+    const channel =
+      this.#specific && typeof req.uid === "string"
+        ? `${this.#channels.response}${req.uid}#`
+        : this.#channels.response;
     const response = { ...body, requestId: req.requestId, uid: this.uid };
     this.#publish(channel, () => (msgpack ? msgpackEncode(response) : JSON.stringify(response)));
   }
@@ -351,7 +451,8 @@ export class RedisAdapter extends Adapter {
     const res = decodeResponse(raw, this.#maxSize);
     const ackRequest = this.#acks.get(res.requestId);
     if (ackRequest !== undefined) {
-      if (res.type === RequestType.BROADCAST_CLIENT_COUNT) ackRequest.clientCountCallback(Number(res.clientCount) || 0);
+      if (res.type === RequestType.BROADCAST_CLIENT_COUNT)
+        ackRequest.clientCountCallback(Number(res.clientCount) || 0);
       else if (res.type === RequestType.BROADCAST_ACK) ackRequest.ack(res.packet);
       return;
     }
@@ -360,7 +461,8 @@ export class RedisAdapter extends Adapter {
     const from = typeof res.uid === "string" ? res.uid : undefined;
     if (from !== undefined) this.#liveness.heard(from, false);
     if (kind === RequestType.REMOTE_FETCH) {
-      if (!Array.isArray(res.sockets)) throw new MalformedMessage("REMOTE_FETCH response without sockets");
+      if (!Array.isArray(res.sockets))
+        throw new MalformedMessage("REMOTE_FETCH response without sockets");
       this.#requests.answer(res.requestId, from, res.sockets);
     } else if (kind === RequestType.SERVER_SIDE_EMIT) {
       this.#requests.answer(res.requestId, from, [res.data]);
@@ -369,28 +471,4 @@ export class RedisAdapter extends Adapter {
       this.#requests.answer(res.requestId, from, res.rooms);
     }
   }
-}
-
-/**
- * The adapter factory for `new Server(http, { adapter })` or `io.adapter(…)`, accepting `redis` (node-redis v4/v5)
- * or `ioredis` clients. The subscriber client is put in subscriber mode; give it to nothing else.
- *
- * @example
- * ```ts
- * import { createClient } from "redis";
- * import { Server } from "@switchboard/server";
- * import { createAdapter } from "@switchboard/redis-adapter";
- *
- * const pubClient = createClient({ url: "redis://localhost:6379" });
- * const subClient = pubClient.duplicate();
- * await Promise.all([pubClient.connect(), subClient.connect()]);
- * const io = new Server(3000, { adapter: createAdapter(pubClient, subClient) });
- * ```
- */
-export function createAdapter(
-  pubClient: RedisClient,
-  subClient: RedisClient,
-  opts?: RedisAdapterOptions,
-): (nsp: AdapterNamespace) => RedisAdapter {
-  return (nsp) => new RedisAdapter(nsp, pubClient, subClient, opts);
 }

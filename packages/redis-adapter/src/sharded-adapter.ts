@@ -9,16 +9,20 @@ import {
   msgpackEncode,
   type AdapterNamespace,
   type ClusterMessage,
+  type PeerDirectory,
   type ClusterResponse,
+  type RecoveryLimits,
   type Room,
   type ServerId,
 } from "@switchboard/adapter";
-import debugModule from "debug";
+import createDebug from "debug";
 import { Liveness, liveCount, type LivenessOptions } from "./liveness.js";
+import { peerDirectoryFor } from "./peer-kv.js";
 import { createDriver, type PubSubDriver, type RedisClient } from "./redis-client.js";
+import { UnsupportedClientError } from "./errors.js";
 import { reportError } from "./report.js";
 
-const debug = debugModule("socket.io-redis");
+const debug = createDebug("socket.io-redis");
 
 export interface ShardedRedisAdapterOptions extends LivenessOptions {
   /** Channel prefix. Default `"socket.io"`. */
@@ -32,6 +36,8 @@ export interface ShardedRedisAdapterOptions extends LivenessOptions {
   requestsTimeout?: number;
   /** Messages larger than this many bytes are dropped unread. Default 10 MiB. */
   maxMessageSize?: number;
+  /** Memory limits of connection state recovery on this node (used when the server enables recovery). */
+  recoveryLimits?: RecoveryLimits;
 }
 
 const MAY_CONTAIN_BINARY = new Set<MessageType>([
@@ -43,12 +49,18 @@ const MAY_CONTAIN_BINARY = new Set<MessageType>([
 ]);
 
 /** Socket.IO socket ids are 20 characters; the official adapter keeps them off dynamic channels. */
-const looksLikeASocketId = (room: unknown): boolean => typeof room === "string" && room.length === 20;
+const looksLikeASocketId = (room: unknown): boolean =>
+  typeof room === "string" && room.length === 20;
 
 /** A cluster adapter over Redis sharded pub/sub. See {@link createShardedAdapter}. */
 export class ShardedRedisAdapter extends ClusterAdapter {
   /** Resolves once the base subscriptions are in place (never rejects). */
   readonly subscribed: Promise<void>;
+  /**
+   * Where nodes publish their address for request forwarding (docs/scaling.md): keys `<channelPrefix>#sb-peer#<tag>`
+   * on the publisher client, shared by every namespace. The server uses it unless `forwarding: false`.
+   */
+  readonly peerDirectory: PeerDirectory;
   readonly #driver: PubSubDriver;
   readonly #channel: string;
   readonly #responseChannel: string;
@@ -60,12 +72,22 @@ export class ShardedRedisAdapter extends ClusterAdapter {
   readonly #liveness: Liveness;
   #closed = false;
 
-  constructor(nsp: AdapterNamespace, pubClient: RedisClient, subClient: RedisClient, opts: ShardedRedisAdapterOptions = {}) {
-    super(nsp, opts.requestsTimeout === undefined ? {} : { requestsTimeout: opts.requestsTimeout });
+  constructor(
+    nsp: AdapterNamespace,
+    pubClient: RedisClient,
+    subClient: RedisClient,
+    opts: ShardedRedisAdapterOptions = {},
+  ) {
+    super(nsp, {
+      ...(opts.requestsTimeout === undefined ? {} : { requestsTimeout: opts.requestsTimeout }),
+      ...(opts.recoveryLimits === undefined ? {} : { recoveryLimits: opts.recoveryLimits }),
+    });
     const prefix = opts.channelPrefix ?? "socket.io";
     this.#mode = opts.subscriptionMode ?? "dynamic";
     this.#maxSize = opts.maxMessageSize ?? 10 * 1024 * 1024;
+    checkShardedSubscriber(subClient);
     this.#driver = createDriver(pubClient, subClient);
+    this.peerDirectory = peerDirectoryFor(pubClient, prefix);
     this.#channel = `${prefix}#${nsp.name}#`;
     this.#responseChannel = `${this.#channel}${this.uid}#`;
     this.#liveness = new Liveness(
@@ -74,9 +96,11 @@ export class ShardedRedisAdapter extends ClusterAdapter {
       (uid) => this.requests.nodeGone(uid),
       () => this.#driver.unavailable() === undefined,
     );
-    this.subscribed = this.#driver.ssubscribe([this.#channel, this.#responseChannel], this.#handler).catch((err: unknown) => {
-      reportError(`sharded subscription failed for ${nsp.name}`, err);
-    });
+    this.subscribed = this.#driver
+      .ssubscribe([this.#channel, this.#responseChannel], this.#handler)
+      .catch((err: unknown) => {
+        reportError(`sharded subscription failed for ${nsp.name}`, err);
+      });
     if (this.#mode !== "static") {
       this.on("create-room", (room) => {
         if (!this.#separate(room)) return;
@@ -87,7 +111,11 @@ export class ShardedRedisAdapter extends ClusterAdapter {
         this.#subscribing.set(room, done);
       });
       this.on("delete-room", (room) => {
-        if (this.#separate(room)) this.#driver.sunsubscribe([this.#dynamic(room)], this.#handler).catch((e: unknown) => debug("%o", e));
+        // A stored recovery session still in the room keeps the channel: its missed broadcasts must arrive.
+        if (this.#separate(room) && !this.recoveryWants(room))
+          this.#driver
+            .sunsubscribe([this.#dynamic(room)], this.#handler)
+            .catch((e: unknown) => debug("%o", e));
       });
     }
   }
@@ -108,7 +136,11 @@ export class ShardedRedisAdapter extends ClusterAdapter {
     const m = message as Partial<ClusterMessage> | null;
     if (typeof m?.uid === "string" && m.uid !== this.uid && m.nsp === this.nsp.name) {
       if (m.type === MessageType.ADAPTER_CLOSE) this.#liveness.left(m.uid);
-      else this.#liveness.heard(m.uid, m.type === MessageType.HEARTBEAT || m.type === MessageType.INITIAL_HEARTBEAT);
+      else
+        this.#liveness.heard(
+          m.uid,
+          m.type === MessageType.HEARTBEAT || m.type === MessageType.INITIAL_HEARTBEAT,
+        );
     }
     super.onMessage(message);
   }
@@ -116,18 +148,31 @@ export class ShardedRedisAdapter extends ClusterAdapter {
   protected override onOtherMessage(message: ClusterMessage): void {
     // Liveness messages were handled in onMessage (official sharded nodes send none of them).
     const t = message.type;
-    if (t === MessageType.HEARTBEAT || t === MessageType.INITIAL_HEARTBEAT || t === MessageType.ADAPTER_CLOSE) return;
+    if (
+      t === MessageType.HEARTBEAT ||
+      t === MessageType.INITIAL_HEARTBEAT ||
+      t === MessageType.ADAPTER_CLOSE
+    )
+      return;
     super.onOtherMessage(message);
   }
 
   override addAll(id: string, rooms: Set<Room>): Promise<void> | void {
-    void super.addAll(id, rooms);
+    void super.addAll(id, rooms); // the local part is synchronous: the subscriptions below are what to wait for
     const pending: Promise<void>[] = [];
     for (const room of rooms) {
       const p = this.#subscribing.get(room);
       if (p !== undefined) pending.push(p);
     }
     if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+  }
+
+  protected override onRecoveryRoomReleased(room: Room): void {
+    if (this.#mode === "static" || this.#closed || this.rooms.has(room) || !this.#separate(room))
+      return;
+    this.#driver
+      .sunsubscribe([this.#dynamic(room)], this.#handler)
+      .catch((e: unknown) => debug("%o", e));
   }
 
   protected override unavailable(): Error | undefined {
@@ -139,7 +184,9 @@ export class ShardedRedisAdapter extends ClusterAdapter {
     const down = this.#driver.unavailable();
     if (down !== undefined) throw down;
     const total = await this.#driver.numsub("SHARDNUMSUB", this.#channel);
-    return liveCount(total, this.#liveness, (uid) => this.#driver.numsub("SHARDNUMSUB", `${this.#channel}${uid}#`));
+    return liveCount(total, this.#liveness, (uid) =>
+      this.#driver.numsub("SHARDNUMSUB", `${this.#channel}${uid}#`),
+    );
   }
 
   protected doPublish(message: ClusterMessage): Promise<string> {
@@ -154,10 +201,14 @@ export class ShardedRedisAdapter extends ClusterAdapter {
     if (this.#closed) return;
     this.publish(MessageType.ADAPTER_CLOSE);
     this.#liveness.stop();
+    // Rooms kept subscribed for stored recovery sessions only: read before the log is closed.
+    const kept = [...this.recoveryRooms()];
     await super.close();
     this.#closed = true;
     const channels = [this.#channel, this.#responseChannel];
-    if (this.#mode !== "static") for (const room of this.rooms.keys()) if (this.#separate(room)) channels.push(this.#dynamic(room));
+    if (this.#mode !== "static")
+      for (const room of new Set([...this.rooms.keys(), ...kept]))
+        if (this.#separate(room)) channels.push(this.#dynamic(room));
     const unsubscribed = this.#driver.sunsubscribe(channels, this.#handler).catch(() => undefined);
     // While Redis is down the client queues the command until it is back: do not hold close() for that.
     if (this.#driver.unavailable() === undefined) await unsubscribed;
@@ -169,16 +220,23 @@ export class ShardedRedisAdapter extends ClusterAdapter {
     const down = this.#driver.unavailable();
     if (down !== undefined) return Promise.reject(down);
     const binary = MAY_CONTAIN_BINARY.has(message.type) && hasBinary(message.data);
-    return this.#driver.spublish(channel, binary ? msgpackEncode(message) : JSON.stringify(message));
+    return this.#driver.spublish(
+      channel,
+      binary ? msgpackEncode(message) : JSON.stringify(message),
+    );
   }
 
   #channelFor(message: ClusterMessage): string {
     // A broadcast with ack cannot use a room channel: serverCount() counts every node, not those holding the room.
     const rooms = message.data?.opts?.rooms;
-    const single = message.type === MessageType.BROADCAST && message.data?.requestId === undefined && rooms?.length === 1;
+    const single =
+      message.type === MessageType.BROADCAST &&
+      message.data?.requestId === undefined &&
+      rooms?.length === 1;
     if (!single) return this.#channel;
     const room = rooms[0];
-    const dynamic = (this.#mode === "dynamic" && !looksLikeASocketId(room)) || this.#mode === "dynamic-private";
+    const dynamic =
+      (this.#mode === "dynamic" && !looksLikeASocketId(room)) || this.#mode === "dynamic-private";
     return dynamic ? this.#dynamic(room as Room) : this.#channel;
   }
 
@@ -198,7 +256,10 @@ export class ShardedRedisAdapter extends ClusterAdapter {
     }
     let message: unknown;
     try {
-      message = raw[0] === 0x7b ? JSON.parse(raw.toString()) : msgpackDecode(raw, { maxSize: this.#maxSize });
+      message =
+        raw[0] === 0x7b
+          ? JSON.parse(raw.toString())
+          : msgpackDecode(raw, { maxSize: this.#maxSize });
     } catch (err) {
       this.dropped.undecodable++;
       debug("invalid message: %s", (err as Error).message);
@@ -218,9 +279,12 @@ function hasBinary(value: unknown, depth = 0): boolean {
   if (typeof value !== "object" || value === null || depth > 100) return false;
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
   if (Array.isArray(value)) return value.some((v) => hasBinary(v, depth + 1));
-  for (const key of Object.keys(value)) if (hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+  for (const key of Object.keys(value))
+    if (hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  return typeof toJSON === "function" && depth === 0 ? hasBinary((toJSON as () => unknown).call(value), depth + 1) : false;
+  return typeof toJSON === "function" && depth === 0
+    ? hasBinary((toJSON as () => unknown).call(value), depth + 1)
+    : false;
 }
 
 /**
@@ -236,5 +300,20 @@ export function createShardedAdapter(
   subClient: RedisClient,
   opts?: ShardedRedisAdapterOptions,
 ): (nsp: AdapterNamespace) => ShardedRedisAdapter {
+  checkShardedSubscriber(subClient);
   return (nsp) => new ShardedRedisAdapter(nsp, pubClient, subClient, opts);
+}
+
+/**
+ * An ioredis `Cluster` sends every subscription through one connection to one node unless created with
+ * `shardedSubscribers: true`: SSUBSCRIBE then fails with MOVED for the channels of other shards, and no sharded message
+ * arrives at all. Refuse it at once rather than run deaf.
+ */
+function checkShardedSubscriber(sub: RedisClient): void {
+  const c = sub as { isCluster?: unknown; options?: { shardedSubscribers?: unknown } };
+  if (c.isCluster === true && c.options?.shardedSubscribers !== true)
+    throw new UnsupportedClientError(
+      "subscriber",
+      "an ioredis Cluster needs { shardedSubscribers: true } for sharded pub/sub",
+    );
 }

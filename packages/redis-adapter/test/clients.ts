@@ -2,6 +2,7 @@
 // (a client that loses its server emits `error` on every retry; the tests look at behaviour, not logs).
 import { Redis } from "ioredis";
 import { createClient } from "redis";
+import { waitUntil } from "../../../test/support/wait.js";
 
 export type Lib = "redis" | "ioredis";
 
@@ -42,11 +43,11 @@ export async function clientPair(lib: Lib, url: string): Promise<ClientPair> {
   };
 }
 
-/** Wait until `check` holds, polling (the condition is an observable state, not a duration). */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits until `check` holds, polling every 10 ms (the condition is an observable state, not a duration). */
+export function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  return waitUntil(check, what, timeoutMs, 10);
 }

@@ -1,24 +1,20 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FakeNamespace } from "@switchboard/adapter/testing";
 import {
   createAdapter,
   createShardedAdapter,
   RedisAdapterError,
-  RedisAdapterErrorCode,
   RedisCommandError,
   RedisUnavailableError,
   UnsupportedClientError,
 } from "@switchboard/redis-adapter";
 
 describe("error catalogue", () => {
-  it("documents every error code in the README", () => {
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    for (const code of Object.values(RedisAdapterErrorCode)) expect(readme).toContain(code);
-  });
-
   it("errors carry their stable codes", () => {
-    expect(new RedisUnavailableError("publisher")).toMatchObject({ code: "ERR_SB_REDIS_UNAVAILABLE", name: "RedisUnavailableError" });
+    expect(new RedisUnavailableError("publisher")).toMatchObject({
+      code: "ERR_SB_REDIS_UNAVAILABLE",
+      name: "RedisUnavailableError",
+    });
     const cause = new Error("boom");
     const failed = new RedisCommandError("PUBLISH", cause);
     expect(failed).toBeInstanceOf(RedisAdapterError);

@@ -6,7 +6,12 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Adapter, AdapterNamespace } from "@switchboard/adapter";
 import { adapterContract, FakeNamespace } from "@switchboard/adapter/testing";
 import { PacketType, type Packet } from "@switchboard/parser";
-import { createAdapter, createShardedAdapter, RedisAdapter, ShardedRedisAdapter } from "@switchboard/redis-adapter";
+import {
+  createAdapter,
+  createShardedAdapter,
+  RedisAdapter,
+  ShardedRedisAdapter,
+} from "@switchboard/redis-adapter";
 import { redisForTests } from "../../../test/support/redis.js";
 import { clientPair, until, type ClientPair, type Lib } from "./clients.js";
 
@@ -29,8 +34,17 @@ class RecordingNamespace extends FakeNamespace {
   }
 }
 
-function make(flavour: Flavour, pair: ClientPair, key: string, nsp: AdapterNamespace, maxMessageSize?: number): Adapter {
-  const common = { requestsTimeout: 1000, ...(maxMessageSize === undefined ? {} : { maxMessageSize }) };
+function make(
+  flavour: Flavour,
+  pair: ClientPair,
+  key: string,
+  nsp: AdapterNamespace,
+  maxMessageSize?: number,
+): Adapter {
+  const common = {
+    requestsTimeout: 1000,
+    ...(maxMessageSize === undefined ? {} : { maxMessageSize }),
+  };
   return flavour === "classic"
     ? createAdapter(pair.pub, pair.sub, { key, ...common })(nsp)
     : createShardedAdapter(pair.pub, pair.sub, { channelPrefix: key, ...common })(nsp);
@@ -57,15 +71,23 @@ for (const [lib, flavour] of VARIANTS) {
 
     describe("contract", () => {
       let shared: ClientPair | undefined;
-      adapterContract(`${flavour}/${lib}`, async (nsp) => {
-        shared ??= await pair();
-        return make(flavour, shared, `c${randomBytes(4).toString("hex")}`, nsp);
-      });
+      adapterContract(
+        `${flavour}/${lib}`,
+        async (nsp) => {
+          shared ??= await pair();
+          return make(flavour, shared, `c${randomBytes(4).toString("hex")}`, nsp);
+        },
+        { sessionAware: true },
+      );
     });
 
     /** `n` nodes sharing a fresh key prefix, each with its own clients, all subscribed and counting each other. */
     let lastKey = "";
-    async function cluster(n: number, name = "/", maxMessageSize?: number): Promise<RecordingNamespace[]> {
+    async function cluster(
+      n: number,
+      name = "/",
+      maxMessageSize?: number,
+    ): Promise<RecordingNamespace[]> {
       const key = `k${randomBytes(4).toString("hex")}`;
       lastKey = key;
       const nodes: RecordingNamespace[] = [];
@@ -86,7 +108,11 @@ for (const [lib, flavour] of VARIANTS) {
     });
 
     it("broadcasts to every node: all, rooms with de-duplication, except, binary, local", async () => {
-      const [a, b, c] = (await cluster(3)) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+      const [a, b, c] = (await cluster(3)) as [
+        RecordingNamespace,
+        RecordingNamespace,
+        RecordingNamespace,
+      ];
       const sa = await a.connect("sa", ["r1", "r2"]);
       const sb = await b.connect("sb", ["r1", "r2", "x"]);
       const scId = "S".repeat(20); // a Socket.IO-shaped id: sharded dynamic mode keeps those off room channels
@@ -96,15 +122,24 @@ for (const [lib, flavour] of VARIANTS) {
       a.adapter.broadcast(event("one-room"), { rooms: new Set(["r1"]), except: new Set() });
       a.adapter.broadcast(event("except"), { rooms: new Set(), except: new Set(["x"]) });
       a.adapter.broadcast(event("to-id"), { rooms: new Set([scId]), except: new Set() });
-      a.adapter.broadcast(event("bin", Buffer.from([1, 2, 3])), { rooms: new Set(), except: new Set() });
-      a.adapter.broadcast(event("local"), { rooms: new Set(), except: new Set(), flags: { local: true } });
+      a.adapter.broadcast(event("bin", Buffer.from([1, 2, 3])), {
+        rooms: new Set(),
+        except: new Set(),
+      });
+      a.adapter.broadcast(event("local"), {
+        rooms: new Set(),
+        except: new Set(),
+        flags: { local: true },
+      });
       a.adapter.broadcast(event("end"), { rooms: new Set(), except: new Set() });
       await until(() => sb.events().includes("end") && sc.events().includes("end"), "end");
       expect(sa.events()).toEqual(["all", "rooms", "one-room", "except", "bin", "local", "end"]);
       expect(sb.events()).toEqual(["all", "rooms", "one-room", "bin", "end"]);
       expect(sc.events()).toEqual(["all", "except", "to-id", "bin", "end"]);
       const bin = sb.received.find((d) => (d.packet.data as unknown[])[0] === "bin");
-      expect(Buffer.from((bin?.packet.data as unknown[])[1] as Uint8Array)).toEqual(Buffer.from([1, 2, 3]));
+      expect(Buffer.from((bin?.packet.data as unknown[])[1] as Uint8Array)).toEqual(
+        Buffer.from([1, 2, 3]),
+      );
     });
 
     it("keeps namespaces apart", async () => {
@@ -114,34 +149,58 @@ for (const [lib, flavour] of VARIANTS) {
       const root = new RecordingNamespace("/");
       const admin = new RecordingNamespace("/admin");
       const admin2 = new RecordingNamespace("/admin");
-      for (const [nsp, p] of [[root, p1], [admin, p1], [admin2, p2]] as const) {
+      for (const [nsp, p] of [
+        [root, p1],
+        [admin, p1],
+        [admin2, p2],
+      ] as const) {
         nsp.adapter = make(flavour, p, key, nsp);
         adapters.push(nsp.adapter);
         await nsp.adapter.init();
       }
       const s1 = await root.connect("s1");
       const s2 = await admin2.connect("s2");
-      admin.adapter.broadcast({ type: PacketType.EVENT, nsp: "/admin", data: ["adm"] }, { rooms: new Set(), except: new Set() });
+      admin.adapter.broadcast(
+        { type: PacketType.EVENT, nsp: "/admin", data: ["adm"] },
+        { rooms: new Set(), except: new Set() },
+      );
       await until(() => s2.events().length === 1, "admin broadcast");
       expect(s2.received[0]?.packet.nsp).toBe("/admin");
       expect(s1.events()).toEqual([]);
     });
 
     it("broadcastWithAck collects client counts and acks from every node", async () => {
-      const [a, b, c] = (await cluster(3)) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+      const [a, b, c] = (await cluster(3)) as [
+        RecordingNamespace,
+        RecordingNamespace,
+        RecordingNamespace,
+      ];
       await a.connect("sa");
       const sb = await b.connect("sb");
       const sc = await c.connect("sc");
       const counts: number[] = [];
       const acks: unknown[] = [];
-      a.adapter.broadcastWithAck(event("q"), { rooms: new Set(), except: new Set(), flags: { timeout: 2000 } }, (n) => counts.push(n), (r) => acks.push(r));
-      await until(() => counts.length === 3 && sb.acks.size === 1 && sc.acks.size === 1, "client counts");
+      a.adapter.broadcastWithAck(
+        event("q"),
+        { rooms: new Set(), except: new Set(), flags: { timeout: 2000 } },
+        (n) => counts.push(n),
+        (r) => acks.push(r),
+      );
+      await until(
+        () => counts.length === 3 && sb.acks.size === 1 && sc.acks.size === 1,
+        "client counts",
+      );
       expect(counts).toEqual([1, 1, 1]);
       sb.acks.values().next().value?.("from-b");
-      sc.acks.values().next().value?.({ c: Buffer.from([7]) });
+      sc.acks
+        .values()
+        .next()
+        .value?.({ c: Buffer.from([7]) });
       await until(() => acks.length === 2, "acks");
       expect(acks).toContainEqual("from-b");
-      expect(Buffer.from((acks.find((x) => typeof x === "object") as { c: Uint8Array }).c)).toEqual(Buffer.from([7]));
+      expect(Buffer.from((acks.find((x) => typeof x === "object") as { c: Uint8Array }).c)).toEqual(
+        Buffer.from([7]),
+      );
     });
 
     it("fetchSockets returns remote sockets with id, handshake, rooms and data; bulk operations act remotely", async () => {
@@ -151,7 +210,11 @@ for (const [lib, flavour] of VARIANTS) {
       sb.data = { name: "bee" };
       const found = await a.adapter.fetchSockets({ rooms: new Set(["room"]), except: new Set() });
       expect(found.map((s) => s.id).sort()).toEqual(["sa", "sb"]);
-      const remote = found.find((s) => s.id === "sb") as { rooms: string[]; data: unknown; handshake: unknown };
+      const remote = found.find((s) => s.id === "sb") as {
+        rooms: string[];
+        data: unknown;
+        handshake: unknown;
+      };
       expect(remote.data).toEqual({ name: "bee" });
       expect(remote.handshake).toEqual({ auth: {} });
       expect(remote.rooms.sort()).toEqual(["room", "sb"]);
@@ -176,16 +239,24 @@ for (const [lib, flavour] of VARIANTS) {
     }
 
     it("serverSideEmit reaches the other nodes, with and without acks", async () => {
-      const [a, b, c] = (await cluster(3)) as [RecordingNamespace, RecordingNamespace, RecordingNamespace];
+      const [a, b, c] = (await cluster(3)) as [
+        RecordingNamespace,
+        RecordingNamespace,
+        RecordingNamespace,
+      ];
       a.adapter.serverSideEmit(["hello", 1]);
       await until(() => b.serverSide.length === 1 && c.serverSide.length === 1, "serverSideEmit");
       expect(b.serverSide[0]).toEqual(["hello", 1]);
       expect(a.serverSide).toEqual([]);
       const result = new Promise<[Error | null, unknown[]]>((resolve) =>
-        a.adapter.serverSideEmit(["ask", (err: Error | null, responses: unknown[]) => resolve([err, responses])]),
+        a.adapter.serverSideEmit([
+          "ask",
+          (err: Error | null, responses: unknown[]) => resolve([err, responses]),
+        ]),
       );
       await until(() => b.serverSide.length === 2 && c.serverSide.length === 2, "request");
-      for (const nsp of [b, c]) (nsp.serverSide[1]?.at(-1) as (v: unknown) => void)(nsp === b ? "B" : "C");
+      for (const nsp of [b, c])
+        (nsp.serverSide[1]?.at(-1) as (v: unknown) => void)(nsp === b ? "B" : "C");
       const [err, responses] = await result;
       expect(err).toBeNull();
       expect(responses.sort()).toEqual(["B", "C"]);
@@ -197,7 +268,8 @@ for (const [lib, flavour] of VARIANTS) {
       const adapter = b.adapter as RedisAdapter | ShardedRedisAdapter;
       const raw = (await pair()).pub as Record<string, (c: string, p: unknown) => Promise<unknown>>;
       const method = flavour === "classic" ? "publish" : lib === "redis" ? "sPublish" : "spublish";
-      const publish = (channel: string, payload: string | Buffer): Promise<unknown> => raw[method]!.call(raw, channel, payload);
+      const publish = (channel: string, payload: string | Buffer): Promise<unknown> =>
+        raw[method]!.call(raw, channel, payload);
       const channels = { main: `${lastKey}#/#`, request: `${lastKey}-request#/#` };
       const junk: [string, string | Buffer][] = [
         [channels.main, Buffer.from([0xc1, 0xff])],
@@ -207,7 +279,11 @@ for (const [lib, flavour] of VARIANTS) {
         [channels.main, Buffer.alloc(64, 0x90)],
         [channels.main, Buffer.alloc(5000, 0x61)],
       ];
-      if (flavour === "classic") junk.push([channels.request, JSON.stringify({ uid: "zz", type: 42 })], [channels.request, "[1,2]"]);
+      if (flavour === "classic")
+        junk.push(
+          [channels.request, JSON.stringify({ uid: "zz", type: 42 })],
+          [channels.request, "[1,2]"],
+        );
       for (const [ch, payload] of junk) await publish(ch, payload);
       a.adapter.broadcast(event("after"), { rooms: new Set(), except: new Set() });
       await until(() => sb.events().includes("after"), "broadcast after junk");
@@ -220,7 +296,6 @@ for (const [lib, flavour] of VARIANTS) {
   });
 }
 
-
 describe.runIf(ok)("ioredis subscriber shared by many namespaces", () => {
   it("adds one listener per event whatever the number of namespaces, and removes it when the last closes", async () => {
     const pair = await clientPair("ioredis", redis.url);
@@ -230,7 +305,9 @@ describe.runIf(ok)("ioredis subscriber shared by many namespaces", () => {
     try {
       for (let i = 0; i < 12; i++) {
         const nsp = new FakeNamespace(`/n${i}`);
-        const a = createAdapter(pair.pub, pair.sub, { key: `l${randomBytes(3).toString("hex")}` })(nsp);
+        const a = createAdapter(pair.pub, pair.sub, { key: `l${randomBytes(3).toString("hex")}` })(
+          nsp,
+        );
         nsp.adapter = a;
         await a.init();
         adapters.push(a);

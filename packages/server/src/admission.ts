@@ -4,14 +4,14 @@
 // before any of this (client.ts), so a flood of CONNECTs creates nothing.
 import { reportError } from "./report.js";
 import { DeadlineQueue } from "@switchboard/engine/internal";
-import debugModule from "debug";
+import createDebug from "debug";
 import type { Client } from "./client.js";
 import { runChain, type ChainFn } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
 import { Socket } from "./socket.js";
 import type { ExtendedError } from "./typed-events.js";
 
-const debug = debugModule("socket.io:namespace");
+const debug = createDebug("socket.io:namespace");
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- admission serves namespaces of every event map */
 type AnySocket = Socket<any, any, any, any>;
@@ -38,27 +38,35 @@ function closeUnjoined(client: Client): void {
 }
 
 /** @internal A CONNECT for `nsp`: recover or create the socket, run the middlewares, admit. */
-export function admit(nsp: AnyNamespace, client: Client, auth: Record<string, unknown>, done: AdmissionDone): void {
+export function admit(
+  nsp: AnyNamespace,
+  client: Client,
+  auth: Record<string, unknown>,
+  done: AdmissionDone,
+): void {
   const recovery = nsp.server._recovery;
   const { pid, offset } = auth;
   if (recovery === undefined || typeof pid !== "string" || typeof offset !== "string") {
     runMiddlewares(nsp, new Socket(nsp, client, auth), done);
     return;
   }
-  nsp.adapter.restoreSession(pid, offset).then(
-    (session) => {
-      if (client.conn.readyState !== "open") return done(undefined);
-      if (session === null) return runMiddlewares(nsp, new Socket(nsp, client, auth), done);
-      debug("connection state recovered for sid %s", session.sid);
-      const socket = new Socket(nsp, client, auth, session);
-      if (recovery.skipMiddlewares) nsp._connect(socket, done);
-      else runMiddlewares(nsp, socket, done);
-    },
-    (err: unknown) => {
-      debug("restoreSession failed: %o", err);
-      runMiddlewares(nsp, new Socket(nsp, client, auth), done);
-    },
-  ).catch((err: unknown) => reportError(err));
+  nsp.adapter
+    .restoreSession(pid, offset)
+    .then(
+      (session) => {
+        if (client.conn.readyState !== "open") return done(undefined);
+        if (session === null) return runMiddlewares(nsp, new Socket(nsp, client, auth), done);
+        debug("connection state recovered for sid %s", session.sid);
+        const socket = new Socket(nsp, client, auth, session);
+        if (recovery.skipMiddlewares) nsp._connect(socket, done);
+        else runMiddlewares(nsp, socket, done);
+      },
+      (err: unknown) => {
+        debug("restoreSession failed: %o", err);
+        runMiddlewares(nsp, new Socket(nsp, client, auth), done);
+      },
+    )
+    .catch((err: unknown) => reportError(err));
 }
 
 function runMiddlewares(nsp: AnyNamespace, socket: AnySocket, done: AdmissionDone): void {

@@ -1,4 +1,11 @@
-import type { Adapter, AdapterSocket, BroadcastFlags, RemoteSocketDetails, Room, SocketId } from "@switchboard/adapter";
+import type {
+  Adapter,
+  AdapterSocket,
+  BroadcastFlags,
+  RemoteSocketDetails,
+  Room,
+  SocketId,
+} from "@switchboard/adapter";
 import type {
   AllButLast,
   DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
@@ -10,11 +17,19 @@ import type {
   Last,
   TypedEventBroadcaster,
 } from "@switchboard/emitter";
+import type { AnyContract } from "@switchboard/contract";
 import { PacketType, type Packet } from "@switchboard/parser";
-import { broadcastChannel, countDeliveries, publishAckTimeout, type BroadcastMessage } from "./diagnostics.js";
+import { checkResponses, refusal } from "./contract-broadcast.js";
+import {
+  broadcastChannel,
+  countDeliveries,
+  publishAckTimeout,
+  type BroadcastMessage,
+} from "./diagnostics.js";
 import { AckTimeoutError, ReservedEventError } from "./errors.js";
 import { RESERVED_EVENTS } from "./reasons.js";
 import { RemoteSocket } from "./remote-socket.js";
+import { checkConflationKey, conflatedAckError } from "./conflation.js";
 import { roomList } from "./rooms.js";
 
 /**
@@ -26,14 +41,22 @@ import { roomList } from "./rooms.js";
  * io.to("room1").except("room2").volatile.emit("news", item);
  * ```
  */
-export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> implements TypedEventBroadcaster<EmitEvents> {
+export class BroadcastOperator<
+  EmitEvents extends EventsMap,
+  SocketData,
+> implements TypedEventBroadcaster<EmitEvents> {
   readonly #adapter: Adapter;
   readonly #rooms: Set<Room>;
   readonly #except: Set<Room>;
   readonly #flags: BroadcastFlags;
 
   /** @internal */
-  constructor(adapter: Adapter, rooms: Set<Room> = new Set(), exceptRooms: Set<Room> = new Set(), flags: BroadcastFlags = {}) {
+  constructor(
+    adapter: Adapter,
+    rooms: Set<Room> = new Set(),
+    exceptRooms: Set<Room> = new Set(),
+    flags: BroadcastFlags = {},
+  ) {
     this.#adapter = adapter;
     this.#rooms = rooms;
     this.#except = exceptRooms;
@@ -98,7 +121,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   compress(compress: boolean): BroadcastOperator<EmitEvents, SocketData> {
-    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, compress });
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, {
+      ...this.#flags,
+      compress,
+    });
   }
 
   /**
@@ -110,7 +136,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   get volatile(): BroadcastOperator<EmitEvents, SocketData> {
-    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, volatile: true });
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, {
+      ...this.#flags,
+      volatile: true,
+    });
   }
 
   /**
@@ -122,7 +151,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   get local(): BroadcastOperator<EmitEvents, SocketData> {
-    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, local: true });
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, {
+      ...this.#flags,
+      local: true,
+    });
   }
 
   /**
@@ -133,8 +165,35 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * io.timeout(1000).emit("poll", (err, responses) => {});
    * ```
    */
-  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
-    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, timeout });
+  timeout(
+    timeout: number,
+  ): BroadcastOperator<
+    DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>,
+    SocketData
+  > {
+    if (this.#flags.conflate !== undefined) throw conflatedAckError();
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, {
+      ...this.#flags,
+      timeout,
+    });
+  }
+
+  /**
+   * Conflate (issue #18): for each recipient still holding an unsent packet with this key (same namespace),
+   * the new packet replaces it in place. No acks: `timeout()` and an ack callback throw.
+   *
+   * @example
+   * ```ts
+   * io.to("prices").conflate("BTC-USD").emit("price", quote);
+   * ```
+   */
+  conflate(
+    key: string,
+  ): Omit<BroadcastOperator<EmitEvents, SocketData>, "timeout" | "emitWithAck"> {
+    return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, {
+      ...this.#flags,
+      conflate: checkConflationKey(key),
+    });
   }
 
   /**
@@ -149,6 +208,8 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
     if (RESERVED_EVENTS.has(ev as string)) throw new ReservedEventError(String(ev));
     const data: unknown[] = [ev, ...args];
+    // Contract (issue #17): validated once for every recipient, before anything is sent.
+    (this.#adapter.nsp as ContractHolder)._emitContract?.assertEmit("serverToClient", data);
     const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
     const last = data[data.length - 1];
     if (typeof last !== "function") {
@@ -156,14 +217,22 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
       else this.#broadcast(packet);
       return true;
     }
+    if (this.#flags.conflate !== undefined) throw conflatedAckError();
     data.pop();
-    if (broadcastChannel.hasSubscribers) this.#publish(true, () => this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void));
+    if (broadcastChannel.hasSubscribers)
+      this.#publish(true, () =>
+        this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void),
+      );
     else this.#emitWithAckCallback(packet, last as (...a: unknown[]) => void);
     return true;
   }
 
   #broadcast(packet: Packet): void {
-    this.#adapter.broadcast(packet, { rooms: this.#rooms, except: this.#except, flags: this.#flags });
+    this.#adapter.broadcast(packet, {
+      rooms: this.#rooms,
+      except: this.#except,
+      flags: this.#flags,
+    });
   }
 
   /** Runs a broadcast and publishes it on the `broadcast` diagnostics channel (never its payload). */
@@ -189,19 +258,25 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     let expectedClients = 0;
     const finish = (err: AckTimeoutError | null): void => {
       done = true;
-      ack(err, single ? responses[0] : responses);
+      if (!single) return ack(err, responses);
+      // A RemoteSocket's answer refused by the contract is its error, as for a local `timeout()` emit.
+      const error = err ?? refusal(responses[0]);
+      ack(error, error === err ? responses[0] : undefined);
     };
     // Without timeout() the callback fires on the next timer tick, as in socket.io (verified).
     const timer = setTimeout(() => {
       if (done) return;
       // No late answer can count now: forget the pending share in every socket's table (socket.io 4.8.4, #4984).
       const id = packet.id;
-      if (id !== undefined) for (const socket of this.#adapter.nsp.sockets.values()) (socket as Droppable)._dropAck?.(id);
+      if (id !== undefined)
+        for (const socket of this.#adapter.nsp.sockets.values())
+          (socket as Droppable)._dropAck?.(id);
       publishAckTimeout(this.#adapter, undefined);
       finish(new AckTimeoutError());
     }, this.#flags.timeout ?? 0);
     const check = (): void => {
-      if (done || expectedServers !== repliedServers || responses.length !== expectedClients) return;
+      if (done || expectedServers !== repliedServers || responses.length !== expectedClients)
+        return;
       clearTimeout(timer);
       finish(null);
     };
@@ -213,10 +288,12 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
         repliedServers++;
         check();
       },
-      (response) => {
+      // Contract (issue #17): each answer is checked against the event's ack schema first.
+      checkResponses(this.#adapter.nsp, (packet.data as unknown[])[0], (response) => {
+        if (done) return; // validated after the broadcast settled (an async schema): too late
         responses.push(response);
         check();
-      },
+      }),
     );
     this.#adapter.serverCount().then(
       (count) => {
@@ -241,9 +318,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
     return new Promise((resolve, reject) => {
-      const ack = (err: AckTimeoutError | null, responses: unknown): void => {
+      const ack = (err: Error | null, responses: unknown): void => {
         if (err) {
-          err.responses = responses as unknown[];
+          // A RemoteSocket's answer refused by a contract is rejected as is (issue #17).
+          if (err instanceof AckTimeoutError) err.responses = responses as unknown[];
           reject(err);
         } else {
           resolve(responses as never);
@@ -262,14 +340,20 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   async fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
-    const found = await this.#adapter.fetchSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags });
+    const found = await this.#adapter.fetchSockets({
+      rooms: this.#rooms,
+      except: this.#except,
+      flags: this.#flags,
+    });
     return found.map((socket) =>
       isLocalSocket(socket)
         ? (socket as never)
         : new RemoteSocket<EmitEvents, SocketData>(
             this.#adapter,
             socket,
-            new BroadcastOperator(this.#adapter, new Set([socket.id]), new Set(), { expectSingleResponse: true }),
+            new BroadcastOperator(this.#adapter, new Set([socket.id]), new Set(), {
+              expectSingleResponse: true,
+            }),
           ),
     );
   }
@@ -283,7 +367,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   socketsJoin(room: Room | Room[]): void {
-    this.#adapter.addSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, roomList(room));
+    this.#adapter.addSockets(
+      { rooms: this.#rooms, except: this.#except, flags: this.#flags },
+      roomList(room),
+    );
   }
 
   /**
@@ -295,7 +382,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   socketsLeave(room: Room | Room[]): void {
-    this.#adapter.delSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, roomList(room));
+    this.#adapter.delSockets(
+      { rooms: this.#rooms, except: this.#except, flags: this.#flags },
+      roomList(room),
+    );
   }
 
   /**
@@ -307,7 +397,10 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
    * ```
    */
   disconnectSockets(close = false): void {
-    this.#adapter.disconnectSockets({ rooms: this.#rooms, except: this.#except, flags: this.#flags }, close);
+    this.#adapter.disconnectSockets(
+      { rooms: this.#rooms, except: this.#except, flags: this.#flags },
+      close,
+    );
   }
 
   /**
@@ -319,6 +412,9 @@ export class BroadcastOperator<EmitEvents extends EventsMap, SocketData> impleme
     return this.#adapter.sockets(this.#rooms);
   }
 }
+
+/** A namespace of this server (the adapter's host interface does not include its contract). */
+type ContractHolder = { _emitContract?: AnyContract | undefined };
 
 /** A socket of this server (the adapter's host interface does not include the ack table). */
 type Droppable = AdapterSocket & { _dropAck?: (id: number) => void };

@@ -1,12 +1,12 @@
 import { createCors, type CorsOptions } from "@switchboard/engine/internal";
-import debugModule from "debug";
+import createDebug from "debug";
 import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 
-const debug = debugModule("socket.io:server");
+const debug = createDebug("socket.io:server");
 
 /** Files served under `<path>/` (docs/protocol.md §3, `serveClient`). */
 const FILES = [
@@ -45,8 +45,13 @@ function findBundle(): Bundle | null {
     }
     for (const sub of BUNDLE_DIRS) {
       const candidate = join(dir, sub);
-      if (existsSync(join(candidate, "socket.io.js")) || existsSync(join(candidate, "socket.io.min.js"))) {
-        const own = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+      if (
+        existsSync(join(candidate, "socket.io.js")) ||
+        existsSync(join(candidate, "socket.io.min.js"))
+      ) {
+        const own = JSON.parse(
+          readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+        ) as { version?: string };
         cached = { dir: candidate, etag: `"${own.version ?? "0"}"` };
         break;
       }
@@ -81,10 +86,14 @@ export function attachClientServing(
   bundle: Bundle | null = findBundle(),
 ): void {
   if (bundle === null) return;
-  const corsMiddleware = cors === undefined || cors === false ? undefined : createCors(cors === true ? {} : cors);
+  const corsMiddleware =
+    cors === undefined || cors === false ? undefined : createCors(cors === true ? {} : cors);
   const cache = new Map<string, Buffer | null>();
   const prefix = path + "/";
-  const previous = server.listeners("request").slice(0) as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  const previous = server.listeners("request").slice(0) as ((
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void)[];
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? "";
@@ -101,7 +110,13 @@ export function attachClientServing(
 }
 
 /** Read once, compress once per encoding: bodies are cached per attached server. */
-function body(bundle: Bundle, cache: Map<string, Buffer | null>, key: string, file: string, encode?: (b: Buffer) => Buffer): Buffer | null {
+function body(
+  bundle: Bundle,
+  cache: Map<string, Buffer | null>,
+  key: string,
+  file: string,
+  encode?: (b: Buffer) => Buffer,
+): Buffer | null {
   let value = cache.get(key);
   if (value !== undefined) return value;
   const full = join(bundle.dir, file);
@@ -111,7 +126,13 @@ function body(bundle: Bundle, cache: Map<string, Buffer | null>, key: string, fi
   return value;
 }
 
-function serve(bundle: Bundle, cache: Map<string, Buffer | null>, file: string, req: IncomingMessage, res: ServerResponse): void {
+function serve(
+  bundle: Bundle,
+  cache: Map<string, Buffer | null>,
+  file: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const raw = body(bundle, cache, file, file);
   if (raw === null) {
     res.writeHead(404);
@@ -119,7 +140,10 @@ function serve(bundle: Bundle, cache: Map<string, Buffer | null>, file: string, 
     return;
   }
   res.setHeader("Cache-Control", "public, max-age=0");
-  res.setHeader("Content-Type", `application/${file.endsWith(".map") ? "json" : "javascript"}; charset=utf-8`);
+  res.setHeader(
+    "Content-Type",
+    `application/${file.endsWith(".map") ? "json" : "javascript"}; charset=utf-8`,
+  );
   res.setHeader("ETag", bundle.etag);
   res.setHeader("Vary", "Accept-Encoding");
   // A cache may revalidate with the weak form of our ETag; both mean the same bytes (as socket.io).
@@ -130,9 +154,24 @@ function serve(bundle: Bundle, cache: Map<string, Buffer | null>, file: string, 
     return;
   }
   const encoding = preferredEncoding(req.headers["accept-encoding"]);
-  if (encoding === "br") return send(res, "br", body(bundle, cache, file + ".br", file, (b) => brotliCompressSync(b)));
-  if (encoding === "gzip") return send(res, "gzip", body(bundle, cache, file + ".gz", file, (b) => gzipSync(b)));
-  if (encoding === "deflate") return send(res, "deflate", body(bundle, cache, file + ".zz", file, (b) => deflateSync(b)));
+  if (encoding === "br")
+    return send(
+      res,
+      "br",
+      body(bundle, cache, file + ".br", file, (b) => brotliCompressSync(b)),
+    );
+  if (encoding === "gzip")
+    return send(
+      res,
+      "gzip",
+      body(bundle, cache, file + ".gz", file, (b) => gzipSync(b)),
+    );
+  if (encoding === "deflate")
+    return send(
+      res,
+      "deflate",
+      body(bundle, cache, file + ".zz", file, (b) => deflateSync(b)),
+    );
   res.writeHead(200, { "Content-Length": raw.length });
   res.end(raw);
 }

@@ -1,5 +1,5 @@
 import { Decoder, PacketType, type Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import type { SendData } from "@switchboard/engine";
 import type { IncomingMessage } from "node:http";
 import type { EngineConnection, EngineWriteOptions, PacketDecoder } from "./contracts.js";
@@ -8,14 +8,26 @@ import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
 
-const debug = debugModule("socket.io:client");
+const debug = createDebug("socket.io:client");
+/**
+ * Per-packet lines (socket.io logs each packet encoded and decoded) are decided once, from `DEBUG` at start-up:
+ * when off, a packet costs one test of this constant and no formatting.
+ */
+const tracePackets = debug.enabled;
 
 /** @internal Write options of the Socket.IO layer. */
 export interface WriteOptions extends EngineWriteOptions {
   volatile?: boolean;
+  /** The engine's conflation tag (issue #18). */
+  conflate?: string;
+  /** Whether backpressure's `drop-oldest` may drop the packet. */
+  droppable?: boolean;
 }
 
 const DEFAULT_WRITE: WriteOptions = Object.freeze({ compress: true });
+/** A packet of several parts (binary attachments) is never dropped or conflated: only whole. */
+const WHOLE: WriteOptions = DEFAULT_WRITE;
+const WHOLE_UNCOMPRESSED: WriteOptions = Object.freeze({ compress: false });
 
 /** The `connect_error` payload of a CONNECT past `maxNamespacesPerConnection`. */
 const TOO_MANY_NAMESPACES = Object.freeze({
@@ -77,7 +89,9 @@ export class Client {
   _packet(packet: Packet, opts: WriteOptions = DEFAULT_WRITE): void {
     if (this.conn.readyState !== "open") return;
     if (opts.volatile === true && !this.conn.transport.writable) return;
+    if (tracePackets) debug("%s: encoding packet %j", this.conn.id, packet);
     const parts = this.server.encoder.encode(packet);
+    if (parts.length > 1) opts = whole(opts);
     for (let i = 0; i < parts.length; i++) this.conn.send(parts[i] as SendData, opts);
   }
 
@@ -85,7 +99,23 @@ export class Client {
   _writePrepared(parts: readonly unknown[], opts: WriteOptions): void {
     if (this.conn.readyState !== "open") return;
     if (opts.volatile === true && !this.conn.transport.writable) return;
+    if (parts.length > 1) opts = whole(opts);
     for (let i = 0; i < parts.length; i++) this.conn.send(parts[i] as SendData, opts);
+  }
+
+  /** @internal Engine handler: the queued bytes fell back under the high-water mark (issue #18). */
+  onDrain(): void {
+    for (const socket of this._list()) socket._ondrain();
+  }
+
+  /**
+   * @internal Leave every namespace with `reason` (`rate limited`): each socket's client gets a DISCONNECT, so
+   * it does not reconnect on its own, then the connection closes.
+   */
+  _disconnectWith(reason: string): void {
+    for (const socket of this._list())
+      this._packet({ type: PacketType.DISCONNECT, nsp: socket.nsp.name });
+    this._close(reason);
   }
 
   /** @internal A socket left its namespace. */
@@ -138,6 +168,7 @@ export class Client {
 
   /** @internal A decoded packet (from the own or the shared decoder). */
   _ondecoded(packet: Packet): void {
+    if (tracePackets) debug("%s: decoded packet %j", this.conn.id, packet);
     let name = packet.nsp || "/";
     if (packet.type === PacketType.CONNECT) {
       // A v2 client puts its query in the namespace (`/nsp?x=y`): it is the auth payload (§1.10).
@@ -172,7 +203,10 @@ export class Client {
   /** @internal */ private _newDecoder(): PacketDecoder {
     // Without the `maxAttachments` option a custom parser's Decoder is built as socket.io builds it: no arguments.
     const opts = this.server._limits.decoder;
-    const decoder = opts === undefined ? new this.server._parser.Decoder() : new this.server._parser.Decoder(opts);
+    const decoder =
+      opts === undefined
+        ? new this.server._parser.Decoder()
+        : new this.server._parser.Decoder(opts);
     decoder.on("decoded", (packet) => this._ondecoded(packet));
     return decoder;
   }
@@ -189,7 +223,8 @@ export class Client {
   private _namespaceCount(): number {
     const sockets = this.#sockets;
     let n = sockets === undefined ? 0 : Array.isArray(sockets) ? sockets.length : 1;
-    if (this.#connecting !== undefined) for (const settled of this.#connecting.values()) if (!settled) n++;
+    if (this.#connecting !== undefined)
+      for (const settled of this.#connecting.values()) if (!settled) n++;
     return n;
   }
 
@@ -222,7 +257,11 @@ export class Client {
         return;
       }
       debug("invalid namespace %s", name);
-      this._packet({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Invalid namespace" } });
+      this._packet({
+        type: PacketType.CONNECT_ERROR,
+        nsp: name,
+        data: { message: "Invalid namespace" },
+      });
     });
   }
 
@@ -246,6 +285,8 @@ export class Client {
       this.#connecting?.set(name, true);
       process.nextTick(doneConnecting, this, name);
       if (socket === undefined || this.#closed) return;
+      // The one line that ties the engine's session id (in engine:* lines) to the socket id (socket.io:*).
+      debug("engine session %s: socket %s joined %s", this.conn.id, socket.id, name);
       this._addSocket(socket);
       this.server._connectQueue.delete(this);
     });
@@ -271,6 +312,16 @@ export class Client {
     for (const socket of sockets) socket._onclose(reason, description);
     this.#decoder?.destroy();
   }
+}
+
+function whole(opts: WriteOptions): WriteOptions {
+  if (opts.conflate === undefined && opts.droppable !== true) return opts;
+  const compress = opts.compress !== false;
+  return opts.volatile === true
+    ? { volatile: true, compress }
+    : compress
+      ? WHOLE
+      : WHOLE_UNCOMPRESSED;
 }
 
 function doneConnecting(client: Client, name: string): void {

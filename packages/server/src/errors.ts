@@ -10,15 +10,21 @@ export const ErrorCode = {
   TOO_MANY_NAMESPACES: "ERR_SB_TOO_MANY_NAMESPACES",
   /** A limit option (`maxPendingAcks`, …) that is not an integer in range, thrown by `new Server()`. */
   INVALID_OPTION: "ERR_SB_INVALID_OPTION",
+  /** An incoming event over its `rateLimit` budget (issue #18): the `code` of `RateLimitError` and of the ack answer. */
+  RATE_LIMITED: "RATE_LIMITED",
+  /** `conflate(key)` with a key that is not a string of 1 to 256 characters. */
+  INVALID_CONFLATION_KEY: "ERR_SB_INVALID_CONFLATION_KEY",
+  /** An ack callback or `timeout()` on a conflated emit (a conflated packet may be replaced, so never answered). */
+  CONFLATED_ACK: "ERR_SB_CONFLATED_ACK",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Base class of the errors thrown or passed by the server; `code` is stable. */
 export class SocketIOError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
-    this.name = "SocketIOError";
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
     this.code = code;
   }
 }
@@ -27,7 +33,6 @@ export class SocketIOError extends Error {
 export class ReservedEventError extends SocketIOError {
   constructor(event: string) {
     super(ErrorCode.RESERVED_EVENT, `"${event}" is a reserved event name`);
-    this.name = "ReservedEventError";
   }
 }
 
@@ -40,6 +45,5 @@ export class AckTimeoutError extends SocketIOError {
   responses?: unknown[];
   constructor() {
     super(ErrorCode.ACK_TIMEOUT, "operation has timed out");
-    this.name = "AckTimeoutError";
   }
 }

@@ -25,7 +25,11 @@ export function guard<T>(listener: T): T {
       // `arguments` straight into apply: V8 passes it through without building an array.
       // eslint-disable-next-line prefer-rest-params
       const result = fn.apply(this, arguments as unknown as unknown[]);
-      if (typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") {
+      if (
+        typeof result === "object" &&
+        result !== null &&
+        typeof (result as { then?: unknown }).then === "function"
+      ) {
         (result as PromiseLike<unknown>).then(undefined, (err: unknown) => report(this, err));
       }
       return result;

@@ -42,7 +42,8 @@ export function buildHandshake(
     time: now.toString(),
     address: address ?? req?.socket?.remoteAddress ?? "",
     xdomain: req !== undefined && req.headers.origin !== undefined,
-    secure: req === undefined || (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
+    secure:
+      req === undefined || (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true,
     issued: now.getTime(),
     url,
     query: q === -1 ? parseQuery("") : parseQuery(url.slice(q + 1)),

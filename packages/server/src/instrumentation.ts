@@ -10,6 +10,8 @@ import type { Server } from "./server.js";
  * for (const nsp of namespacesOf(io)) console.log(nsp.name, nsp.sockets.size);
  * ```
  */
-export function namespacesOf(server: Server<never, never, never, unknown>): IterableIterator<Namespace> {
+export function namespacesOf(
+  server: Server<never, never, never, unknown>,
+): IterableIterator<Namespace> {
   return (server as unknown as Server)._nsps.values();
 }

@@ -28,7 +28,9 @@ interface LimitOptions {
 export function resolveLimits(opts: LimitOptions): Limits {
   const maxAttachments = check("maxAttachments", opts.maxAttachments, 0);
   return {
-    namespaces: check("maxNamespacesPerConnection", opts.maxNamespacesPerConnection, 1) ?? DEFAULT_MAX_NAMESPACES,
+    namespaces:
+      check("maxNamespacesPerConnection", opts.maxNamespacesPerConnection, 1) ??
+      DEFAULT_MAX_NAMESPACES,
     pendingAcks: check("maxPendingAcks", opts.maxPendingAcks, 1) ?? DEFAULT_MAX_PENDING_ACKS,
     decoder: maxAttachments === undefined ? undefined : { maxAttachments },
   };
@@ -36,6 +38,10 @@ export function resolveLimits(opts: LimitOptions): Limits {
 
 function check(name: string, value: unknown, min: number): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === "number" && value >= min && (Number.isInteger(value) || value === Infinity)) return value;
-  throw new SocketIOError(ErrorCode.INVALID_OPTION, `${name} must be an integer >= ${min} or Infinity, got ${String(value)}`);
+  if (typeof value === "number" && value >= min && (Number.isInteger(value) || value === Infinity))
+    return value;
+  throw new SocketIOError(
+    ErrorCode.INVALID_OPTION,
+    `${name} must be an integer >= ${min} or Infinity, got ${String(value)}`,
+  );
 }

@@ -52,17 +52,23 @@ export abstract class MainNamespaceApi<
   }
 
   /** Target a room (or rooms) of the main namespace. */
-  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  to(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.sockets.to(room);
   }
 
   /** Alias of {@link MainNamespaceApi.to}. */
-  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  in(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.sockets.in(room);
   }
 
   /** Exclude a room (or rooms) of the main namespace. */
-  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  except(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.sockets.except(room);
   }
 
@@ -101,7 +107,10 @@ export abstract class MainNamespaceApi<
   }
 
   /** Emit to the other nodes of the cluster (a single node warns and does nothing). */
-  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(ev: Ev, ...args: EventParams<ServerSideEvents, Ev>): boolean {
+  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(
+    ev: Ev,
+    ...args: EventParams<ServerSideEvents, Ev>
+  ): boolean {
     return this.sockets.serverSideEmit(ev, ...args);
   }
 
@@ -119,17 +128,38 @@ export abstract class MainNamespaceApi<
   }
 
   /** Whether to compress the next broadcast. */
-  compress(compress: boolean): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  compress(
+    compress: boolean,
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.sockets.compress(compress);
   }
 
+  /**
+   * Conflate the next broadcast (issue #18): see {@link BroadcastOperator.conflate}.
+   * @example io.conflate("BTC-USD").emit("price", quote);
+   */
+  conflate(
+    key: string,
+  ): Omit<
+    BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>,
+    "timeout" | "emitWithAck"
+  > {
+    return this.sockets.conflate(key);
+  }
+
   /** Drop the next broadcast for clients that cannot take it right now. */
-  get volatile(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  get volatile(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this.sockets.volatile;
   }
 
   /** Only the sockets of this node. */
-  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  get local(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this.sockets.local;
   }
 
@@ -141,7 +171,12 @@ export abstract class MainNamespaceApi<
    * io.timeout(1000).emit("poll", (err, responses) => {});
    * ```
    */
-  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+  timeout(
+    timeout: number,
+  ): BroadcastOperator<
+    DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this.sockets.timeout(timeout);
   }
 

@@ -7,7 +7,12 @@ export type ChainFn<A> = (arg: A, next: (err?: unknown) => void) => unknown;
  * `done` is called once, with the first error if any.
  * @internal
  */
-export function runChain<A>(fns: readonly ChainFn<A>[], self: unknown, arg: A, done: (err?: unknown) => void): void {
+export function runChain<A>(
+  fns: readonly ChainFn<A>[],
+  self: unknown,
+  arg: A,
+  done: (err?: unknown) => void,
+): void {
   const step = (i: number): void => {
     const fn = fns[i];
     if (fn === undefined) return done();
@@ -20,7 +25,8 @@ export function runChain<A>(fns: readonly ChainFn<A>[], self: unknown, arg: A, d
     };
     try {
       const result = fn.call(self, arg, next);
-      if (isThenable(result)) result.then(undefined, (e: unknown) => next(e ?? new Error("middleware rejected")));
+      if (isThenable(result))
+        result.then(undefined, (e: unknown) => next(e ?? new Error("middleware rejected")));
     } catch (err) {
       next(err ?? new Error("middleware threw"));
     }
@@ -29,5 +35,9 @@ export function runChain<A>(fns: readonly ChainFn<A>[], self: unknown, arg: A, d
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }

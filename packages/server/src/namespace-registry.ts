@@ -2,13 +2,13 @@
 // The namespaces of a server: static ones by name, and the dynamic parents (`io.of(/regex/)`, `io.of(fn)`) whose
 // matching names become child namespaces, on `io.of(name)` or on a client's CONNECT (docs/protocol.md §2.4).
 import type { EventsMap } from "@switchboard/emitter";
-import debugModule from "debug";
+import createDebug from "debug";
 import { Namespace } from "./namespace.js";
 import { ParentNamespace } from "./parent-namespace.js";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
 
-const debug = debugModule("socket.io:server");
+const debug = createDebug("socket.io:server");
 
 /** The function form of a dynamic namespace: `next(null, true)` accepts `name`. */
 export type ParentNspNameMatchFn = (
@@ -31,10 +31,14 @@ export class NamespaceRegistry<L extends EventsMap, E extends EventsMap, S exten
   }
 
   /** `io.of()`: see Server#of. */
-  of(name: string | RegExp | ParentNspNameMatchFn, fn?: (socket: Socket<L, E, S, D>) => void): Namespace<L, E, S, D> {
+  of(
+    name: string | RegExp | ParentNspNameMatchFn,
+    fn?: (socket: Socket<L, E, S, D>) => void,
+  ): Namespace<L, E, S, D> {
     if (typeof name === "function" || name instanceof RegExp) {
       // `test()` on a global or sticky RegExp depends on its previous calls (`lastIndex`); socket.io 4.8.4 refuses it.
-      if (name instanceof RegExp && (name.global || name.sticky)) throw new Error("stateful regular expressions are not supported");
+      if (name instanceof RegExp && (name.global || name.sticky))
+        throw new Error("stateful regular expressions are not supported");
       const parent = this.#parent(name);
       if (fn) parent.on("connect", fn);
       return parent;
@@ -55,14 +59,19 @@ export class NamespaceRegistry<L extends EventsMap, E extends EventsMap, S exten
         server._nsps.set(name, nsp);
       }
       // `server.sockets` is unset while the main namespace itself is being created.
-      if (name !== "/" && server.sockets !== undefined) server.sockets._emitUntyped("new_namespace", nsp);
+      if (name !== "/" && server.sockets !== undefined)
+        server.sockets._emitUntyped("new_namespace", nsp);
     }
     if (fn) nsp.on("connect", fn);
     return nsp;
   }
 
   /** Find a dynamic namespace accepting `name` (its matchers may answer asynchronously), creating the child. */
-  check(name: string, auth: Record<string, unknown>, done: (nsp: Namespace<L, E, S, D> | false) => void): void {
+  check(
+    name: string,
+    auth: Record<string, unknown>,
+    done: (nsp: Namespace<L, E, S, D> | false) => void,
+  ): void {
     const server = this.#server;
     const matchers = [...this.#parents.entries()];
     const tryAt = (i: number): void => {

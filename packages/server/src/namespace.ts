@@ -1,6 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
 import { reportError } from "./report.js";
-import type { Adapter, AdapterNamespace, Room, SocketId } from "@switchboard/adapter";
+import type {
+  Adapter,
+  AdapterNamespace,
+  DurableSessionHooks,
+  Room,
+  SocketId,
+} from "@switchboard/adapter";
+import type { AnyContract, ServerEmitEvents, ServerListenEvents } from "@switchboard/contract";
 import {
   Emitter,
   type AllButLast,
@@ -45,11 +52,11 @@ const SERVER_SIDE_RESERVED = new Set(["connect", "connection", "new_namespace"])
  * ```
  */
 export class Namespace<
-    ListenEvents extends EventsMap = DefaultEventsMap,
-    EmitEvents extends EventsMap = ListenEvents,
-    ServerSideEvents extends EventsMap = DefaultEventsMap,
-    SocketData = any,
-  >
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+>
   extends Emitter<
     ServerSideEvents,
     RemoveAcknowledgements<EmitEvents>,
@@ -59,23 +66,36 @@ export class Namespace<
 {
   readonly name: string;
   /** The sockets connected to this namespace on this node, by id. */
-  readonly sockets: Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = new Map();
+  readonly sockets: Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> =
+    new Map();
   /** @internal Sockets whose CONNECT is in the middlewares (not connected yet), by id: socket.io's, read by tools. */
-  readonly _preConnectSockets = new Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  readonly _preConnectSockets = new Map<
+    SocketId,
+    Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+  >();
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   adapter!: Adapter;
   /** @internal connect middlewares */
   _fns: Middleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
+  /** @internal The contract incoming events are validated against (socket-dispatch.ts), if any. */
+  _contract: AnyContract | undefined;
+  /** @internal The contract emits are validated against: `_contract` unless `validateOutgoing` is false. */
+  _emitContract: AnyContract | undefined;
   /** @internal called when the last socket left, or a CONNECT failed, and no other CONNECT is under way */
   _onEmpty: (() => void) | undefined;
   /** CONNECTs being processed (middlewares may be async): the namespace is not empty meanwhile. */
   #admitting = 0;
   #ids = 0;
-  #defaultOperator: BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> | undefined;
+  #defaultOperator:
+    | BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>
+    | undefined;
   #operatorAdapter: Adapter | undefined;
 
   /** @internal */
-  constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, name: string) {
+  constructor(
+    server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    name: string,
+  ) {
     super();
     this.server = server;
     this.name = name;
@@ -132,6 +152,24 @@ export class Namespace<
   }
 
   /**
+   * Validate this namespace's events against a contract (`defineContract()` of `@switchboard/contract`) and get
+   * the namespace typed by it. Incoming events are checked after `socket.use` middlewares, emits before sending.
+   *
+   * @example
+   * ```ts
+   * const admin = io.of("/admin").contract(adminContract);
+   * admin.on("connection", (socket) => socket.on("kick", (who) => {})); // `who`: the schema's output
+   * ```
+   */
+  contract<K extends AnyContract>(
+    contract: K,
+  ): Namespace<ServerListenEvents<K>, ServerEmitEvents<K>, ServerSideEvents, SocketData> {
+    this._contract = contract;
+    this._emitContract = this.server._opts.validateOutgoing === false ? undefined : contract;
+    return this as never;
+  }
+
+  /**
    * Target a room (or rooms) for the next broadcast.
    *
    * @example
@@ -139,12 +177,16 @@ export class Namespace<
    * nsp.to("room1").emit("news");
    * ```
    */
-  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  to(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.#operator().to(room);
   }
 
   /** Alias of {@link Namespace.to}. */
-  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  in(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.#operator().in(room);
   }
 
@@ -156,7 +198,9 @@ export class Namespace<
    * nsp.except("room1").emit("news");
    * ```
    */
-  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  except(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.#operator().except(room);
   }
 
@@ -187,7 +231,10 @@ export class Namespace<
     ev: Ev,
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
-    return (this.#operator().emitWithAck as (ev: unknown, ...a: unknown[]) => Promise<never>)(ev, ...args);
+    return (this.#operator().emitWithAck as (ev: unknown, ...a: unknown[]) => Promise<never>)(
+      ev,
+      ...args,
+    );
   }
 
   /**
@@ -217,9 +264,13 @@ export class Namespace<
    * nsp.serverSideEmit("hello", "world");
    * ```
    */
-  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(ev: Ev, ...args: EventParams<ServerSideEvents, Ev>): boolean {
+  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(
+    ev: Ev,
+    ...args: EventParams<ServerSideEvents, Ev>
+  ): boolean {
     const name = String(ev);
-    if (RESERVED_EVENTS.has(name) || SERVER_SIDE_RESERVED.has(name)) throw new ReservedEventError(name);
+    if (RESERVED_EVENTS.has(name) || SERVER_SIDE_RESERVED.has(name))
+      throw new ReservedEventError(name);
     this.adapter.serverSideEmit([ev, ...args]);
     return true;
   }
@@ -237,7 +288,8 @@ export class Namespace<
     ...args: AllButLast<EventParams<ServerSideEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]> {
     return new Promise((resolve, reject) => {
-      const ack = (err: Error | null, responses: unknown): void => (err ? reject(err) : resolve(responses as never));
+      const ack = (err: Error | null, responses: unknown): void =>
+        err ? reject(err) : resolve(responses as never);
       (this.serverSideEmit as (ev: unknown, ...a: unknown[]) => boolean)(ev, ...args, ack);
     });
   }
@@ -261,17 +313,38 @@ export class Namespace<
   }
 
   /** Whether to compress the next broadcast. */
-  compress(compress: boolean): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  compress(
+    compress: boolean,
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.#operator().compress(compress);
   }
 
+  /**
+   * Conflate the next broadcast (issue #18): see {@link BroadcastOperator.conflate}.
+   * @example nsp.conflate("BTC-USD").emit("price", quote);
+   */
+  conflate(
+    key: string,
+  ): Omit<
+    BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>,
+    "timeout" | "emitWithAck"
+  > {
+    return this.#operator().conflate(key);
+  }
+
   /** Drop the next broadcast for clients that cannot take it right now. */
-  get volatile(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  get volatile(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this.#operator().volatile;
   }
 
   /** Only the sockets of this node. */
-  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  get local(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this.#operator().local;
   }
 
@@ -283,7 +356,12 @@ export class Namespace<
    * nsp.timeout(1000).emit("poll", (err, responses) => {});
    * ```
    */
-  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+  timeout(
+    timeout: number,
+  ): BroadcastOperator<
+    DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this.#operator().timeout(timeout) as never;
   }
 
@@ -329,7 +407,10 @@ export class Namespace<
   }
 
   /** Operators are immutable: one targeting the whole namespace serves every `nsp.emit()`. */
-  #operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  #operator(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     if (this.#defaultOperator === undefined || this.#operatorAdapter !== this.adapter) {
       this.#defaultOperator = new BroadcastOperator(this.adapter);
       this.#operatorAdapter = this.adapter;
@@ -350,10 +431,17 @@ export class Namespace<
   }
 
   /** @internal Admitted: the socket joins, its client learns it, then the `connect` / `connection` listeners run. */
-  _connect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: AdmissionDone): void {
+  _connect(
+    socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    done: AdmissionDone,
+  ): void {
     this._preConnectSockets.delete(socket.id);
     this.sockets.set(socket.id, socket);
     socket._onconnect();
+    // Durable sessions (connection state recovery across nodes): the adapter keeps this session from now on.
+    const pid = socket._pid;
+    if (pid !== undefined)
+      (this.adapter as Partial<DurableSessionHooks>).trackSession?.(socket, pid);
     done(socket);
     if (connectionChannel.hasSubscribers) connectionChannel.publish({ socket, nsp: this.name });
     try {
@@ -367,7 +455,8 @@ export class Namespace<
   /** @internal A socket left. */
   _remove(socket: Socket<any, any, any, any>): void {
     if (this.sockets.get(socket.id) !== socket) {
-      if (this._preConnectSockets.get(socket.id) === socket) this._preConnectSockets.delete(socket.id);
+      if (this._preConnectSockets.get(socket.id) === socket)
+        this._preConnectSockets.delete(socket.id);
       return;
     }
     this.sockets.delete(socket.id);

@@ -1,9 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a custom parser module is untyped by nature */
 import type { Adapter, AdapterNamespace } from "@switchboard/adapter";
+import type { AnyContract, ContractTypes } from "@switchboard/contract";
+import type { DefaultEventsMap, EventsMap } from "@switchboard/emitter";
 import type { AttachOptions, ServerOptions as EngineOptions } from "@switchboard/engine";
+import type { ForwardingOption } from "./forwarding.js";
+import type { RateLimitOptions } from "./rate-limit.js";
 
 /** The `adapter` option: an adapter class, or a function building one for a namespace. */
-export type AdapterConstructor = (new (nsp: AdapterNamespace) => Adapter) | ((nsp: AdapterNamespace) => Adapter);
+export type AdapterConstructor =
+  (new (nsp: AdapterNamespace) => Adapter) | ((nsp: AdapterNamespace) => Adapter);
 
 /** Options of connection state recovery (docs/protocol.md §2.9). */
 export interface ConnectionStateRecoveryOptions {
@@ -13,8 +18,15 @@ export interface ConnectionStateRecoveryOptions {
   skipMiddlewares?: boolean;
 }
 
-/** Server options: Socket.IO's own plus every Engine.IO server and attach option. */
-export interface ServerOptions extends EngineOptions, AttachOptions {
+/**
+ * Server options: Socket.IO's own plus every Engine.IO server and attach option. The type parameters are the
+ * event maps a `contract` gives the server (inferred by `new Server(http, { contract })`).
+ */
+export interface ServerOptions<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+>
+  extends EngineOptions, AttachOptions {
   /** Path the server answers under. Default `/socket.io`. */
   path?: string;
   /** Whether to serve the browser client bundle under `<path>/socket.io.js` & co. Default true. */
@@ -44,6 +56,26 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
    * `{ maxAttachments }` to every connection's decoder, a custom `parser`'s too. Default: the parser's own (10).
    */
   maxAttachments?: number;
+  /**
+   * Per-socket budgets of incoming events (token buckets, issue #18): an event over its budget never reaches
+   * the listeners; its ack gets `{ error: { code: "RATE_LIMITED", retryAfterMs } }`, or the socket emits
+   * `error` with a `RateLimitError`. Off unless given.
+   */
+  rateLimit?: RateLimitOptions;
+  /**
+   * A contract (`defineContract()` of `@switchboard/contract`) for the main namespace: incoming events are validated
+   * after `socket.use` middlewares, emits before they are sent; the server is typed by it.
+   */
+  contract?: AnyContract & { readonly "~server"?: ContractTypes<ListenEvents, EmitEvents> };
+  /** Whether emits are validated against the contracts (`false` in production skips it). Default true. */
+  validateOutgoing?: boolean;
+  /**
+   * Request forwarding (issue #16, docs/scaling.md): with an adapter that has a peer directory (the Switchboard
+   * Redis adapters), a request for a session another node holds is forwarded to that node, so no sticky sessions
+   * are needed. `false` turns it off; an object sets `address`, `maxInFlight`, `connectTimeout`, `lookupTimeout`.
+   * Default true.
+   */
+  forwarding?: ForwardingOption;
 }
 
 /** @internal recovery options after defaults */
@@ -53,7 +85,9 @@ export interface ResolvedRecovery {
 }
 
 /** @internal */
-export function resolveRecovery(opts: ConnectionStateRecoveryOptions | undefined): ResolvedRecovery | undefined {
+export function resolveRecovery(
+  opts: ConnectionStateRecoveryOptions | undefined,
+): ResolvedRecovery | undefined {
   if (opts === undefined || (opts as unknown) === false) return undefined;
   return {
     maxDisconnectionDuration: opts.maxDisconnectionDuration ?? 2 * 60 * 1000,

@@ -30,7 +30,8 @@ export class ParentNamespace<
 > extends Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
   static #count = 0;
   /** The child namespaces created so far. */
-  readonly children: Set<Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = new Set();
+  readonly children: Set<Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> =
+    new Set();
 
   /** @internal */
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) {
@@ -50,6 +51,9 @@ export class ParentNamespace<
   _createChild(name: string): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
     const child = new Namespace(this.server, name);
     child._fns = this._fns.slice();
+    // Its contract too (issue #17): `io.of(/regex/).contract(c)` validates every child.
+    child._contract = this._contract;
+    child._emitContract = this._emitContract;
     for (const listener of this.listeners("connect")) child.on("connect", listener);
     for (const listener of this.listeners("connection")) child.on("connection", listener);
     this.children.add(child);
@@ -90,20 +94,29 @@ class ParentBroadcastAdapter extends Adapter {
   ): void {
     let total = 0;
     for (const child of this.#parent.children) {
-      child.adapter.broadcastWithAck({ ...packet, data: copyData(packet.data) }, opts, (n) => (total += n), ack);
+      child.adapter.broadcastWithAck(
+        { ...packet, data: copyData(packet.data) },
+        opts,
+        (n) => (total += n),
+        ack,
+      );
     }
     clientCountCallback(total);
   }
 
   override async sockets(rooms: Set<Room>): Promise<Set<SocketId>> {
     const all = new Set<SocketId>();
-    for (const child of this.#parent.children) for (const id of await child.adapter.sockets(rooms)) all.add(id);
+    for (const child of this.#parent.children)
+      for (const id of await child.adapter.sockets(rooms)) all.add(id);
     return all;
   }
 
-  override async fetchSockets(opts: BroadcastOptions): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
+  override async fetchSockets(
+    opts: BroadcastOptions,
+  ): Promise<(AdapterSocket | RemoteSocketDetails)[]> {
     const all: (AdapterSocket | RemoteSocketDetails)[] = [];
-    for (const child of this.#parent.children) all.push(...(await child.adapter.fetchSockets(opts)));
+    for (const child of this.#parent.children)
+      all.push(...(await child.adapter.fetchSockets(opts)));
     return all;
   }
 

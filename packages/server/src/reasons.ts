@@ -8,7 +8,11 @@ export type DisconnectReason =
   | "server shutting down"
   | "forced server close"
   | "client namespace disconnect"
-  | "server namespace disconnect";
+  | "server namespace disconnect"
+  /** Switchboard: queued bytes reached `backpressure.maxBufferedBytes` (issue #18). */
+  | "slow consumer"
+  /** Switchboard: incoming events reached `rateLimit.disconnectAt` times the budget in one window (issue #18). */
+  | "rate limited";
 
 /** Reasons after which the session is kept for connection state recovery (docs/protocol.md §2.9, point 4). */
 export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([

@@ -1,5 +1,11 @@
 import type { Adapter, RemoteSocketDetails, Room, SocketId } from "@switchboard/adapter";
-import type { DecorateAcknowledgements, EventNames, EventParams, EventsMap, TypedEventBroadcaster } from "@switchboard/emitter";
+import type {
+  DecorateAcknowledgements,
+  EventNames,
+  EventParams,
+  EventsMap,
+  TypedEventBroadcaster,
+} from "@switchboard/emitter";
 import type { BroadcastOperator } from "./broadcast-operator.js";
 import type { Handshake } from "./handshake.js";
 import { roomList } from "./rooms.js";
@@ -13,7 +19,10 @@ import { roomList } from "./rooms.js";
  * for (const socket of await io.fetchSockets()) socket.emit("hello");
  * ```
  */
-export class RemoteSocket<EmitEvents extends EventsMap, SocketData> implements TypedEventBroadcaster<EmitEvents> {
+export class RemoteSocket<
+  EmitEvents extends EventsMap,
+  SocketData,
+> implements TypedEventBroadcaster<EmitEvents> {
   readonly id: SocketId;
   readonly handshake: Handshake;
   readonly rooms: Set<Room>;
@@ -22,7 +31,11 @@ export class RemoteSocket<EmitEvents extends EventsMap, SocketData> implements T
   readonly #adapter: Adapter;
 
   /** @internal `operator` targets this socket alone, expecting a single response (built by the caller: no import cycle). */
-  constructor(adapter: Adapter, details: RemoteSocketDetails, operator: BroadcastOperator<EmitEvents, SocketData>) {
+  constructor(
+    adapter: Adapter,
+    details: RemoteSocketDetails,
+    operator: BroadcastOperator<EmitEvents, SocketData>,
+  ) {
     this.#adapter = adapter;
     this.id = details.id;
     this.handshake = details.handshake as Handshake;

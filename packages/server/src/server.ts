@@ -5,20 +5,35 @@ import type { Server as Engine } from "@switchboard/engine";
 import { preEncode, type DeadlineQueue } from "@switchboard/engine/internal";
 import * as defaultParser from "@switchboard/parser";
 import type { Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import { connectQueue } from "./admission.js";
-import { attachEngine, httpServerFor, isServer, trimPath, type AttachTarget, type HttpLikeServer } from "./attach.js";
+import {
+  attachEngine,
+  httpServerFor,
+  isServer,
+  trimPath,
+  type AttachTarget,
+  type HttpLikeServer,
+} from "./attach.js";
 import { Client } from "./client.js";
 import type { EngineConnection, PacketEncoder, Parser } from "./contracts.js";
 import { ErrorCode, SocketIOError } from "./errors.js";
+import { wireForwarding } from "./forwarding.js";
 import { resolveLimits, type Limits } from "./limits.js";
+import { checkFlowOptions } from "./backpressure.js";
+import { resolveRateLimit, type RateLimiter } from "./rate-limit.js";
 import type { Namespace } from "./namespace.js";
 import { MainNamespaceApi } from "./main-namespace.js";
 import { NamespaceRegistry, type ParentNspNameMatchFn } from "./namespace-registry.js";
-import { resolveRecovery, type AdapterConstructor, type ResolvedRecovery, type ServerOptions } from "./options.js";
+import {
+  resolveRecovery,
+  type AdapterConstructor,
+  type ResolvedRecovery,
+  type ServerOptions,
+} from "./options.js";
 import type { Socket } from "./socket.js";
 
-const debug = debugModule("socket.io:server");
+const debug = createDebug("socket.io:server");
 
 /**
  * The Socket.IO server: a drop-in for `socket.io`'s `Server`.
@@ -55,7 +70,10 @@ export class Server<
   /** @internal */
   readonly _parser: Parser;
   /** @internal */
-  readonly _nsps = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  readonly _nsps = new Map<
+    string,
+    Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+  >();
   /** @internal */
   readonly _opts: ServerOptions;
   /** @internal */
@@ -64,9 +82,16 @@ export class Server<
   readonly _cleanupEmptyChildNamespaces: boolean;
   /** @internal `maxNamespacesPerConnection`, `maxPendingAcks`, `maxAttachments` */
   readonly _limits: Limits;
+  /** @internal `rateLimit` (issue #18), when given */
+  readonly _rateLimiter: RateLimiter | undefined;
   /** @internal one shared timer for every connection's `connectTimeout` */
   _connectQueue: DeadlineQueue<Client>;
-  readonly #registry = new NamespaceRegistry<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(this);
+  readonly #registry = new NamespaceRegistry<
+    ListenEvents,
+    EmitEvents,
+    ServerSideEvents,
+    SocketData
+  >(this);
   #path: string;
   #serveClient: boolean;
   #adapter: AdapterConstructor | undefined;
@@ -74,17 +99,26 @@ export class Server<
   /** @internal The built-in parser is in use (custom parsers get no shared decoder or pre-encoding). */
   readonly _defaultParser: boolean;
 
-  constructor(opts?: Partial<ServerOptions>);
-  constructor(srv?: AttachTarget, opts?: Partial<ServerOptions>);
-  constructor(srv: AttachTarget | Partial<ServerOptions> | undefined, opts?: Partial<ServerOptions>);
-  constructor(srv?: AttachTarget | Partial<ServerOptions>, opts: Partial<ServerOptions> = {}) {
+  // The options are typed by the server's event maps so that a `contract` infers them (ServerOptions).
+  constructor(opts?: Partial<ServerOptions<ListenEvents, EmitEvents>>);
+  constructor(srv?: AttachTarget, opts?: Partial<ServerOptions<ListenEvents, EmitEvents>>);
+  constructor(
+    srv: AttachTarget | Partial<ServerOptions<ListenEvents, EmitEvents>> | undefined,
+    opts?: Partial<ServerOptions<ListenEvents, EmitEvents>>,
+  );
+  constructor(
+    srv?: AttachTarget | Partial<ServerOptions<ListenEvents, EmitEvents>>,
+    opts: Partial<ServerOptions<ListenEvents, EmitEvents>> = {},
+  ) {
     super();
     if (typeof srv === "object" && srv !== null && !isServer(srv)) {
-      opts = srv as Partial<ServerOptions>;
+      opts = srv as Partial<ServerOptions<ListenEvents, EmitEvents>>;
       srv = undefined;
     }
     this._opts = { ...opts };
     this._limits = resolveLimits(opts);
+    checkFlowOptions(opts);
+    this._rateLimiter = resolveRateLimit(opts.rateLimit);
     this.#path = trimPath(opts.path ?? "/socket.io");
     this.#serveClient = opts.serveClient !== false;
     this._parser = (opts.parser as Parser | undefined) ?? (defaultParser as unknown as Parser);
@@ -96,6 +130,7 @@ export class Server<
     this.#connectTimeout = opts.connectTimeout ?? 45_000;
     this._connectQueue = connectQueue(this.#connectTimeout);
     this.sockets = this.of("/");
+    if (opts.contract !== undefined) this.sockets.contract(opts.contract);
     if (srv !== undefined) this.attach(srv as AttachTarget);
   }
 
@@ -140,6 +175,7 @@ export class Server<
     if (v === undefined) return this.#adapter;
     this.#adapter = v;
     for (const nsp of this._nsps.values()) nsp._initAdapter();
+    wireForwarding(this.engine, this.sockets.adapter, this._opts.forwarding);
     return this;
   }
 
@@ -188,7 +224,10 @@ export class Server<
    * ```
    */
   attachApp(_app: unknown, _opts?: Partial<ServerOptions>): never {
-    throw new SocketIOError(ErrorCode.NOT_SUPPORTED, "attachApp() (uWebSockets.js) is not supported by @switchboard/server");
+    throw new SocketIOError(
+      ErrorCode.NOT_SUPPORTED,
+      "attachApp() (uWebSockets.js) is not supported by @switchboard/server",
+    );
   }
 
   /**
@@ -202,6 +241,7 @@ export class Server<
   bind(engine: Engine): this {
     this.engine = engine;
     engine.on("connection", this.#onconnection as never);
+    wireForwarding(engine, this.sockets.adapter, this._opts.forwarding);
     return this;
   }
 

@@ -3,11 +3,11 @@
 // must not grow the table for as long as it stays connected).
 import type { Adapter } from "@switchboard/adapter";
 import { PacketType, type Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import { publishAckTimeout } from "./diagnostics.js";
 import { AckTimeoutError } from "./errors.js";
 
-const debug = debugModule("socket.io:socket");
+const debug = createDebug("socket.io:socket");
 
 /** Key of the function failing a `timeout()` ack at once (a symbol: a user's callback may have any property). */
 export const EXPIRE: unique symbol = Symbol("expire");
@@ -51,7 +51,14 @@ export function addAck(acks: Map<number, Ack>, id: number, ack: Ack, max: number
  * `maxPendingAcks` evicts it — the same error either way.
  * @internal
  */
-export function addTimedAck(socket: AckHost, acks: Map<number, Ack>, id: number, ack: Ack, timeout: number, max: number): void {
+export function addTimedAck(
+  socket: AckHost,
+  acks: Map<number, Ack>,
+  id: number,
+  ack: Ack,
+  timeout: number,
+  max: number,
+): void {
   const expire = (): void => {
     clearTimeout(timer);
     acks.delete(id);
@@ -72,7 +79,11 @@ export function addTimedAck(socket: AckHost, acks: Map<number, Ack>, id: number,
 }
 
 /** The ack (ACK packet) of the client for `packet.id`: calls and forgets the awaited callback. @internal */
-export function settleAck(socket: AckHost, acks: Map<number, Ack> | undefined, packet: Packet): void {
+export function settleAck(
+  socket: AckHost,
+  acks: Map<number, Ack> | undefined,
+  packet: Packet,
+): void {
   const id = packet.id;
   if (id === undefined) return;
   const ack = acks?.get(id);

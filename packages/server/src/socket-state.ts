@@ -1,8 +1,22 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
 // The state of a Socket and the API that only reads or sets it: lazy extras, request details, the flags of the
 // next emit, catch-all listeners, event middlewares, and the listener hooks. socket.ts builds the protocol on it.
-import type { Adapter, BroadcastFlags, PrivateSessionId, Room, SocketId } from "@switchboard/adapter";
-import { Emitter, type DecorateAcknowledgements, type DefaultEventsMap, type EventName, type EventsMap, type Listener } from "@switchboard/emitter";
+import type {
+  Adapter,
+  BroadcastFlags,
+  DurableSessionHooks,
+  PrivateSessionId,
+  Room,
+  SocketId,
+} from "@switchboard/adapter";
+import {
+  Emitter,
+  type DecorateAcknowledgements,
+  type DefaultEventsMap,
+  type EventName,
+  type EventsMap,
+  type Listener,
+} from "@switchboard/emitter";
 import type { IncomingMessage } from "node:http";
 import { AnyListeners } from "./any-listeners.js";
 import type { Client } from "./client.js";
@@ -90,7 +104,12 @@ export class SocketState<
     const more = this._extras();
     if (more.handshake !== undefined) return more.handshake;
     const conn = this.client.conn;
-    more.handshake = buildHandshake(conn.request, conn.remoteAddress, more.auth ?? {}, this.#issued + HANDSHAKE_EPOCH);
+    more.handshake = buildHandshake(
+      conn.request,
+      conn.remoteAddress,
+      more.auth ?? {},
+      this.#issued + HANDSHAKE_EPOCH,
+    );
     more.auth = undefined;
     return more.handshake;
   }
@@ -102,6 +121,8 @@ export class SocketState<
 
   set data(value: SocketData) {
     this._extras().data = value;
+    // Adapters that keep sessions durable (across nodes) save the new value; nested mutations are saved later.
+    (this.nsp.adapter as Partial<DurableSessionHooks> | undefined)?.sessionChanged?.(this.id);
   }
 
   /** Whether the socket is currently connected to its namespace. */
@@ -192,7 +213,9 @@ export class SocketState<
    * socket.timeout(5000).emit("ask", (err, answer) => {});
    * ```
    */
-  timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
+  timeout(
+    timeout: number,
+  ): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
     this._setFlag("timeout", timeout);
     return this as never;
   }
@@ -327,7 +350,10 @@ export class SocketState<
     if (outgoing !== undefined) outgoing.call(this, data);
   }
 
-  /** @internal */ private _setFlag<K extends keyof BroadcastFlags>(key: K, value: BroadcastFlags[K]): void {
+  /** @internal */ private _setFlag<K extends keyof BroadcastFlags>(
+    key: K,
+    value: BroadcastFlags[K],
+  ): void {
     const more = this._extras();
     if (more.flags === NO_FLAGS) more.flags = {};
     more.flags[key] = value;

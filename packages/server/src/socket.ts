@@ -1,8 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Socket.IO's public generics default to `any` */
 import { reportError, reportMissingErrorHandler } from "./report.js";
-import { settle, type BroadcastFlags, type PrivateSessionId, type Room, type Session, type WriteFlags } from "@switchboard/adapter";
+import { settle } from "@switchboard/adapter/internal";
+import {
+  type BroadcastFlags,
+  type PrivateSessionId,
+  type Room,
+  type Session,
+  type WriteFlags,
+} from "@switchboard/adapter";
 import type {
   AllButLast,
+  DecorateAcknowledgements,
   DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
   EventNames,
@@ -14,23 +22,28 @@ import type {
 } from "@switchboard/emitter";
 import { generateId } from "@switchboard/engine/internal";
 import { PacketType, type Packet } from "@switchboard/parser";
-import debugModule from "debug";
+import createDebug from "debug";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { deliveries, disconnectChannel, eventChannel, publishEvent } from "./diagnostics.js";
+import { checkConflationKey, conflatedAckError, writeOptions } from "./conflation.js";
 import { ReservedEventError } from "./errors.js";
+import { admitEvent } from "./rate-limit.js";
 import type { ChainFn } from "./middleware.js";
 import type { Namespace } from "./namespace.js";
-import { RECOVERABLE_DISCONNECT_REASONS, RESERVED_EVENTS, type DisconnectReason } from "./reasons.js";
+import {
+  RECOVERABLE_DISCONNECT_REASONS,
+  RESERVED_EVENTS,
+  type DisconnectReason,
+} from "./reasons.js";
 import { joinRooms, leaveAllRooms, leaveRoom } from "./rooms.js";
 import { ackCallback, addAck, addTimedAck, settleAck, toError, type Ack } from "./socket-acks.js";
+import { answerOf, REFUSE } from "./contract-dispatch.js";
 import { receiveEvent } from "./socket-dispatch.js";
 import { NO_FLAGS, SocketState } from "./socket-state.js";
 import type { Event } from "./typed-events.js";
 
-const debug = debugModule("socket.io:socket");
-
-const DEFAULT_WRITE: WriteFlags = Object.freeze({ compress: true });
+const debug = createDebug("socket.io:socket");
 
 /**
  * One client connected to one namespace. Its `id` is random and distinct from the Engine.IO id,
@@ -64,7 +77,8 @@ export class Socket<
       settle(joinRooms(this, previous.rooms));
       this._extras().data = previous.data as SocketData;
       // Missed packets go out before the CONNECT reply (docs/protocol.md §2.9, point 4).
-      for (const data of previous.missedPackets) this._writePacket({ type: PacketType.EVENT, nsp: nsp.name, data });
+      for (const data of previous.missedPackets)
+        this._writePacket({ type: PacketType.EVENT, nsp: nsp.name, data });
       this._markRecovered();
     } else if (nsp.server._recovery !== undefined) {
       this._extras().pid = generateId();
@@ -79,30 +93,65 @@ export class Socket<
    * socket.emit("hello", "world", (answer) => console.log(answer));
    * ```
    */
-  override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+  override emit<Ev extends EventNames<EmitEvents>>(
+    ev: Ev,
+    ...args: EventParams<EmitEvents, Ev>
+  ): boolean {
     if (RESERVED_EVENTS.has(ev as string)) throw new ReservedEventError(String(ev));
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
     const flags = this._takeFlags();
+    // Contract (issue #17): a failing emit throws before anything is sent or registered.
+    this.nsp._emitContract?.assertEmit("serverToClient", data);
     const last = data[data.length - 1];
     if (typeof last === "function") {
+      if (flags.conflate !== undefined) throw conflatedAckError();
       data.pop();
       const id = this.nsp.nextAckId();
       packet.id = id;
-      this._registerAck(id, last as Ack, flags.timeout);
+      this._registerAck(
+        id,
+        answerOf(this, ev as string, last as Ack, flags.timeout),
+        flags.timeout,
+      );
     } else if (this.nsp.server._recovery !== undefined && flags.volatile !== true) {
       // With recovery on, plain emits go through the adapter so they get an offset (docs/protocol.md §2.9).
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
-      return true;
+      return !this.conn.overHighWaterMark();
     }
     this._notifyOutgoing(data);
     if (eventChannel.hasSubscribers) publishEvent(this, "out");
-    this._writePacket(packet, flags);
-    return true;
+    this._writePacket(packet, flags, packet.id === undefined);
+    // Issue #18: false above the backpressure high-water mark; `drain` follows.
+    return !this.conn.overHighWaterMark();
   }
 
   /**
-   * Emit an event and resolve with the client's acknowledgement (rejects on `timeout()` expiry).
+   * Conflate the next emit (issue #18): a packet with the same `key` still queued for this client is replaced
+   * by it, in place. Conflated emits carry no ack (`timeout()` and ack callbacks throw).
+   *
+   * @example
+   * ```ts
+   * socket.conflate(`cursor:${userId}`).emit("cursor", pos);
+   * ```
+   */
+  conflate(key: string): Omit<this, "timeout" | "emitWithAck"> {
+    const more = this._extras();
+    more.flags = { ...more.flags, conflate: checkConflationKey(key) };
+    return this;
+  }
+
+  /** @inheritDoc */
+  override timeout(
+    timeout: number,
+  ): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
+    if (this._more?.flags.conflate !== undefined) throw conflatedAckError();
+    return super.timeout(timeout);
+  }
+
+  /**
+   * Emit an event and resolve with the client's acknowledgement (rejects on `timeout()` expiry, and with a
+   * contract on an answer that fails the event's `ack` schema: `ContractValidationError`).
    *
    * @example
    * ```ts
@@ -117,7 +166,8 @@ export class Socket<
     return new Promise((resolve, reject) => {
       const ack = withErr
         ? (err: unknown, value: unknown) => (err ? reject(err as Error) : resolve(value as never))
-        : (value: unknown) => resolve(value as never);
+        : // Contract (issue #17): an answer refused by the contract rejects (no error slot here).
+          Object.assign((value: unknown) => resolve(value as never), { [REFUSE]: reject });
       (this.emit as (ev: unknown, ...a: unknown[]) => boolean)(ev, ...args, ack);
     });
   }
@@ -174,12 +224,16 @@ export class Socket<
    * socket.to("room1").emit("news", "only for the others in room1");
    * ```
    */
-  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  to(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this._operator().to(room);
   }
 
   /** Alias of {@link Socket.to}. */
-  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  in(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this._operator().in(room);
   }
 
@@ -191,7 +245,9 @@ export class Socket<
    * socket.except("room1").emit("news"); // everyone but room1 and the sender
    * ```
    */
-  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  except(
+    room: Room | Room[],
+  ): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this._operator().except(room);
   }
 
@@ -203,12 +259,18 @@ export class Socket<
    * socket.broadcast.emit("user joined", socket.id);
    * ```
    */
-  get broadcast(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  get broadcast(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this._operator();
   }
 
   /** Only this node (cluster adapters do not forward the next broadcast). */
-  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  get local(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     return this._operator().local;
   }
 
@@ -259,7 +321,12 @@ export class Socket<
     settle(this.join(this.id));
     const pid = this._more?.pid;
     // §1.10: a v2 client takes a bare CONNECT (its id is derived from the Engine.IO id).
-    const data = this.conn.protocol === 3 ? undefined : pid === undefined ? { sid: this.id } : { sid: this.id, pid };
+    const data =
+      this.conn.protocol === 3
+        ? undefined
+        : pid === undefined
+          ? { sid: this.id }
+          : { sid: this.id, pid };
     this._writePacket({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
 
@@ -267,7 +334,11 @@ export class Socket<
   _error(err: { message: string; data?: unknown }): void {
     // §1.10: a v2 client's connect error is the bare data, or else the message.
     const v2 = this.conn.protocol === 3;
-    const data = v2 ? (err.data ?? err.message) : err.data === undefined ? { message: err.message } : { message: err.message, data: err.data };
+    const data = v2
+      ? (err.data ?? err.message)
+      : err.data === undefined
+        ? { message: err.message }
+        : { message: err.message, data: err.data };
     this._writePacket({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 
@@ -313,13 +384,16 @@ export class Socket<
     const recovery = this.nsp.server._recovery;
     const pid = this._more?.pid;
     if (recovery !== undefined && pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
-      settle(this.adapter.persistSession({ sid: this.id, pid, rooms: [...this.rooms], data: this.data }));
+      settle(
+        this.adapter.persistSession({ sid: this.id, pid, rooms: [...this.rooms], data: this.data }),
+      );
     }
     this._cleanup();
     this.connected = false;
     const more = this._more;
     if (more !== undefined) more.acks = undefined;
-    if (disconnectChannel.hasSubscribers) disconnectChannel.publish({ socket: this, nsp: this.nsp.name, reason, description });
+    if (disconnectChannel.hasSubscribers)
+      disconnectChannel.publish({ socket: this, nsp: this.nsp.name, reason, description });
     this._safeEmit("disconnect", reason, description);
     return this;
   }
@@ -333,9 +407,13 @@ export class Socket<
   }
 
   /** @internal Encode and write one packet to this client. */
-  _writePacket(packet: Packet, flags: BroadcastFlags = NO_FLAGS): void {
-    const opts = flags === NO_FLAGS ? DEFAULT_WRITE : { volatile: flags.volatile === true, compress: flags.compress !== false };
-    this.client._packet(packet, opts);
+  _writePacket(packet: Packet, flags: BroadcastFlags = NO_FLAGS, droppable = false): void {
+    this.client._packet(packet, writeOptions(flags, this.nsp.name, droppable));
+  }
+
+  /** @internal The connection's queued bytes fell back under the high-water mark (issue #18). */
+  _ondrain(): void {
+    if (this.connected) this._safeEmit("drain");
   }
 
   // ---- incoming events ----
@@ -346,6 +424,8 @@ export class Socket<
     if (packet.id !== undefined) args.push(ackCallback(this, packet.id));
     const more = this._more;
     if (more?.any !== undefined) more.any.call(this, args);
+    const limiter = this.nsp.server._rateLimiter;
+    if (limiter !== undefined && !admitEvent(limiter, this, args)) return;
     receiveEvent(this, args, more?.fns as ChainFn<Event>[] | undefined);
   }
 
@@ -367,14 +447,27 @@ export class Socket<
     else addTimedAck(this, acks, id, ack, timeout, max);
   }
 
-  /** @internal */ private _operator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+  /** @internal */ private _operator(): BroadcastOperator<
+    DecorateAcknowledgementsWithMultipleResponses<EmitEvents>,
+    SocketData
+  > {
     const flags = this._takeFlags();
-    return new BroadcastOperator(this.adapter, new Set(), new Set([this.id]), flags === NO_FLAGS ? {} : { ...flags });
+    return new BroadcastOperator(
+      this.adapter,
+      new Set(),
+      new Set([this.id]),
+      flags === NO_FLAGS ? {} : { ...flags },
+    );
   }
 
-  /** @internal */ private _safeEmit(ev: "disconnecting" | "disconnect", reason: string, description: unknown): void {
+  /** @internal */ private _safeEmit(
+    ev: "disconnecting" | "disconnect" | "drain",
+    reason?: string,
+    description?: unknown,
+  ): void {
     try {
-      this.emitReserved(ev, reason as DisconnectReason, description);
+      if (ev === "drain") this.emitReserved(ev);
+      else this.emitReserved(ev, reason as DisconnectReason, description);
     } catch (err) {
       reportError(err);
     }

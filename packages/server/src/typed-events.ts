@@ -9,6 +9,8 @@ export interface SocketReservedEventsMap {
   disconnect: (reason: DisconnectReason, description?: any) => void;
   disconnecting: (reason: DisconnectReason, description?: any) => void;
   error: (err: Error) => void;
+  /** The queued outgoing bytes fell back under `backpressure.highWaterMark` after `emit()` returned false. */
+  drain: () => void;
 }
 
 /** An incoming event as `socket.use` middlewares see it: `[eventName, ...args]`. */
@@ -43,5 +45,7 @@ export interface ServerReservedEventsMap<
   ServerSideEvents extends EventsMap,
   SocketData,
 > extends NamespaceReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
-  new_namespace: (namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
+  new_namespace: (
+    namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+  ) => void;
 }

@@ -1,10 +1,9 @@
+// Attaching cases particular to Switchboard. The attach behaviour shared with socket.io (http and https
+// servers, an app's request handler, attach()/listen(), custom paths) is tested once, against both servers, in
+// test/server/attach.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import { Server } from "@switchboard/server";
@@ -23,7 +22,12 @@ describe("attaching", () => {
   });
 
   function client(url: string, path?: string): ClientSocket {
-    const c = ioc(url, { forceNew: true, reconnection: false, transports: ["websocket"], ...(path ? { path } : {}) });
+    const c = ioc(url, {
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+      ...(path ? { path } : {}),
+    });
     toClose.clients.push(c);
     return c;
   }
@@ -32,30 +36,6 @@ describe("attaching", () => {
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     return (http.address() as AddressInfo).port;
   }
-
-  it("keeps an app's own request handler working (Express-style)", async () => {
-    // An Express app is a (req, res) handler given to http.createServer.
-    const app = (_req: unknown, res: { end(body: string): void }) => res.end("from the app");
-    const http = createServer(app);
-    const io = new Server(http);
-    Object.assign(toClose, { io, http });
-    const port = await listen(http);
-    const body = await fetch(`http://127.0.0.1:${port}/hello`).then((r) => r.text());
-    expect(body).toBe("from the app");
-    await connected(client(`http://127.0.0.1:${port}`));
-    expect(io.engine.clientsCount).toBe(1);
-  });
-
-  it("attach() after construction, with a custom path", async () => {
-    const http = createServer();
-    const io = new Server({ path: "/custom" });
-    io.attach(http);
-    Object.assign(toClose, { io, http });
-    expect(io.httpServer).toBe(http);
-    const port = await listen(http);
-    await connected(client(`http://127.0.0.1:${port}`, "/custom"));
-    expect(io.path()).toBe("/custom");
-  });
 
   it("new Server(port) listens on its own and answers 404 elsewhere", async () => {
     // Find a free port first, then let the server bind it.
@@ -94,7 +74,9 @@ describe("attaching", () => {
     await res.arrayBuffer();
     if (res.status === 200) {
       // The ETag is this package's version.
-      const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+      const { version } = JSON.parse(
+        readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+      ) as { version: string };
       expect(res.headers.get("etag")).toBe(`"${version}"`);
       expect(res.headers.get("content-type")).toMatch(/javascript/);
     } else {
@@ -103,26 +85,5 @@ describe("attaching", () => {
     const off = new Server(createServer(), { serveClient: false });
     expect(off.serveClient()).toBe(false);
     await off.close();
-  });
-
-  it("attaches to an https server (TLS, handshake.secure)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sb-tls-"));
-    try {
-      execFileSync("openssl", [
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
-        "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-      ], { stdio: "ignore" });
-      const https = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) });
-      const io = new Server(https);
-      Object.assign(toClose, { io, http: https });
-      const port = await listen(https as unknown as HttpServer);
-      const secure = new Promise<boolean>((resolve) => io.on("connection", (socket) => resolve(socket.handshake.secure)));
-      const c = ioc(`https://127.0.0.1:${port}`, { forceNew: true, reconnection: false, rejectUnauthorized: false });
-      toClose.clients.push(c);
-      await connected(c);
-      expect(await secure).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

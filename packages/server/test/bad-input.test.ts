@@ -34,34 +34,44 @@ describe("bad input", () => {
     ["unknown packet type", "4x", "parse error", true],
     ["invalid JSON", '42["x",', "parse error", true],
     ["reserved event name", '42["disconnect"]', "parse error", true],
-    ["text while attachments are expected", ['451-["x",{"_placeholder":true,"num":0}]', '42["y"]'], "parse error", true],
+    [
+      "text while attachments are expected",
+      ['451-["x",{"_placeholder":true,"num":0}]', '42["y"]'],
+      "parse error",
+      true,
+    ],
     ["binary without header", [Buffer.from([1, 2, 3])], "parse error", true],
     ["event for an unjoined namespace", '42/other,["x"]', "forced close", false],
     ["second CONNECT for the same namespace", "40", "forced close", false],
     ["CONNECT_ERROR from the client", '44{"message":"x"}', "forced close", false],
   ];
 
-  it.each(cases)("%s closes that connection only", async (_name, input, expectedReason, decodeError) => {
-    ctx = await setup();
-    const errors: Error[] = [];
-    // A well-behaved client that must keep working.
-    const good = ctx.client("/", { transports: ["websocket"] });
-    await connected(good);
-    const badSide = nextConnection<Socket>(ctx.io);
-    const { ws, closed } = await rawClient(ctx.port);
-    const bad = await badSide;
-    bad.on("error", (e) => errors.push(e));
-    const reason = once<[string]>(bad, "disconnect");
-    for (const chunk of Array.isArray(input) ? input : [input]) ws.send(chunk);
-    expect((await reason)[0]).toBe(expectedReason);
-    await closed;
-    expect(errors.length).toBe(decodeError ? 1 : 0);
-    // The other client is untouched.
-    ctx.io.on("connection", () => {});
-    ctx.io.sockets.sockets.get(good.id as string)?.on("echo", (v: unknown, cb: (v: unknown) => void) => cb(v));
-    expect(await good.emitWithAck("echo", 42)).toBe(42);
-    expect(good.connected).toBe(true);
-  });
+  it.each(cases)(
+    "%s closes that connection only",
+    async (_name, input, expectedReason, decodeError) => {
+      ctx = await setup();
+      const errors: Error[] = [];
+      // A well-behaved client that must keep working.
+      const good = ctx.client("/", { transports: ["websocket"] });
+      await connected(good);
+      const badSide = nextConnection<Socket>(ctx.io);
+      const { ws, closed } = await rawClient(ctx.port);
+      const bad = await badSide;
+      bad.on("error", (e) => errors.push(e));
+      const reason = once<[string]>(bad, "disconnect");
+      for (const chunk of Array.isArray(input) ? input : [input]) ws.send(chunk);
+      expect((await reason)[0]).toBe(expectedReason);
+      await closed;
+      expect(errors.length).toBe(decodeError ? 1 : 0);
+      // The other client is untouched.
+      ctx.io.on("connection", () => {});
+      ctx.io.sockets.sockets
+        .get(good.id as string)
+        ?.on("echo", (v: unknown, cb: (v: unknown) => void) => cb(v));
+      expect(await good.emitWithAck("echo", 42)).toBe(42);
+      expect(good.connected).toBe(true);
+    },
+  );
 
   it("too many attachments: 11 announced is refused", async () => {
     ctx = await setup();

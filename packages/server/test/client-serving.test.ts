@@ -32,31 +32,49 @@ describe("serving the browser client (with a stand-in bundle)", () => {
 
   it("serves the bundle with ETag, cache headers and 304", async () => {
     const url = await start();
-    const res = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "accept-encoding": "identity" } });
+    const res = await fetch(`${url}/socket.io/socket.io.js`, {
+      headers: { "accept-encoding": "identity" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("etag")).toBe('"1.2.3"');
     expect(res.headers.get("cache-control")).toBe("public, max-age=0");
     expect(res.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
     expect(await res.text()).toContain("var io = 1;");
-    const again = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "if-none-match": '"1.2.3"' } });
+    const again = await fetch(`${url}/socket.io/socket.io.js`, {
+      headers: { "if-none-match": '"1.2.3"' },
+    });
     expect(again.status).toBe(304);
-    const weak = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "if-none-match": 'W/"1.2.3"' } });
+    const weak = await fetch(`${url}/socket.io/socket.io.js`, {
+      headers: { "if-none-match": 'W/"1.2.3"' },
+    });
     expect(weak.status).toBe(304);
-    const stale = await fetch(`${url}/socket.io/socket.io.js`, { headers: { "if-none-match": '"1.2.2"' } });
+    const stale = await fetch(`${url}/socket.io/socket.io.js`, {
+      headers: { "if-none-match": '"1.2.2"' },
+    });
     expect(stale.status).toBe(200);
   });
 
   it("compresses with gzip when asked", async () => {
     const url = await start();
-    const res = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
-      import("node:http").then(({ get }) =>
-        get(`${url}/socket.io/socket.io.js`, { headers: { "accept-encoding": "gzip" } }, (r) => {
-          const chunks: Buffer[] = [];
-          r.on("data", (c: Buffer) => chunks.push(c));
-          r.on("end", () => resolve({ encoding: r.headers["content-encoding"], body: Buffer.concat(chunks) }));
-        }).on("error", reject),
-      );
-    });
+    const res = await new Promise<{ encoding: string | undefined; body: Buffer }>(
+      (resolve, reject) => {
+        import("node:http")
+          .then(({ get }) =>
+            get(
+              `${url}/socket.io/socket.io.js`,
+              { headers: { "accept-encoding": "gzip" } },
+              (r) => {
+                const chunks: Buffer[] = [];
+                r.on("data", (c: Buffer) => chunks.push(c));
+                r.on("end", () =>
+                  resolve({ encoding: r.headers["content-encoding"], body: Buffer.concat(chunks) }),
+                );
+              },
+            ).on("error", reject),
+          )
+          .catch(reject);
+      },
+    );
     expect(res.encoding).toBe("gzip");
     expect(gunzipSync(res.body).toString()).toContain("var io = 1;");
   });

@@ -13,9 +13,16 @@ describe("two servers with a cluster adapter", () => {
 
   async function start(): Promise<[TestContext, TestContext]> {
     const bus = new InProcessBus();
-    one = await setup({ adapter: (nsp) => new InProcessClusterAdapter(nsp, bus) }, { transports: ["websocket"] });
-    two = await setup({ adapter: (nsp) => new InProcessClusterAdapter(nsp, bus) }, { transports: ["websocket"] });
-    for (let i = 0; i < 200 && (await one.io.of("/").adapter.serverCount()) < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    one = await setup(
+      { adapter: (nsp) => new InProcessClusterAdapter(nsp, bus) },
+      { transports: ["websocket"] },
+    );
+    two = await setup(
+      { adapter: (nsp) => new InProcessClusterAdapter(nsp, bus) },
+      { transports: ["websocket"] },
+    );
+    await bus.flush(); // the two main namespaces' announcements and answers
+    expect(await one.io.of("/").adapter.serverCount()).toBe(2);
     return [one, two];
   }
 
@@ -48,7 +55,9 @@ describe("two servers with a cluster adapter", () => {
 
   it("serverSideEmit reaches the other server, with acknowledgements", async () => {
     const [a, b] = await start();
-    const heard = new Promise<unknown[]>((resolve) => b.io.on("hello", (...args: unknown[]) => resolve(args)));
+    const heard = new Promise<unknown[]>((resolve) =>
+      b.io.on("hello", (...args: unknown[]) => resolve(args)),
+    );
     a.io.serverSideEmit("hello", "from one");
     expect(await heard).toEqual(["from one"]);
     b.io.on("ask", (cb: (v: number) => void) => cb(42));

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Socket } from "@switchboard/server";
 import WebSocket from "ws";
 import { connected, nextConnection, once, setup, TRANSPORTS, type TestContext } from "./helpers.js";
+import { advance, useFakeClock, useRealClock } from "../../../test/support/clock.js";
 
 describe.each(TRANSPORTS)("connection over $name", ({ transports }) => {
   let ctx: TestContext;
@@ -91,7 +92,10 @@ describe.each(TRANSPORTS)("connection over $name", ({ transports }) => {
     const client = ctx.client("/", { transports: [...transports] });
     await connected(client);
     const socket = await serverSide;
-    const engineClosed = once(socket.conn as never as { once(e: string, l: () => void): unknown }, "close");
+    const engineClosed = once(
+      socket.conn as never as { on(e: string, l: () => void): unknown },
+      "close",
+    );
     const serverReason = once<[string]>(socket, "disconnect");
     socket.disconnect(true);
     expect((await serverReason)[0]).toBe("server namespace disconnect");
@@ -105,7 +109,9 @@ describe.each(TRANSPORTS)("connection over $name", ({ transports }) => {
     const socket = await serverSide;
     await connected(client);
     await socket.join("room1");
-    const seen = new Promise<Set<string>>((resolve) => socket.on("disconnecting", () => resolve(new Set(socket.rooms))));
+    const seen = new Promise<Set<string>>((resolve) =>
+      socket.on("disconnecting", () => resolve(new Set(socket.rooms))),
+    );
     client.disconnect();
     expect(await seen).toEqual(new Set([socket.id, "room1"]));
     expect(socket.rooms.size).toBe(0);
@@ -123,17 +129,24 @@ describe.each(TRANSPORTS)("connection over $name", ({ transports }) => {
     await ctx.io.close();
     expect((await reason)[0]).toBe("server shutting down");
     // As with socket.io (verified): a pending poll fails with `transport error`, a WebSocket closes.
-    const expected = transports.length === 1 ? [transports[0] === "polling" ? "transport error" : "transport close"] : ["transport error", "transport close"];
+    const expected =
+      transports.length === 1
+        ? [transports[0] === "polling" ? "transport error" : "transport close"]
+        : ["transport error", "transport close"];
     expect(expected).toContain((await clientReason)[0]);
   });
 });
 
 describe("connection (transport-independent)", () => {
   let ctx: TestContext;
-  afterEach(() => ctx?.cleanup());
+  afterEach(() => {
+    useRealClock();
+    return ctx?.cleanup();
+  });
 
-  it("reports `ping timeout` when the client stops answering pings", async () => {
-    ctx = await setup({ pingInterval: 50, pingTimeout: 50 });
+  it("reports `ping timeout` when the client stops answering pings (fake clock)", async () => {
+    useFakeClock();
+    ctx = await setup(); // pingInterval 25 s, pingTimeout 20 s
     const serverSide = nextConnection<Socket>(ctx.io);
     // A raw client that joins "/" and never answers the pings.
     const ws = new WebSocket(`ws://127.0.0.1:${ctx.port}/socket.io/?EIO=4&transport=websocket`);
@@ -141,8 +154,12 @@ describe("connection (transport-independent)", () => {
       if (String(data).startsWith("0")) ws.send("40");
     });
     const socket = await serverSide;
-    const reason = once<[string]>(socket, "disconnect");
-    expect((await reason)[0]).toBe("ping timeout");
+    let reason: string | undefined;
+    socket.on("disconnect", (r) => (reason = r));
+    await advance(25_000 + 20_000 - 1);
+    expect(reason).toBeUndefined();
+    await advance(1);
+    expect(reason).toBe("ping timeout");
     ws.terminate();
   });
 

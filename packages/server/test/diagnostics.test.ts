@@ -102,7 +102,12 @@ describe("diagnostics channels", () => {
     expect(leaves.map((m) => m.room)).toEqual(["b"]);
     expect(joins.every((m) => m.socket === socket && m.nsp === "/")).toBe(true);
     socket.disconnect();
-    expect(leaves.slice(1).map((m) => m.room).sort()).toEqual(["a", socket.id].sort());
+    expect(
+      leaves
+        .slice(1)
+        .map((m) => m.room)
+        .sort(),
+    ).toEqual(["a", socket.id].sort());
   });
 
   it("broadcast: targets, flags and packets written, never the payload", async () => {
@@ -118,7 +123,15 @@ describe("diagnostics channels", () => {
     await received;
     expect(messages).toHaveLength(1);
     const adapter = ctx!.io.sockets.adapter;
-    expect(messages[0]).toEqual({ nsp: "/", adapter, rooms: ["r"], except: ["x"], flags: { compress: false }, ack: false, packets: 2 });
+    expect(messages[0]).toEqual({
+      nsp: "/",
+      adapter,
+      rooms: ["r"],
+      except: ["x"],
+      flags: { compress: false },
+      ack: false,
+      packets: 2,
+    });
     expect(JSON.stringify({ ...messages[0], adapter: undefined })).not.toContain("secret-payload");
 
     one.client.on("poll", (cb: (n: number) => void) => cb(1));
@@ -126,16 +139,31 @@ describe("diagnostics channels", () => {
     three.client.on("poll", (cb: (n: number) => void) => cb(3));
     const responses = await ctx!.io.timeout(5000).emitWithAck("poll");
     expect((responses as number[]).sort()).toEqual([1, 2, 3]);
-    expect(messages[1]).toEqual({ nsp: "/", adapter, rooms: [], except: [], flags: { timeout: 5000 }, ack: true, packets: 3 });
+    expect(messages[1]).toEqual({
+      nsp: "/",
+      adapter,
+      rooms: [],
+      except: [],
+      flags: { timeout: 5000 },
+      ack: true,
+      packets: 3,
+    });
 
     one.socket.broadcast.emit("news", "x");
-    expect(messages[2]).toMatchObject({ rooms: [], except: [one.socket.id], ack: false, packets: 2 });
+    expect(messages[2]).toMatchObject({
+      rooms: [],
+      except: [one.socket.id],
+      ack: false,
+      packets: 2,
+    });
   });
 
   it("ack-timeout: a socket's ack (evicted by maxPendingAcks) and a broadcast's", async () => {
     const messages = record<AckTimeoutMessage>(ServerChannels.ackTimeout);
     const { socket } = await connect({ maxPendingAcks: 1 });
-    const failed = new Promise<Error>((resolve) => socket.timeout(60_000).emit("never", (err: Error) => resolve(err)));
+    const failed = new Promise<Error>((resolve) =>
+      socket.timeout(60_000).emit("never", (err: Error) => resolve(err)),
+    );
     socket.timeout(60_000).emit("never", () => {});
     expect((await failed).message).toBe("operation has timed out");
     const adapter = ctx!.io.sockets.adapter;
@@ -157,7 +185,11 @@ describe("diagnostics channels", () => {
     one.socket.on("ask", (cb: (v: number) => void) => cb(1));
     expect(await one.client.emitWithAck("ask")).toBe(1);
     expect(messages.map((m) => [m.socket, m.nsp, m.direction])).toEqual([[one.socket, "/", "in"]]);
-    const received = Promise.all([once(one.client, "news"), once(two.client, "news"), once(two.client, "hi")]);
+    const received = Promise.all([
+      once(one.client, "news"),
+      once(two.client, "news"),
+      once(two.client, "hi"),
+    ]);
     ctx!.io.emit("news");
     two.socket.emit("hi");
     await received;

@@ -48,15 +48,21 @@ describe.each(TRANSPORTS)("events over $name", ({ transports }) => {
   it("times out an ack that never comes with `operation has timed out`", async () => {
     const { client, socket } = await pair();
     client.on("ignore", () => {});
-    const err = await new Promise<Error | null>((resolve) => socket.timeout(50).emit("ignore", (e: Error | null) => resolve(e)));
+    const err = await new Promise<Error | null>((resolve) =>
+      socket.timeout(50).emit("ignore", (e: Error | null) => resolve(e)),
+    );
     expect(err?.message).toBe("operation has timed out");
-    await expect(socket.timeout(50).emitWithAck("ignore")).rejects.toThrow("operation has timed out");
+    await expect(socket.timeout(50).emitWithAck("ignore")).rejects.toThrow(
+      "operation has timed out",
+    );
   });
 
   it("passes (null, value) to a timeout ack answered in time", async () => {
     const { client, socket } = await pair();
     client.on("ask", (cb: (v: string) => void) => cb("yes"));
-    const args = await new Promise<unknown[]>((resolve) => socket.timeout(1000).emit("ask", (...a: unknown[]) => resolve(a)));
+    const args = await new Promise<unknown[]>((resolve) =>
+      socket.timeout(1000).emit("ask", (...a: unknown[]) => resolve(a)),
+    );
     expect(args).toEqual([null, "yes"]);
   });
 
@@ -65,7 +71,9 @@ describe.each(TRANSPORTS)("events over $name", ({ transports }) => {
     socket.on("upload", (meta: { file: Buffer }, cb: (b: unknown) => void) => {
       cb({ echoed: meta.file, extra: Buffer.from([9, 9]) });
     });
-    const response = (await client.emitWithAck("upload", { file: new Uint8Array([1, 2, 3]).buffer })) as {
+    const response = (await client.emitWithAck("upload", {
+      file: new Uint8Array([1, 2, 3]).buffer,
+    })) as {
       echoed: ArrayBuffer | Buffer;
       extra: ArrayBuffer | Buffer;
     };
@@ -90,7 +98,9 @@ describe.each(TRANSPORTS)("events over $name", ({ transports }) => {
 
   it("refuses to emit reserved event names", async () => {
     const { socket } = await pair();
-    expect(() => (socket.emit as (ev: string) => void)("disconnect")).toThrow('"disconnect" is a reserved event name');
+    expect(() => (socket.emit as (ev: string) => void)("disconnect")).toThrow(
+      '"disconnect" is a reserved event name',
+    );
     expect(() => (socket.emit as (ev: string) => void)("connect")).toThrow(/reserved/);
   });
 
@@ -131,7 +141,9 @@ describe.each(TRANSPORTS)("events over $name", ({ transports }) => {
 
   it("socket.use middlewares can drop an event with an error", async () => {
     const { client, socket } = await pair();
-    socket.use(([event], next) => (event === "forbidden" ? next(new Error("not allowed")) : next()));
+    socket.use(([event], next) =>
+      event === "forbidden" ? next(new Error("not allowed")) : next(),
+    );
     const error = once<[Error]>(socket, "error");
     const allowed = once(socket, "allowed");
     let forbiddenSeen = false;

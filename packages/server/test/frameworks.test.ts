@@ -17,14 +17,20 @@ afterEach(async () => {
 
 /** Connects the official client, emits `ping` with an ack and resolves with the reply. */
 async function roundTrip(url: string, transports: readonly string[]): Promise<unknown> {
-  const client: ClientSocket = ioc(url, { forceNew: true, reconnection: false, transports: [...transports] });
+  const client: ClientSocket = ioc(url, {
+    forceNew: true,
+    reconnection: false,
+    transports: [...transports],
+  });
   closers.push(async () => client.disconnect());
   await once(client, "connect");
   return client.timeout(5000).emitWithAck("ping", "hi");
 }
 
 function serveEcho(io: Server): void {
-  io.on("connection", (socket) => socket.on("ping", (msg: string, ack: (r: string) => void) => ack(`pong:${msg}`)));
+  io.on("connection", (socket) =>
+    socket.on("ping", (msg: string, ack: (r: string) => void) => ack(`pong:${msg}`)),
+  );
 }
 
 describe.each(TRANSPORTS)("frameworks over $name", ({ transports }) => {

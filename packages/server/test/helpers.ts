@@ -1,7 +1,16 @@
+// Plumbing for the server's unit tests, on the test kit (test/support).
 import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { io as ioc, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
+import {
+  io as ioc,
+  type ManagerOptions,
+  type Socket as ClientSocket,
+  type SocketOptions,
+} from "socket.io-client";
 import { Server, type ServerOptions } from "@switchboard/server";
+import { listen } from "../../../test/support/net.js";
+import { once as kitOnce, type Listenable } from "../../../test/support/wait.js";
+
+export { countdown } from "../../../test/support/wait.js";
 
 /** The three ways the official client can reach us (docs/protocol.md §1.6). */
 export const TRANSPORTS = [
@@ -29,8 +38,7 @@ export async function setup(
 ): Promise<TestContext> {
   const http = createServer();
   const io = new Server(http, opts);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const port = (http.address() as AddressInfo).port;
+  const port = await listen(http);
   const url = `http://127.0.0.1:${port}`;
   const clients: ClientSocket[] = [];
   return {
@@ -39,7 +47,12 @@ export async function setup(
     port,
     url,
     client(nsp = "/", copts = {}) {
-      const socket = ioc(url + nsp, { forceNew: true, reconnection: false, ...clientDefaults, ...copts });
+      const socket = ioc(url + nsp, {
+        forceNew: true,
+        reconnection: false,
+        ...clientDefaults,
+        ...copts,
+      });
       clients.push(socket);
       return socket;
     },
@@ -54,14 +67,12 @@ export async function setup(
   };
 }
 
-/** Resolves with the arguments of the next `event` of `emitter`. */
+/** Resolves with the arguments of the next `event` of `emitter` (fails after 10 s, a bound for a hang). */
 export function once<T extends unknown[] = unknown[]>(
-  emitter: { once(event: string, listener: (...args: never[]) => void): unknown },
+  emitter: Listenable,
   event: string,
 ): Promise<T> {
-  return new Promise((resolve) => {
-    emitter.once(event, ((...args: T) => resolve(args)) as never);
-  });
+  return kitOnce<T>(emitter, event, 10_000);
 }
 
 /** Resolves when the client is connected (rejects on connect_error). */
@@ -74,22 +85,10 @@ export function connected(socket: ClientSocket): Promise<void> {
 }
 
 /** Resolves with the next server-side socket of the namespace. */
-export function nextConnection<S>(nsp: { once(event: "connection", listener: (socket: S) => void): unknown }): Promise<S> {
+export function nextConnection<S>(nsp: {
+  once(event: "connection", listener: (socket: S) => void): unknown;
+}): Promise<S> {
   return new Promise((resolve) => {
     nsp.once("connection", resolve);
   });
-}
-
-/** Resolves after `n` calls of the returned callback. */
-export function countdown(n: number): { done: Promise<void>; tick: () => void } {
-  let resolve!: () => void;
-  const done = new Promise<void>((r) => (resolve = r));
-  let left = n;
-  if (left <= 0) resolve();
-  return {
-    done,
-    tick: () => {
-      if (--left === 0) resolve();
-    },
-  };
 }

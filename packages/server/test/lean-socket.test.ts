@@ -15,7 +15,11 @@ describe("state built on first use", () => {
     ctx = await setup();
     const serverSide = nextConnection<Socket>(ctx.io);
     const before = Date.now();
-    const client = ctx.client("/", { transports: ["websocket"], auth: { token: "t" }, extraHeaders: { "x-a": "1" } });
+    const client = ctx.client("/", {
+      transports: ["websocket"],
+      auth: { token: "t" },
+      extraHeaders: { "x-a": "1" },
+    });
     await connected(client);
     const socket = await serverSide;
     const disconnected = once(socket, "disconnect");

@@ -54,7 +54,8 @@ describe("the README's Limits table", () => {
     http = createServer();
     io = new Server(http);
     const engineOpts = io.engine.opts as unknown as Record<string, unknown>;
-    const limits = (io as unknown as { _limits: { namespaces: number; pendingAcks: number } })._limits;
+    const limits = (io as unknown as { _limits: { namespaces: number; pendingAcks: number } })
+      ._limits;
     const fromCode: Record<string, number> = {
       maxHttpBufferSize: engineOpts.maxHttpBufferSize as number,
       maxBufferedChunks: engineOpts.maxBufferedChunks as number,
@@ -65,20 +66,28 @@ describe("the README's Limits table", () => {
       maxNamespacesPerConnection: limits.namespaces,
       maxPendingAcks: limits.pendingAcks,
       maxAttachments: defaultMaxAttachments(),
+      // Issue #18: backpressure (per connection) and engine-wide admission.
+      highWaterMark: (engineOpts.backpressure as { highWaterMark: number }).highWaterMark,
+      maxBufferedBytes: (engineOpts.backpressure as { maxBufferedBytes: number }).maxBufferedBytes,
+      maxConnections: engineOpts.maxConnections as number,
     };
     const table = readmeLimits();
     for (const [option, value] of Object.entries(fromCode)) {
       expect(table.get(option), `README default of ${option}`).toBe(value);
     }
     // destroyUpgradeTimeout is checked by behaviour below; nothing else may sit in the table unchecked.
-    expect([...table.keys()].sort()).toEqual([...Object.keys(fromCode), "destroyUpgradeTimeout"].sort());
+    expect([...table.keys()].sort()).toEqual(
+      [...Object.keys(fromCode), "destroyUpgradeTimeout"].sort(),
+    );
   });
 
   it("destroyUpgradeTimeout: an unanswered upgrade on another path is ended at the stated default", async () => {
     const stated = readmeLimits().get("destroyUpgradeTimeout")!;
     http = createServer();
     io = new Server(http);
-    const upgraded = new Promise<NetSocket>((resolve) => http!.prependListener("upgrade", (_req, socket) => resolve(socket as NetSocket)));
+    const upgraded = new Promise<NetSocket>((resolve) =>
+      http!.prependListener("upgrade", (_req, socket) => resolve(socket as NetSocket)),
+    );
     await new Promise<void>((resolve) => http!.listen(0, "127.0.0.1", resolve));
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const client = connect((http.address() as AddressInfo).port, "127.0.0.1");

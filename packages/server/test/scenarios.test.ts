@@ -99,7 +99,9 @@ describe.each(TRANSPORTS)("tutorial scenarios over $name", ({ transports }) => {
     });
     const [a, b, c] = (await clients(3)) as [ClientSocket, ClientSocket, ClientSocket];
     const heard: string[][] = [[], [], []];
-    [a, b, c].forEach((client, i) => client.on("said", (room: string, text: string) => heard[i]?.push(`${room}:${text}`)));
+    [a, b, c].forEach((client, i) =>
+      client.on("said", (room: string, text: string) => heard[i]?.push(`${room}:${text}`)),
+    );
     await a.emitWithAck("join", "kitchen");
     await b.emitWithAck("join", "kitchen");
     await c.emitWithAck("join", "garden");

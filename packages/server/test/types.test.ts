@@ -38,12 +38,19 @@ interface SocketData {
   age: number;
 }
 
-type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type TypedServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 
 // Never called: only type-checked.
 function typeChecks(io: TypedServer): void {
   io.on("connection", (socket) => {
-    expectTypeOf(socket).toEqualTypeOf<Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>>();
+    expectTypeOf(socket).toEqualTypeOf<
+      Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+    >();
     socket.emit("noArg");
     socket.emit("basicEmit", 1, "2", Buffer.from([3]));
     socket.emit("withAck", "4", (e) => {
@@ -86,7 +93,9 @@ function typeChecks(io: TypedServer): void {
   });
 
   io.emit("noArg");
-  io.to("room").except("other").emit("basicEmit", 1, "2", Buffer.from([3]));
+  io.to("room")
+    .except("other")
+    .emit("basicEmit", 1, "2", Buffer.from([3]));
   // @ts-expect-error a broadcast without timeout cannot take an ack
   io.emit("withAck", "x", () => {});
   io.timeout(1000).emit("withAck", "x", (err, responses) => {
@@ -108,7 +117,9 @@ function typeChecks(io: TypedServer): void {
   });
 
   const admin = io.of("/admin");
-  expectTypeOf(admin).toEqualTypeOf<Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>>();
+  expectTypeOf(admin).toEqualTypeOf<
+    Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+  >();
   admin.emit("noArg");
   io.on("new_namespace", (nsp) => expectTypeOf(nsp.name).toEqualTypeOf<string>());
 
@@ -127,9 +138,16 @@ function typeChecks(io: TypedServer): void {
     socket.emit("anything", 1, { a: 2 });
     socket.on("whatever", (...args) => expectTypeOf(args).toEqualTypeOf<any[]>());
   });
-  expectTypeOf(untyped).toEqualTypeOf<Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, any>>();
+  expectTypeOf(untyped).toEqualTypeOf<
+    Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, any>
+  >();
 
-  const opts: Partial<ServerOptions> = { path: "/x", pingInterval: 1000, connectionStateRecovery: {}, cors: { origin: "*" } };
+  const opts: Partial<ServerOptions> = {
+    path: "/x",
+    pingInterval: 1000,
+    connectionStateRecovery: {},
+    cors: { origin: "*" },
+  };
   void opts;
 }
 

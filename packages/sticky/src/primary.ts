@@ -8,7 +8,13 @@ import { Server as TlsServer } from "node:tls";
 import createDebug from "debug";
 import { Balancer, LoadBalancingMethods, type LoadBalancingMethod } from "./balancer.js";
 import { StickyError } from "./errors.js";
-import { CONNECTION, isReadyMessage, isSessionMessage, SESSION, type ConnectionMessage } from "./messages.js";
+import {
+  CONNECTION,
+  isReadyMessage,
+  isSessionMessage,
+  SESSION,
+  type ConnectionMessage,
+} from "./messages.js";
 import { HeadReader, type RequestHead } from "./request-head.js";
 import { refuse } from "./refuse.js";
 
@@ -51,7 +57,11 @@ export interface StickyPrimary {
  * }
  */
 export function setupPrimary(server: NetServer, opts: PrimaryOptions = {}): StickyPrimary {
-  if (!cluster.isPrimary) throw new StickyError("ERR_SB_STICKY_NOT_PRIMARY", "setupPrimary() must run in the cluster primary");
+  if (!cluster.isPrimary)
+    throw new StickyError(
+      "ERR_SB_STICKY_NOT_PRIMARY",
+      "setupPrimary() must run in the cluster primary",
+    );
   if (server instanceof TlsServer) {
     throw new StickyError(
       "ERR_SB_STICKY_TLS_UNSUPPORTED",
@@ -60,7 +70,10 @@ export function setupPrimary(server: NetServer, opts: PrimaryOptions = {}): Stic
   }
   const method = opts.loadBalancingMethod ?? "least-connection";
   if (!LoadBalancingMethods.includes(method)) {
-    throw new StickyError("ERR_SB_STICKY_INVALID_OPTION", `loadBalancingMethod must be one of ${LoadBalancingMethods.join(", ")}`);
+    throw new StickyError(
+      "ERR_SB_STICKY_INVALID_OPTION",
+      `loadBalancingMethod must be one of ${LoadBalancingMethods.join(", ")}`,
+    );
   }
   const maxHeaderSize = positive(opts.maxHeaderSize, 16 * 1024, "maxHeaderSize");
   const headersTimeout = positive(opts.headersTimeout, 10_000, "headersTimeout");
@@ -72,7 +85,8 @@ export function setupPrimary(server: NetServer, opts: PrimaryOptions = {}): Stic
   // An http.Server parses every connection itself; the primary must not, so its parser is detached
   // (any listener the application added stays).
   for (const listener of server.listeners("connection")) {
-    if (listener.name === "connectionListener") server.off("connection", listener as (socket: Socket) => void);
+    if (listener.name === "connectionListener")
+      server.off("connection", listener as (socket: Socket) => void);
   }
 
   const onConnection = (socket: Socket): void => {
@@ -185,7 +199,9 @@ function stopReading(socket: Socket): Buffer[] {
   for (let chunk: unknown = socket.read(); chunk !== null; chunk = socket.read()) {
     if (Buffer.isBuffer(chunk)) rest.push(chunk);
   }
-  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
+  const handle = (
+    socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null }
+  )._handle;
   if (handle && typeof handle.readStop === "function") {
     handle.reading = false;
     handle.readStop();

@@ -8,7 +8,14 @@ import type { Socket } from "node:net";
 import createDebug from "debug";
 import { sidPrefix } from "./balancer.js";
 import { StickyError } from "./errors.js";
-import { isConnectionMessage, READY, SESSION, SESSION_CLOSED, type ReadyMessage, type SessionMessage } from "./messages.js";
+import {
+  isConnectionMessage,
+  READY,
+  SESSION,
+  SESSION_CLOSED,
+  type ReadyMessage,
+  type SessionMessage,
+} from "./messages.js";
 
 const debug = createDebug("socket.io-sticky:worker");
 
@@ -17,7 +24,9 @@ export interface StickyEngineSocket {
   readonly id: string;
 }
 
-type ClosingSocket = StickyEngineSocket & { once?: (event: "close", listener: () => void) => unknown };
+type ClosingSocket = StickyEngineSocket & {
+  once?: (event: "close", listener: () => void) => unknown;
+};
 
 /**
  * What `setupWorker` needs from a Socket.IO server: its HTTP server and its Engine.IO server.
@@ -57,7 +66,10 @@ export function setupWorker(io: StickyIO): StickyWorker {
   }
   const httpServer = io.httpServer;
   if (!httpServer) {
-    throw new StickyError("ERR_SB_STICKY_NO_HTTP_SERVER", "setupWorker() needs a Server attached to an http.Server");
+    throw new StickyError(
+      "ERR_SB_STICKY_NO_HTTP_SERVER",
+      "setupWorker() needs a Server attached to an http.Server",
+    );
   }
 
   // Session ids start with this worker's id, so the primary can route a session's second request here
@@ -72,7 +84,10 @@ export function setupWorker(io: StickyIO): StickyWorker {
     };
   }
 
-  const onRequest = (_req: unknown, res: { setHeader(name: string, value: string): unknown }): void => {
+  const onRequest = (
+    _req: unknown,
+    res: { setHeader(name: string, value: string): unknown },
+  ): void => {
     res.setHeader("Connection", "close");
   };
   httpServer.prependListener("request", onRequest);
@@ -119,7 +134,9 @@ export function setupWorker(io: StickyIO): StickyWorker {
       process.off("message", onMessage);
       httpServer.off("request", onRequest);
       if (generateId !== undefined) engine.generateId = generateId;
-      const events = io.engine as { off?: (event: string, listener: (socket: StickyEngineSocket) => void) => unknown };
+      const events = io.engine as {
+        off?: (event: string, listener: (socket: StickyEngineSocket) => void) => unknown;
+      };
       events.off?.("connection", onSession);
     },
   };

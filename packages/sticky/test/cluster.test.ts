@@ -20,7 +20,9 @@ describe("sticky routing over a real cluster", () => {
         const home = (await socket.emitWithAck("whoami")) as number;
         expect(socket.io.engine.id).toMatch(new RegExp(`^${home}\\.`)); // the worker's id leads the sid
         for (let k = 0; k < 25; k++) {
-          const [value, workerId] = (await socket.timeout(5000).emitWithAck("echo", `${i}:${k}`)) as [string, number];
+          const [value, workerId] = (await socket
+            .timeout(5000)
+            .emitWithAck("echo", `${i}:${k}`)) as [string, number];
           expect(value).toBe(`${i}:${k}`);
           expect(workerId).toBe(home);
         }
@@ -48,7 +50,9 @@ describe("sticky routing over a real cluster", () => {
     const sockets = Array.from({ length: 4 }, () => client(cluster.url));
     await Promise.all(
       sockets.map(async (socket) => {
-        const upgraded = new Promise<void>((resolve) => socket.io.once("open", () => socket.io.engine.once("upgrade", () => resolve())));
+        const upgraded = new Promise<void>((resolve) =>
+          socket.io.once("open", () => socket.io.engine.once("upgrade", () => resolve())),
+        );
         await connected(socket);
         await upgraded;
         expect(socket.io.engine.transport.name).toBe("websocket");
@@ -91,11 +95,15 @@ describe("sticky routing over a real cluster", () => {
     const cluster = await startCluster({ WORKERS: "2" });
     const body = Buffer.alloc(300_000, "b");
     const answer = await new Promise<string>((resolve, reject) => {
-      const req = request(`${cluster.url}/upload`, { method: "POST", headers: { "Content-Length": body.length } }, (res) => {
-        let text = "";
-        res.on("data", (d: Buffer) => (text += d.toString()));
-        res.on("end", () => resolve(text));
-      });
+      const req = request(
+        `${cluster.url}/upload`,
+        { method: "POST", headers: { "Content-Length": body.length } },
+        (res) => {
+          let text = "";
+          res.on("data", (d: Buffer) => (text += d.toString()));
+          res.on("end", () => resolve(text));
+        },
+      );
       req.on("error", reject);
       // Head first, body once the head is on the wire: the primary has routed by then, so the body must
       // be read by the worker from the passed descriptor.
@@ -107,10 +115,17 @@ describe("sticky routing over a real cluster", () => {
 
   it("sends the sessions of a worker that died to the live ones when their clients reconnect", async () => {
     const cluster = await startCluster({ WORKERS: "2", LB: "round-robin" });
-    const victim = client(cluster.url, { transports: ["polling"], reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+    const victim = client(cluster.url, {
+      transports: ["polling"],
+      reconnection: true,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 100,
+    });
     await connected(victim);
     const dead = (await victim.emitWithAck("whoami")) as number;
-    const reconnected = new Promise<void>((resolve) => victim.io.once("reconnect", () => resolve()));
+    const reconnected = new Promise<void>((resolve) =>
+      victim.io.once("reconnect", () => resolve()),
+    );
     victim.emit("crash");
     await reconnected;
     const home = (await victim.emitWithAck("whoami")) as number;
@@ -123,19 +138,42 @@ describe("sticky routing over a real cluster", () => {
   });
 
   it("answers garbage, oversized, slow and half-open requests with an error and keeps serving", async () => {
-    const cluster = await startCluster({ WORKERS: "2", HEADERS_TIMEOUT: "300", MAX_HEADER_SIZE: "4096" });
-    expect(statusLine(await rawRequest(cluster.port, "GARBAGE\r\n\r\n"))).toBe("HTTP/1.1 400 Bad Request");
-    expect(statusLine(await rawRequest(cluster.port, Buffer.from([0, 1, 2, 255, 13, 10, 13, 10])))).toBe("HTTP/1.1 400 Bad Request");
-    expect(statusLine(await rawRequest(cluster.port, "GET / HTTP/2.0\r\n\r\n"))).toBe("HTTP/1.1 400 Bad Request");
+    const cluster = await startCluster({
+      WORKERS: "2",
+      HEADERS_TIMEOUT: "300",
+      MAX_HEADER_SIZE: "4096",
+    });
+    expect(statusLine(await rawRequest(cluster.port, "GARBAGE\r\n\r\n"))).toBe(
+      "HTTP/1.1 400 Bad Request",
+    );
+    expect(
+      statusLine(await rawRequest(cluster.port, Buffer.from([0, 1, 2, 255, 13, 10, 13, 10]))),
+    ).toBe("HTTP/1.1 400 Bad Request");
+    expect(statusLine(await rawRequest(cluster.port, "GET / HTTP/2.0\r\n\r\n"))).toBe(
+      "HTTP/1.1 400 Bad Request",
+    );
     const huge = `GET / HTTP/1.1\r\nX-Big: ${"a".repeat(8000)}\r\n\r\n`;
-    expect(statusLine(await rawRequest(cluster.port, huge))).toBe("HTTP/1.1 431 Request Header Fields Too Large");
+    expect(statusLine(await rawRequest(cluster.port, huge))).toBe(
+      "HTTP/1.1 431 Request Header Fields Too Large",
+    );
     const endless = `GET / HTTP/1.1\r\nX-Big: ${"a".repeat(8000)}`; // never ends its head
-    expect(statusLine(await rawRequest(cluster.port, endless))).toBe("HTTP/1.1 431 Request Header Fields Too Large");
-    expect(statusLine(await rawRequest(cluster.port, "GET / HTTP/1.1\r\nHost: x\r\n"))).toBe("HTTP/1.1 408 Request Timeout");
+    expect(statusLine(await rawRequest(cluster.port, endless))).toBe(
+      "HTTP/1.1 431 Request Header Fields Too Large",
+    );
+    expect(statusLine(await rawRequest(cluster.port, "GET / HTTP/1.1\r\nHost: x\r\n"))).toBe(
+      "HTTP/1.1 408 Request Timeout",
+    );
     // Half-open: part of a head, then the client's FIN. Nothing to answer; the connection just closes.
-    expect(await rawRequest(cluster.port, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n", { end: true })).toBe("");
+    expect(
+      await rawRequest(cluster.port, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n", {
+        end: true,
+      }),
+    ).toBe("");
     // A sid nobody owns goes to some worker, whose engine says so in its usual way.
-    const unknown = await rawRequest(cluster.port, "GET /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    const unknown = await rawRequest(
+      cluster.port,
+      "GET /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
     expect(statusLine(unknown)).toBe("HTTP/1.1 400 Bad Request");
     expect(unknown).toContain('"message":"Session ID unknown"');
 

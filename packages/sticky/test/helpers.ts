@@ -38,7 +38,13 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Ru
     });
     child.once("exit", (code) => reject(new Error(`cluster fixture exited (${code}): ${err}`)));
   });
-  return { url: `http://127.0.0.1:${info.port}`, port: info.port, workers: info.workers, child, stderr: () => err };
+  return {
+    url: `http://127.0.0.1:${info.port}`,
+    port: info.port,
+    workers: info.workers,
+    child,
+    stderr: () => err,
+  };
 }
 
 /** An official socket.io-client, closed by stopAll(). */
@@ -72,7 +78,11 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Sends `data` on a fresh TCP connection and resolves with everything received until the server closes. */
-export function rawRequest(port: number, data: string | Buffer, opts: { end?: boolean } = {}): Promise<string> {
+export function rawRequest(
+  port: number,
+  data: string | Buffer,
+  opts: { end?: boolean } = {},
+): Promise<string> {
   return new Promise((resolve) => {
     const sock = connect({ port, host: "127.0.0.1" });
     let received = "";

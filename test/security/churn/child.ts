@@ -32,7 +32,13 @@ export interface ServerStats {
   /** Every live timer, unref'd ones included (async_hooks). */
   timersAll: number;
   tcpHandles: number;
-  counters: { connections: number; disconnects: number; joins: number; connectionErrors: number; consoleErrors: number };
+  counters: {
+    connections: number;
+    disconnects: number;
+    joins: number;
+    connectionErrors: number;
+    consoleErrors: number;
+  };
   reasons: Record<string, number>;
 }
 
@@ -50,7 +56,10 @@ export class ServerProcess {
   exit: string | undefined;
   stderr = "";
   readonly #child: ChildProcess;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   #seq = 0;
   readonly #ready: Promise<number>;
 

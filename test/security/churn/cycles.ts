@@ -44,7 +44,8 @@ class Polling {
 
   static async open(conn: HttpConn): Promise<Polling> {
     const res = await conn.request("GET", PATH);
-    if (res.status !== 200 || !isOpen(res.body)) throw new Error(`handshake answered ${res.status} ${res.body}`);
+    if (res.status !== 200 || !isOpen(res.body))
+      throw new Error(`handshake answered ${res.status} ${res.body}`);
     return new Polling(conn, (JSON.parse(res.body.slice(1)) as { sid: string }).sid);
   }
 
@@ -54,7 +55,8 @@ class Polling {
 
   async post(payload: string): Promise<void> {
     const res = await this.conn.request("POST", this.path, payload);
-    if (res.status !== 200 || res.body !== "ok") throw new Error(`POST ${payload} answered ${res.status} ${res.body}`);
+    if (res.status !== 200 || res.body !== "ok")
+      throw new Error(`POST ${payload} answered ${res.status} ${res.body}`);
   }
 
   /** Polls until a packet matching `match` arrives, answering pings and skipping upgrade noops. */
@@ -190,7 +192,10 @@ export async function runCycle(port: number, i: number): Promise<Kind> {
     await Promise.race([
       cycle(kind, port, i, t),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`hung for ${CYCLE_LIMIT_MS} ms`)), CYCLE_LIMIT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`hung for ${CYCLE_LIMIT_MS} ms`)),
+          CYCLE_LIMIT_MS,
+        );
       }),
     ]);
     return kind;
@@ -210,7 +215,12 @@ export interface ChurnResult {
 }
 
 /** Runs cycles `from` … `from + count - 1` with at most `concurrency` in flight. */
-export async function churn(port: number, from: number, count: number, concurrency: number): Promise<ChurnResult> {
+export async function churn(
+  port: number,
+  from: number,
+  count: number,
+  concurrency: number,
+): Promise<ChurnResult> {
   const perKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
   const failures: string[] = [];
   let failed = 0;

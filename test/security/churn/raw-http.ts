@@ -31,12 +31,19 @@ function parseResponse(buf: Buffer): { response: HttpResponse; used: number } | 
       if (buf.length < lineEnd + 2 + size + 2) return undefined;
       parts.push(buf.subarray(lineEnd + 2, lineEnd + 2 + size));
       pos = lineEnd + 2 + size + 2;
-      if (size === 0) return { response: { status, headers, body: Buffer.concat(parts).toString("utf8") }, used: pos };
+      if (size === 0)
+        return {
+          response: { status, headers, body: Buffer.concat(parts).toString("utf8") },
+          used: pos,
+        };
     }
   }
   const length = Number(headers["content-length"] ?? 0);
   if (buf.length < pos + length) return undefined;
-  return { response: { status, headers, body: buf.subarray(pos, pos + length).toString("utf8") }, used: pos + length };
+  return {
+    response: { status, headers, body: buf.subarray(pos, pos + length).toString("utf8") },
+    used: pos + length,
+  };
 }
 
 export class HttpConn {
@@ -76,7 +83,9 @@ export class HttpConn {
     const payload = body === undefined ? "" : body;
     const head =
       `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n` +
-      (method === "POST" ? `Content-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` : "") +
+      (method === "POST"
+        ? `Content-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n`
+        : "") +
       "\r\n";
     return new Promise((resolve, reject) => {
       this.socket.write(head + payload, (err) => (err ? reject(err) : resolve()));

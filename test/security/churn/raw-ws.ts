@@ -43,7 +43,11 @@ export class WsConn {
   #open = false;
   #resetOnData: boolean;
   #frames: string[] = [];
-  #waiters: { match: (f: string) => boolean; resolve: (f: string) => void; reject: (e: Error) => void }[] = [];
+  #waiters: {
+    match: (f: string) => boolean;
+    resolve: (f: string) => void;
+    reject: (e: Error) => void;
+  }[] = [];
   #onUpgrade!: (status: string) => void;
   #gone = false;
   #closing = false;
@@ -168,7 +172,8 @@ export class WsConn {
       else if (opcode === CLOSE) {
         // The server's close frame: answer it (unless it answers ours) and finish the TCP connection.
         if (this.#closing) this.socket.end();
-        else if (!this.socket.destroyed) this.socket.end(clientFrame(CLOSE, Buffer.from(payload.subarray(0, 2))));
+        else if (!this.socket.destroyed)
+          this.socket.end(clientFrame(CLOSE, Buffer.from(payload.subarray(0, 2))));
         this.#closing = true;
       }
     }

@@ -49,13 +49,19 @@ export function differences(now: Health, base: Health): string[] {
   for (const ev of new Set([...Object.keys(now.listeners), ...Object.keys(base.listeners)])) {
     same(`http.Server "${ev}" listeners`, now.listeners[ev] ?? 0, base.listeners[ev] ?? 0);
   }
-  if (now.errors.length > 0) out.push(`uncaught errors: ${now.errors.map((e) => e.message).join("; ")}`);
-  if (now.warnings.length > base.warnings.length) out.push(`new warnings: ${now.warnings.slice(base.warnings.length).join("; ")}`);
+  if (now.errors.length > 0)
+    out.push(`uncaught errors: ${now.errors.map((e) => e.message).join("; ")}`);
+  if (now.warnings.length > base.warnings.length)
+    out.push(`new warnings: ${now.warnings.slice(base.warnings.length).join("; ")}`);
   return out;
 }
 
 /** Polls the child's health until it matches `base` (see `differences`), within `ms`. */
-export async function waitForBaseline(child: ServerChild, base: Health, ms = 10_000): Promise<Health> {
+export async function waitForBaseline(
+  child: ServerChild,
+  base: Health,
+  ms = 10_000,
+): Promise<Health> {
   let last: Health | undefined;
   await pollUntil(
     async () => {
@@ -73,7 +79,9 @@ export async function waitForBaseline(child: ServerChild, base: Health, ms = 10_
 function crashAware(child: ServerChild, err: unknown): Error {
   if (!child.alive || child.fatals.length > 0) {
     const during = String((err as Error)?.message ?? err).split("\n")[0];
-    return new Error(`the server crashed under attack (noticed while: ${during}): ${child.describeDeath()}`);
+    return new Error(
+      `the server crashed under attack (noticed while: ${during}): ${child.describeDeath()}`,
+    );
   }
   return err as Error;
 }
@@ -83,12 +91,17 @@ function crashAware(child: ServerChild, err: unknown): Error {
  * index of the first child event recorded during it (for `child.waitForEvent(..., from)`). Connections the
  * attack opened through the harness are destroyed once it returns (or throws).
  */
-export async function underAttack(child: ServerChild, attack: (eventsFrom: number) => Promise<void>, opts: AttackOptions = {}): Promise<AttackReport> {
+export async function underAttack(
+  child: ServerChild,
+  attack: (eventsFrom: number) => Promise<void>,
+  opts: AttackOptions = {},
+): Promise<AttackReport> {
   child.assertAlive();
   const innocents = await Innocents.connect(child.port);
   try {
     const baseline = await child.health();
-    const heapBefore = opts.maxHeapGrowth !== undefined ? (await child.memory()).heapUsed : undefined;
+    const heapBefore =
+      opts.maxHeapGrowth !== undefined ? (await child.memory()).heapUsed : undefined;
     innocents.startPulse();
     try {
       await attack(child.events.length);
@@ -108,14 +121,21 @@ export async function underAttack(child: ServerChild, attack: (eventsFrom: numbe
       if (heapBefore !== undefined) {
         heapAfter = (await child.memory()).heapUsed;
         if (heapAfter - heapBefore > opts.maxHeapGrowth!) {
-          throw new Error(`heap grew by ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (limit ${(opts.maxHeapGrowth! / 1e6).toFixed(1)} MB)`);
+          throw new Error(
+            `heap grew by ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (limit ${(opts.maxHeapGrowth! / 1e6).toFixed(1)} MB)`,
+          );
         }
       }
       child.assertAlive();
       // SB_SECURITY_FIGURES=1 prints what each attack cost (for reports; the tests assert bounds, not figures).
       if (process.env["SB_SECURITY_FIGURES"]) {
-        const heap = heapBefore === undefined ? "" : `, heap ${(heapBefore / 1e6).toFixed(1)} -> ${(heapAfter! / 1e6).toFixed(1)} MB`;
-        console.log(`${expect.getState().currentTestName}: sessions ${after.clientsCount}, timers ${after.timers.live}${heap}`);
+        const heap =
+          heapBefore === undefined
+            ? ""
+            : `, heap ${(heapBefore / 1e6).toFixed(1)} -> ${(heapAfter! / 1e6).toFixed(1)} MB`;
+        console.log(
+          `${expect.getState().currentTestName}: sessions ${after.clientsCount}, timers ${after.timers.live}${heap}`,
+        );
       }
       return { baseline, after, heapBefore, heapAfter };
     } catch (err) {

@@ -88,7 +88,9 @@ export class ServerChild {
         proc.on("message", (msg: { type?: string; port?: number }) => {
           if (msg?.type === "ready") resolve(msg.port!);
         });
-        proc.on("exit", (code, signal) => reject(new Error(`server child exited early (${code ?? signal}): ${stderr.tail}`)));
+        proc.on("exit", (code, signal) =>
+          reject(new Error(`server child exited early (${code ?? signal}): ${stderr.tail}`)),
+        );
       }),
       10_000,
       "the server child to listen",
@@ -103,22 +105,34 @@ export class ServerChild {
 
   #listen(): void {
     const proc = this.#proc;
-    proc.on("message", (msg: { type?: string; id?: number; result?: unknown; error?: string; event?: ChildEvent } & FatalError) => {
-      if (msg?.type === "event" && msg.event) {
-        this.events.push(msg.event);
-        for (const wake of [...this.#eventWaiters]) wake();
-      } else if (msg?.type === "fatal") {
-        this.fatals.push({ kind: msg.kind, message: msg.message, stack: msg.stack });
-      } else if (msg?.type === "reply" && msg.id !== undefined) {
-        const reply = this.#pending.get(msg.id);
-        this.#pending.delete(msg.id);
-        if (msg.error !== undefined) reply?.reject(new Error(msg.error));
-        else reply?.resolve(msg.result);
-      }
-    });
+    proc.on(
+      "message",
+      (
+        msg: {
+          type?: string;
+          id?: number;
+          result?: unknown;
+          error?: string;
+          event?: ChildEvent;
+        } & FatalError,
+      ) => {
+        if (msg?.type === "event" && msg.event) {
+          this.events.push(msg.event);
+          for (const wake of [...this.#eventWaiters]) wake();
+        } else if (msg?.type === "fatal") {
+          this.fatals.push({ kind: msg.kind, message: msg.message, stack: msg.stack });
+        } else if (msg?.type === "reply" && msg.id !== undefined) {
+          const reply = this.#pending.get(msg.id);
+          this.#pending.delete(msg.id);
+          if (msg.error !== undefined) reply?.reject(new Error(msg.error));
+          else reply?.resolve(msg.result);
+        }
+      },
+    );
     proc.on("exit", (code, signal) => {
       this.exit = { code, signal };
-      for (const reply of this.#pending.values()) reply.reject(new Error(`server child died: ${this.describeDeath()}`));
+      for (const reply of this.#pending.values())
+        reply.reject(new Error(`server child died: ${this.describeDeath()}`));
       this.#pending.clear();
       for (const wake of [...this.#eventWaiters]) wake();
     });
@@ -130,24 +144,30 @@ export class ServerChild {
 
   /** Exit code/signal, fatal errors and the tail of stderr: what a failing test prints. */
   describeDeath(): string {
-    const how = this.exit ? `exit code ${this.exit.code}, signal ${this.exit.signal}` : "still running";
+    const how = this.exit
+      ? `exit code ${this.exit.code}, signal ${this.exit.signal}`
+      : "still running";
     const fatals = this.fatals.map((f) => `${f.kind}: ${f.stack || f.message}`).join("\n");
     return `${how}\n${fatals}\n--- stderr ---\n${this.#stderr.tail}`;
   }
 
   /** Throws (with the details) if the child died or recorded an uncaught error. */
   assertAlive(): void {
-    if (!this.alive || this.fatals.length > 0) throw new Error(`server child crashed: ${this.describeDeath()}`);
+    if (!this.alive || this.fatals.length > 0)
+      throw new Error(`server child crashed: ${this.describeDeath()}`);
   }
 
   #command<T>(cmd: string, args?: unknown, ms = 5000): Promise<T> {
-    if (!this.alive) return Promise.reject(new Error(`server child is dead: ${this.describeDeath()}`));
+    if (!this.alive)
+      return Promise.reject(new Error(`server child is dead: ${this.describeDeath()}`));
     const id = this.#nextId++;
     const reply = new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     });
     this.#proc.send({ id, cmd, args });
-    return withTimeout(reply, ms, `server child command "${cmd}"`).finally(() => this.#pending.delete(id));
+    return withTimeout(reply, ms, `server child command "${cmd}"`).finally(() =>
+      this.#pending.delete(id),
+    );
   }
 
   health(): Promise<Health> {
@@ -160,20 +180,29 @@ export class ServerChild {
   }
 
   /** Resolves with the first recorded event (from index `from` on) that matches; fails after `ms`. */
-  waitForEvent(match: (e: ChildEvent) => boolean, what: string, ms = 5000, from = 0): Promise<ChildEvent> {
+  waitForEvent(
+    match: (e: ChildEvent) => boolean,
+    what: string,
+    ms = 5000,
+    from = 0,
+  ): Promise<ChildEvent> {
     let wake: (() => void) | undefined;
     const found = new Promise<ChildEvent>((resolve, reject) => {
       wake = () => {
         const hit = this.events.slice(from).find(match);
         if (hit !== undefined) resolve(hit);
-        else if (!this.alive) reject(new Error(`server child died while waiting for ${what}: ${this.describeDeath()}`));
+        else if (!this.alive)
+          reject(new Error(`server child died while waiting for ${what}: ${this.describeDeath()}`));
       };
       this.#eventWaiters.add(wake);
       wake();
     });
     return withTimeout(found, ms, what)
       .catch((err: Error) => {
-        const seen = this.events.slice(from).slice(-10).map((e) => JSON.stringify(e));
+        const seen = this.events
+          .slice(from)
+          .slice(-10)
+          .map((e) => JSON.stringify(e));
         throw new Error(`${err.message}; last events recorded: ${seen.join(" ") || "none"}`);
       })
       .finally(() => this.#eventWaiters.delete(wake!));

@@ -16,8 +16,20 @@
 //   then: still alive, no uncaught error, innocents unharmed, fresh clients connect over both transports,
 //   counters back to the baseline; optional heap-growth bound.
 // - RawConn / http / handshake / poll / post / wsFrame: raw TCP and HTTP; RawWs: raw Engine.IO over `ws`.
-export { ServerChild, useServerChild, type ChildEvent, type ChildOptions, type Health } from "./child.js";
-export { underAttack, differences, waitForBaseline, type AttackOptions, type AttackReport } from "./attack.js";
+export {
+  ServerChild,
+  useServerChild,
+  type ChildEvent,
+  type ChildOptions,
+  type Health,
+} from "./child.js";
+export {
+  underAttack,
+  differences,
+  waitForBaseline,
+  type AttackOptions,
+  type AttackReport,
+} from "./attack.js";
 export { connectClient, echo, freshClientWorks, Innocents } from "./innocents.js";
 export {
   EIO_PATH,

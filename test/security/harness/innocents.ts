@@ -12,13 +12,24 @@ const ACK_TIMEOUT_MS = 10_000;
 const PULSE_GAP_MS = 20;
 
 /** Connects an official client with only `transport`, waits for `connect` (bounded). */
-export async function connectClient(port: number, transport: Transport, what = `a ${transport} client`): Promise<Socket> {
-  const socket = io(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false, forceNew: true, timeout: 5000 });
+export async function connectClient(
+  port: number,
+  transport: Transport,
+  what = `a ${transport} client`,
+): Promise<Socket> {
+  const socket = io(`http://127.0.0.1:${port}`, {
+    transports: [transport],
+    reconnection: false,
+    forceNew: true,
+    timeout: 5000,
+  });
   try {
     await withTimeout(
       new Promise<void>((resolve, reject) => {
         socket.once("connect", () => resolve());
-        socket.once("connect_error", (err) => reject(new Error(`${what} could not connect: ${err.message}`)));
+        socket.once("connect_error", (err) =>
+          reject(new Error(`${what} could not connect: ${err.message}`)),
+        );
       }),
       8000,
       `${what} to connect`,
@@ -34,7 +45,8 @@ export async function connectClient(port: number, transport: Transport, what = `
 export async function echo(socket: Socket, what: string): Promise<void> {
   const payload = { n: Math.random(), text: "héllo", list: [1, 2, 3] };
   const reply: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("echo", payload);
-  if (JSON.stringify(reply) !== JSON.stringify(payload)) throw new Error(`${what}: echo came back different: ${JSON.stringify(reply)}`);
+  if (JSON.stringify(reply) !== JSON.stringify(payload))
+    throw new Error(`${what}: echo came back different: ${JSON.stringify(reply)}`);
 }
 
 /** A fresh client connects over `transport`, does one round trip, and leaves. */
@@ -87,13 +99,19 @@ class Innocent {
     }
     this.#running = false;
     await this.#loop;
-    if (this.failure) throw new Error(`${this.name}: a round trip failed during the attack: ${this.failure.message}`);
-    if (this.roundTrips === 0) throw new Error(`${this.name}: no round trip completed during the attack`);
+    if (this.failure)
+      throw new Error(
+        `${this.name}: a round trip failed during the attack: ${this.failure.message}`,
+      );
+    if (this.roundTrips === 0)
+      throw new Error(`${this.name}: no round trip completed during the attack`);
   }
 
   assertStillConnected(): void {
     if (this.disconnectReason !== undefined || !this.socket.connected) {
-      throw new Error(`${this.name} was disconnected by the attack (${this.disconnectReason ?? "not connected"})`);
+      throw new Error(
+        `${this.name} was disconnected by the attack (${this.disconnectReason ?? "not connected"})`,
+      );
     }
   }
 }
@@ -108,11 +126,16 @@ export class Innocents {
 
   static async connect(port: number): Promise<Innocents> {
     const ws = await connectClient(port, "websocket", "the innocent websocket client");
-    const polling = await connectClient(port, "polling", "the innocent polling client").catch((err: unknown) => {
-      ws.disconnect();
-      throw err;
-    });
-    const innocents = new Innocents([new Innocent(ws, "innocent websocket client"), new Innocent(polling, "innocent polling client")]);
+    const polling = await connectClient(port, "polling", "the innocent polling client").catch(
+      (err: unknown) => {
+        ws.disconnect();
+        throw err;
+      },
+    );
+    const innocents = new Innocents([
+      new Innocent(ws, "innocent websocket client"),
+      new Innocent(polling, "innocent polling client"),
+    ]);
     // One round trip each before the baseline, so lazily created state is already there.
     await Promise.all(innocents.list.map((i) => echo(i.socket, i.name)));
     return innocents;

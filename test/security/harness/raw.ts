@@ -1,6 +1,10 @@
 // Raw TCP and HTTP for attacks: bytes exactly as written, partial requests, resets (RST), and a bounded wait on
 // whatever the server answers. Everything goes to 127.0.0.1; every connection registers itself for cleanup.
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from "node:http";
 import { connect, type Socket } from "node:net";
 import { randomBytes } from "node:crypto";
 import { withTimeout } from "./wait.js";
@@ -81,7 +85,12 @@ export class RawConn {
     const p = new Promise<string>((resolve, reject) => {
       wake = () => {
         if (match(this.text)) resolve(this.text);
-        else if (this.ended) reject(new Error(`connection closed before ${what}; received ${JSON.stringify(this.text.slice(0, 300))}`));
+        else if (this.ended)
+          reject(
+            new Error(
+              `connection closed before ${what}; received ${JSON.stringify(this.text.slice(0, 300))}`,
+            ),
+          );
       };
       this.#waiters.add(wake);
       wake();
@@ -120,14 +129,27 @@ export interface HttpResult {
 }
 
 /** One HTTP request on its own connection (no agent, no keep-alive); resolves with the whole response. */
-export function http(port: number, path: string, opts: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer } = {}): Promise<HttpResult> {
+export function http(
+  port: number,
+  path: string,
+  opts: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer } = {},
+): Promise<HttpResult> {
   const p = new Promise<HttpResult>((resolve, reject) => {
-    const req = httpRequest({ host: HOST, port, path, method: opts.method ?? "GET", headers: opts.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      { host: HOST, port, path, method: opts.method ?? "GET", headers: opts.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     opened.add(req);
     req.end(opts.body);
@@ -146,7 +168,8 @@ export function pollingUrl(sid?: string, eio = 4): string {
 /** Polling handshake; returns the session id. */
 export async function handshake(port: number): Promise<string> {
   const res = await http(port, pollingUrl());
-  if (res.status !== 200 || !res.text.startsWith("0{")) throw new Error(`handshake failed: ${res.status} ${res.text}`);
+  if (res.status !== 200 || !res.text.startsWith("0{"))
+    throw new Error(`handshake failed: ${res.status} ${res.text}`);
   return (JSON.parse(res.text.slice(1).split("\x1e")[0]!) as { sid: string }).sid;
 }
 
@@ -155,7 +178,11 @@ export function poll(port: number, sid: string): Promise<HttpResult> {
 }
 
 export function post(port: number, sid: string, body: string): Promise<HttpResult> {
-  return http(port, pollingUrl(sid), { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body });
+  return http(port, pollingUrl(sid), {
+    method: "POST",
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+    body,
+  });
 }
 
 /** Handshake + Socket.IO CONNECT to "/" over polling; returns the engine sid. */
@@ -174,7 +201,12 @@ export async function closeSession(port: number, sid: string): Promise<void> {
 }
 
 /** Raw request text: request line, headers, blank line (and an optional body). */
-export function rawRequest(method: string, path: string, headers: Record<string, string | number>, body = ""): string {
+export function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body = "",
+): string {
   let head = `${method} ${path} HTTP/1.1\r\nHost: ${HOST}\r\n`;
   for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
   return `${head}\r\n${body}`;

@@ -44,10 +44,14 @@ const liveTimers = new Set();
 const { setTimeout: st, clearTimeout: ct, setInterval: si, clearInterval: ci } = globalThis;
 globalThis.setTimeout = Object.assign(
   function setTimeout(fn, ms, ...args) {
-    const timer = st(function () {
-      liveTimers.delete(timer);
-      return fn.apply(this, arguments);
-    }, ms, ...args);
+    const timer = st(
+      function () {
+        liveTimers.delete(timer);
+        return fn.apply(this, arguments);
+      },
+      ms,
+      ...args,
+    );
     liveTimers.add(timer);
     return timer;
   },
@@ -81,7 +85,9 @@ function serve(nsp) {
   nsp.on("connection", (socket) => {
     const name = socket.nsp.name;
     record({ type: "sio-connect", nsp: name, id: socket.id });
-    socket.on("disconnect", (reason) => record({ type: "sio-disconnect", nsp: name, id: socket.id, reason }));
+    socket.on("disconnect", (reason) =>
+      record({ type: "sio-disconnect", nsp: name, id: socket.id, reason }),
+    );
     // Echo with ack: the innocent clients' heartbeat.
     socket.on("echo", (data, ack) => {
       if (typeof ack === "function") ack(data);
@@ -97,7 +103,9 @@ function serve(nsp) {
     });
     socket.on("kick-me", () => socket.disconnect(true));
     // A packet middleware that refuses one event: the refusal path must not need an "error" listener.
-    socket.use((packet, next) => next(packet[0] === "reject-me" ? new Error("rejected") : undefined));
+    socket.use((packet, next) =>
+      next(packet[0] === "reject-me" ? new Error("rejected") : undefined),
+    );
   });
 }
 serve(io.of("/"));
@@ -107,7 +115,9 @@ io.engine.on("connection", (conn) => {
   record({ type: "engine-connection", sid: conn.id, transport: conn.transport.name });
   conn.on("close", (reason) => record({ type: "engine-close", sid: conn.id, reason }));
 });
-io.engine.on("connection_error", (err) => record({ type: "connection_error", code: err.code, message: err.message }));
+io.engine.on("connection_error", (err) =>
+  record({ type: "connection_error", code: err.code, message: err.message }),
+);
 // Observes every upgrade request (answers none): lets a test act once the server has seen its request.
 http.on("upgrade", (req) => record({ type: "upgrade-seen", url: req.url }));
 
@@ -130,7 +140,9 @@ async function health() {
   for (const name of http.eventNames()) listeners[String(name)] = http.listenerCount(name);
   let ref = 0;
   for (const t of liveTimers) if (t.hasRef()) ref++;
-  const connections = await new Promise((resolve) => http.getConnections((err, n) => resolve(err ? -1 : n)));
+  const connections = await new Promise((resolve) =>
+    http.getConnections((err, n) => resolve(err ? -1 : n)),
+  );
   return {
     clientsCount: io.engine.clientsCount,
     namespaces,

@@ -13,12 +13,18 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
  * Calls `probe` every `stepMs` until it returns `undefined` (done) or `ms` passed; then fails with the last
  * string it returned (what is still wrong). For counters read over IPC, where no event says "done".
  */
-export async function pollUntil(probe: () => Promise<string | undefined>, what: string, ms = 10_000, stepMs = 50): Promise<void> {
+export async function pollUntil(
+  probe: () => Promise<string | undefined>,
+  what: string,
+  ms = 10_000,
+  stepMs = 50,
+): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     const problem = await probe();
     if (problem === undefined) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${problem}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}: ${problem}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

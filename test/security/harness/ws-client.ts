@@ -40,10 +40,16 @@ export class RawWs {
   }
 
   /** Opens `/socket.io/?EIO=4&transport=websocket` and waits for the Engine.IO open packet. */
-  static async open(port: number, opts: { autoPong?: boolean; query?: string } = {}): Promise<RawWs> {
+  static async open(
+    port: number,
+    opts: { autoPong?: boolean; query?: string } = {},
+  ): Promise<RawWs> {
     const url = `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${opts.query ?? ""}`;
     const client = new RawWs(url, opts.autoPong ?? true);
-    const open = await client.next((f) => typeof f === "string" && f.startsWith("0{"), "the open packet");
+    const open = await client.next(
+      (f) => typeof f === "string" && f.startsWith("0{"),
+      "the open packet",
+    );
     client.sid = (JSON.parse((open as string).slice(1)) as { sid: string }).sid;
     return client;
   }
@@ -75,7 +81,12 @@ export class RawWs {
       wake = () => {
         const hit = this.frames.find(match);
         if (hit !== undefined) resolve(hit);
-        else if (this.closeInfo) reject(new Error(`closed (${this.closeInfo.code}) before ${what}; got ${JSON.stringify(this.frames.slice(-5))}`));
+        else if (this.closeInfo)
+          reject(
+            new Error(
+              `closed (${this.closeInfo.code}) before ${what}; got ${JSON.stringify(this.frames.slice(-5))}`,
+            ),
+          );
       };
       this.#waiters.add(wake);
       wake();
@@ -97,10 +108,15 @@ export class RawWs {
  * Sends `frames` (strings as text, Buffers as binary) on a fresh connection joined to "/": the server must close
  * that connection, and must not have run a handler for them (no ACK packet, `43…`, came back).
  */
-export async function expectRefusedOverWs(port: number, frames: (string | Buffer)[], what: string): Promise<void> {
+export async function expectRefusedOverWs(
+  port: number,
+  frames: (string | Buffer)[],
+  what: string,
+): Promise<void> {
   const ws = await RawWs.connected(port);
   for (const f of frames) ws.send(f, { binary: typeof f !== "string" });
   await ws.waitClosed(`the connection that sent ${what}`, 3000);
   const acks = ws.frames.filter((f) => typeof f === "string" && f.startsWith("43"));
-  if (acks.length > 0) throw new Error(`${what} was acknowledged (${JSON.stringify(acks)}) before the close`);
+  if (acks.length > 0)
+    throw new Error(`${what} was acknowledged (${JSON.stringify(acks)}) before the close`);
 }

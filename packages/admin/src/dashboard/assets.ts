@@ -47,7 +47,10 @@ export function renderIndex(config: PageConfig): string {
     NAMESPACE: escapeHtml(config.namespaceName),
     SOCKET_PATH: escapeHtml(config.socketPath),
   };
-  return UI_FILES["index.html"].replace(/%(BASE|NAMESPACE|SOCKET_PATH)%/g, (_m, key: string) => values[key] ?? "");
+  return UI_FILES["index.html"].replace(
+    /%(BASE|NAMESPACE|SOCKET_PATH)%/g,
+    (_m, key: string) => values[key] ?? "",
+  );
 }
 
 function asset(name: string, text: string): Asset {
@@ -82,6 +85,7 @@ export function buildAssets(config: PageConfig): Map<string, Asset> {
   files.set("", index);
   files.set("/", index);
   files.set("/index.html", index);
-  for (const name of ["app.js", "style.css", "favicon.svg"] as const) files.set(`/${name}`, asset(name, UI_FILES[name]));
+  for (const name of ["app.js", "style.css", "favicon.svg"] as const)
+    files.set(`/${name}`, asset(name, UI_FILES[name]));
   return files;
 }

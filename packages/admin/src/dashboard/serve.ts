@@ -2,13 +2,13 @@
 // application's own HTTP server. Like the client serving of @switchboard/server, it wraps the `request`
 // listeners present when it attaches: requests for its few exact URLs are answered here, every other request
 // goes to those listeners untouched.
-import debugModule from "debug";
+import createDebug from "debug";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { buildAssets, type Asset } from "./assets.js";
 import { DashboardOptionsError } from "./errors.js";
 
-const debug = debugModule("socket.io-admin:dashboard");
+const debug = createDebug("socket.io-admin:dashboard");
 
 /** Options of {@link serveDashboard} and {@link createDashboardHandler}. */
 export interface DashboardOptions {
@@ -40,8 +40,14 @@ export const CONTENT_SECURITY_POLICY =
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function normalisePath(value: unknown, name: string): string {
-  if (typeof value !== "string" || !value.startsWith("/") || /[?#%\\\s]|\/\.\.?(\/|$)/.test(value)) {
-    throw new DashboardOptionsError(`\`${name}\` must be an absolute URL path such as "/admin", got ${JSON.stringify(value)}`);
+  if (
+    typeof value !== "string" ||
+    !value.startsWith("/") ||
+    /[?#%\\\s]|\/\.\.?(\/|$)/.test(value)
+  ) {
+    throw new DashboardOptionsError(
+      `\`${name}\` must be an absolute URL path such as "/admin", got ${JSON.stringify(value)}`,
+    );
   }
   return value.replace(/\/+$/, "");
 }
@@ -58,7 +64,9 @@ export function createDashboardHandler(options: DashboardOptions = {}): Dashboar
   const base = normalisePath(options.path ?? "/admin", "path");
   const namespaceName = options.namespaceName ?? "/admin";
   if (typeof namespaceName !== "string" || !namespaceName.startsWith("/")) {
-    throw new DashboardOptionsError(`\`namespaceName\` must start with "/", got ${JSON.stringify(namespaceName)}`);
+    throw new DashboardOptionsError(
+      `\`namespaceName\` must start with "/", got ${JSON.stringify(namespaceName)}`,
+    );
   }
   const socketPath = normalisePath(options.socketPath ?? "/socket.io", "socketPath");
   const assets = buildAssets({ base, namespaceName, socketPath });
@@ -86,11 +94,17 @@ export function createDashboardHandler(options: DashboardOptions = {}): Dashboar
  * serveDashboard(httpServer, { path: "/admin", namespaceName: "/admin" });
  * ```
  */
-export function serveDashboard(httpServer: HttpServer | HttpsServer, options: DashboardOptions = {}): DashboardServing {
+export function serveDashboard(
+  httpServer: HttpServer | HttpsServer,
+  options: DashboardOptions = {},
+): DashboardServing {
   const handler = createDashboardHandler(options);
   const path = normalisePath(options.path ?? "/admin", "path") || "/";
   let active = true;
-  const previous = httpServer.listeners("request").slice(0) as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  const previous = httpServer.listeners("request").slice(0) as ((
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void)[];
   httpServer.removeAllListeners("request");
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (active && handler(req, res)) return;

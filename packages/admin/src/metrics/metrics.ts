@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import debugModule from "debug";
+import createDebug from "debug";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import { validateAuth, type BasicAuthentication } from "../auth.js";
@@ -8,15 +8,18 @@ import { LoginRateLimiter } from "../rate-limiter.js";
 import { acquireStream } from "../stream/index.js";
 import type { AnyServer } from "../types.js";
 import { collectServerMetrics } from "./collector.js";
+import { collectFlowMetrics } from "./flow.js";
+import { collectForwardingMetrics } from "./forwarding.js";
+import { collectRecoveryMetrics } from "./recovery.js";
 import { Registry } from "./registry.js";
 
-const debug = debugModule("socket.io-admin:metrics");
+const debug = createDebug("socket.io-admin:metrics");
 
 /** Options of {@link metrics}. */
 export interface MetricsOptions {
   /** URL path served on the io's HTTP server; `false` to serve nothing (use `handler`). Default `/metrics`. */
   path?: string | false;
-  /** Basic auth for the endpoint (the password is a bcrypt hash), or `false`. Default `false`. */
+  /** Basic auth for the endpoint (the password is a bcrypt hash), or `false`. Default `false`; through `instrument()`, its `auth`. */
   auth?: false | BasicAuthentication;
   /** Metric name prefix. Default `switchboard_`. */
   prefix?: string;
@@ -47,11 +50,17 @@ export function metrics(io: AnyServer, opts: MetricsOptions = {}): ServerMetrics
   const auth = opts.auth === undefined ? false : validateAuth(opts.auth);
   const path = opts.path === undefined ? "/metrics" : opts.path;
   if (path !== false && (typeof path !== "string" || !path.startsWith("/"))) {
-    throw new AdminError(AdminErrorCode.INVALID_OPTION, "`path` must be an absolute URL path or false");
+    throw new AdminError(
+      AdminErrorCode.INVALID_OPTION,
+      "`path` must be an absolute URL path or false",
+    );
   }
   const registry = opts.registry ?? new Registry();
   const { stream, release } = acquireStream(io);
   const uncollect = collectServerMetrics(io, stream, registry, opts.prefix ?? "switchboard_");
+  const uncollectRecovery = collectRecoveryMetrics(io, registry, opts.prefix ?? "switchboard_");
+  const uncollectFlow = collectFlowMetrics(io, registry, opts.prefix ?? "switchboard_");
+  const uncollectForwarding = collectForwardingMetrics(io, registry, opts.prefix ?? "switchboard_");
   const authorized = auth === false ? () => Promise.resolve(true) : basicAuthChecker(auth);
   // bcrypt is slow on purpose: bound the guesses per address, as for the admin namespace.
   const limiter = new LoginRateLimiter({ max: 5, windowMs: 60_000 });
@@ -67,7 +76,10 @@ export function metrics(io: AnyServer, opts: MetricsOptions = {}): ServerMetrics
       (ok) => {
         if (!ok) {
           if (req.headers.authorization !== undefined) limiter.fail(address);
-          res.writeHead(401, { "WWW-Authenticate": 'Basic realm="metrics"', "Content-Type": "text/plain" });
+          res.writeHead(401, {
+            "WWW-Authenticate": 'Basic realm="metrics"',
+            "Content-Type": "text/plain",
+          });
           res.end("unauthorized\n");
           return;
         }
@@ -97,15 +109,25 @@ export function metrics(io: AnyServer, opts: MetricsOptions = {}): ServerMetrics
       closed = true;
       unserve();
       uncollect();
+      uncollectRecovery();
+      uncollectFlow();
+      uncollectForwarding();
       release();
     },
   };
 }
 
 /** Answer `GET|HEAD path` before the server's other request listeners, which get everything else. */
-function serveOn(httpServer: HttpServer, path: string, handler: (req: IncomingMessage, res: ServerResponse) => void): () => void {
+function serveOn(
+  httpServer: HttpServer,
+  path: string,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): () => void {
   let active = true;
-  const previous = httpServer.listeners("request").slice(0) as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  const previous = httpServer.listeners("request").slice(0) as ((
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void)[];
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (active && (req.method === "GET" || req.method === "HEAD")) {
       const url = req.url ?? "/";
@@ -125,7 +147,9 @@ function serveOn(httpServer: HttpServer, path: string, handler: (req: IncomingMe
  * Checks `Authorization: Basic …` against a bcrypt hash. bcrypt is slow on purpose, so the digest of
  * the last accepted header is remembered: a scraper sending the same header every 15 s costs one hash.
  */
-function basicAuthChecker(auth: BasicAuthentication): (header: string | undefined) => Promise<boolean> {
+function basicAuthChecker(
+  auth: BasicAuthentication,
+): (header: string | undefined) => Promise<boolean> {
   let accepted: Buffer | undefined;
   const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
   return async (header) => {

@@ -43,7 +43,10 @@ abstract class Metric {
 
   constructor(name: string, help: string, labelNames: readonly string[]) {
     if (!NAME.test(name) || labelNames.some((l) => !NAME.test(l) || l.startsWith("__"))) {
-      throw new AdminError(AdminErrorCode.INVALID_METRIC, `invalid metric or label name: ${name} ${labelNames.join(",")}`);
+      throw new AdminError(
+        AdminErrorCode.INVALID_METRIC,
+        `invalid metric or label name: ${name} ${labelNames.join(",")}`,
+      );
     }
     this.name = name;
     this.help = help;
@@ -52,7 +55,10 @@ abstract class Metric {
 
   protected checkLabels(values: readonly string[]): void {
     if (values.length !== this.labelNames.length) {
-      throw new AdminError(AdminErrorCode.INVALID_METRIC, `${this.name} takes labels (${this.labelNames.join(", ")})`);
+      throw new AdminError(
+        AdminErrorCode.INVALID_METRIC,
+        `${this.name} takes labels (${this.labelNames.join(", ")})`,
+      );
     }
   }
 
@@ -65,7 +71,12 @@ abstract class ScalarMetric extends Metric {
   #series = new Map<string, Series>();
   #collect: (() => void) | undefined;
 
-  constructor(name: string, help: string, labelNames: readonly string[], collect?: (metric: ScalarMetric) => void) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    collect?: (metric: ScalarMetric) => void,
+  ) {
     super(name, help, labelNames);
     this.#collect = collect === undefined ? undefined : () => collect(this);
   }
@@ -101,7 +112,8 @@ abstract class ScalarMetric extends Metric {
     this.#collect?.();
     let out = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}\n`;
     if (this.labelNames.length === 0 && this.#series.size === 0) out += `${this.name} 0\n`;
-    for (const s of this.#series.values()) out += `${this.name}${labelText(this.labelNames, s.labels)} ${formatValue(s.value)}\n`;
+    for (const s of this.#series.values())
+      out += `${this.name}${labelText(this.labelNames, s.labels)} ${formatValue(s.value)}\n`;
     return out;
   }
 }
@@ -120,9 +132,17 @@ export class Gauge extends ScalarMetric {
 export class Histogram extends Metric {
   readonly type = "histogram" as const;
   readonly buckets: readonly number[];
-  #series = new Map<string, { labels: readonly string[]; counts: number[]; sum: number; count: number }>();
+  #series = new Map<
+    string,
+    { labels: readonly string[]; counts: number[]; sum: number; count: number }
+  >();
 
-  constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    buckets: readonly number[],
+  ) {
     super(name, help, labelNames);
     this.buckets = [...buckets].sort((a, b) => a - b);
   }
@@ -132,8 +152,13 @@ export class Histogram extends Metric {
     this.checkLabels(values);
     const key = values.join("\u0000");
     let s = this.#series.get(key);
-    if (s === undefined) this.#series.set(key, (s = { labels: values, counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) s.counts[i]!++;
+    if (s === undefined)
+      this.#series.set(
+        key,
+        (s = { labels: values, counts: this.buckets.map(() => 0), sum: 0, count: 0 }),
+      );
+    for (let i = 0; i < this.buckets.length; i++)
+      if (value <= (this.buckets[i] as number)) s.counts[i]!++;
     s.sum += value;
     s.count++;
   }
@@ -170,7 +195,11 @@ export class Registry {
 
   /** Add a metric; its name must be unique in the registry. */
   register<M extends Metric>(metric: M): M {
-    if (this.#metrics.has(metric.name)) throw new AdminError(AdminErrorCode.INVALID_METRIC, `metric ${metric.name} is already registered`);
+    if (this.#metrics.has(metric.name))
+      throw new AdminError(
+        AdminErrorCode.INVALID_METRIC,
+        `metric ${metric.name} is already registered`,
+      );
     this.#metrics.set(metric.name, metric);
     return metric;
   }

@@ -15,7 +15,10 @@ const streams = new WeakMap<AnyServer, { stream: InstrumentationStream; refs: nu
  * release();
  * ```
  */
-export function acquireStream(io: AnyServer): { stream: InstrumentationStream; release: () => void } {
+export function acquireStream(io: AnyServer): {
+  stream: InstrumentationStream;
+  release: () => void;
+} {
   let entry = streams.get(io);
   if (entry === undefined) {
     entry = { stream: new InstrumentationStream(io), refs: 0 };

@@ -16,6 +16,7 @@ import {
   type EventMessage,
   type RoomMessage,
 } from "@switchboard/server";
+import { isAdminNamespace } from "../admin-namespace.js";
 import { TypedEmitter } from "../typed-emitter.js";
 import type { AnyNamespace, AnyServer, AnySocket } from "../types.js";
 import { SocketCapture, type CaptureSink } from "./capture.js";
@@ -121,14 +122,20 @@ export class InstrumentationStream extends TypedEmitter<InstrumentationEvents> {
   }
 
   /** Adds a listener (see {@link InstrumentationEvents}); returns a function that removes it. */
-  override on<E extends keyof InstrumentationEvents>(event: E, listener: InstrumentationEvents[E]): () => void {
+  override on<E extends keyof InstrumentationEvents>(
+    event: E,
+    listener: InstrumentationEvents[E],
+  ): () => void {
     const off = super.on(event, listener);
     this.#packetListened = this.has("packet");
     return off;
   }
 
   /** Removes a listener added with `on`. */
-  override off<E extends keyof InstrumentationEvents>(event: E, listener: InstrumentationEvents[E]): void {
+  override off<E extends keyof InstrumentationEvents>(
+    event: E,
+    listener: InstrumentationEvents[E],
+  ): void {
     super.off(event, listener);
     this.#packetListened = this.has("packet");
   }
@@ -168,12 +175,14 @@ export class InstrumentationStream extends TypedEmitter<InstrumentationEvents> {
    * function undoing it.
    */
   ignoreNamespace(nsp: AnyNamespace): () => void {
-    if (this.#capture.ignore(nsp)) for (const socket of nsp.sockets.values()) this.#capture.unhook(socket);
+    if (this.#capture.ignore(nsp))
+      for (const socket of nsp.sockets.values()) this.#capture.unhook(socket);
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      if (this.#capture.unignore(nsp) && this.#captures > 0) for (const socket of nsp.sockets.values()) this.#capture.hook(socket);
+      if (this.#capture.unignore(nsp) && this.#captures > 0)
+        for (const socket of nsp.sockets.values()) this.#capture.hook(socket);
     };
   }
 
@@ -205,7 +214,12 @@ export class InstrumentationStream extends TypedEmitter<InstrumentationEvents> {
   // ---- engine ----
 
   #onHandshake(m: HandshakeMessage): void {
-    if (this.#mine(m.socket)) this.emit("handshake", { id: m.socket.id, transport: m.transport, address: m.socket.remoteAddress });
+    if (this.#mine(m.socket))
+      this.emit("handshake", {
+        id: m.socket.id,
+        transport: m.transport,
+        address: m.socket.remoteAddress,
+      });
   }
 
   #onPacket(m: PacketMessage, direction: Direction): void {
@@ -230,7 +244,12 @@ export class InstrumentationStream extends TypedEmitter<InstrumentationEvents> {
   }
 
   #onClose(m: CloseMessage): void {
-    if (this.#mine(m.socket)) this.emit("engine_close", { id: m.socket.id, transport: m.socket.transport.name, reason: m.reason });
+    if (this.#mine(m.socket))
+      this.emit("engine_close", {
+        id: m.socket.id,
+        transport: m.socket.transport.name,
+        reason: m.reason,
+      });
   }
 
   // ---- server ----
@@ -252,7 +271,9 @@ export class InstrumentationStream extends TypedEmitter<InstrumentationEvents> {
   }
 
   #onEvent(m: EventMessage): void {
-    if (!this.#mySocket(m.socket)) return;
+    // The admin namespace's own traffic (`server_stats` to each page, the log, the pages' actions) is not
+    // the app's: left out of `events_total` and the page's events figures.
+    if (!this.#mySocket(m.socket) || isAdminNamespace(this.io, m.nsp)) return;
     const counters = this.#countersOf(m.socket.conn.transport.name);
     if (m.direction === "in") counters.eventsIn++;
     else counters.eventsOut++;
@@ -267,7 +288,8 @@ export class InstrumentationStream extends TypedEmitter<InstrumentationEvents> {
   }
 
   #forEachSocket(fn: (socket: AnySocket) => void): void {
-    for (const nsp of namespacesOf(this.io)) for (const socket of nsp.sockets.values()) fn(socket as AnySocket);
+    for (const nsp of namespacesOf(this.io))
+      for (const socket of nsp.sockets.values()) fn(socket as AnySocket);
   }
 
   #countersOf(transport: string): TrafficCounters {

@@ -15,7 +15,14 @@ export interface TrafficCounters {
 }
 
 /** Zeroed counters. */
-export const newCounters = (): TrafficCounters => ({ packetsIn: 0, bytesIn: 0, eventsIn: 0, packetsOut: 0, bytesOut: 0, eventsOut: 0 });
+export const newCounters = (): TrafficCounters => ({
+  packetsIn: 0,
+  bytesIn: 0,
+  eventsIn: 0,
+  packetsOut: 0,
+  bytesOut: 0,
+  eventsOut: 0,
+});
 
 /** The sum of several counters. */
 export function sumCounters(all: Iterable<TrafficCounters>): TrafficCounters {

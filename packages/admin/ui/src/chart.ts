@@ -46,6 +46,9 @@ export class LineChart {
     // Publish the newest value of each series: the plot's state without reading pixels (tests, accessibility).
     canvas.dataset.last = series.map((s) => String(s.points.at(-1)?.[1] ?? "")).join(",");
     canvas.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
+    // The oldest plotted time (history from the server starts it before the page loaded).
+    const first = Math.min(...series.map((s) => s.points[0]?.[0] ?? Infinity));
+    canvas.dataset.from = Number.isFinite(first) ? String(first) : "";
     if (ctx === null || cssWidth === 0 || cssHeight === 0) return;
     const dpr = window.devicePixelRatio || 1;
     const width = Math.round(cssWidth * dpr);
@@ -58,13 +61,15 @@ export class LineChart {
     ctx.clearRect(0, 0, cssWidth, cssHeight);
 
     const style = getComputedStyle(canvas);
-    const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+    const color = (name: string, fallback: string): string =>
+      style.getPropertyValue(name).trim() || fallback;
     const grid = color("--grid", "#8884");
     const muted = color("--muted", "#888");
     ctx.font = `11px ${style.fontFamily || "sans-serif"}`;
 
     const max = this.#ceil(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p[1]))));
-    const left = Math.max(...[0, max / 2, max].map((v) => ctx.measureText(this.#format(v)).width)) + 10;
+    const left =
+      Math.max(...[0, max / 2, max].map((v) => ctx.measureText(this.#format(v)).width)) + 10;
     const top = 8;
     const right = cssWidth - 8;
     const bottom = cssHeight - 20;
@@ -103,7 +108,10 @@ export class LineChart {
     series.forEach((s, i) => {
       const pts = s.points.filter((p) => p[0] >= start);
       if (pts.length === 0) return;
-      ctx.strokeStyle = color(s.colorVar, ["#2563eb", "#16a34a", "#d97706", "#dc2626"][i % 4] ?? "#2563eb");
+      ctx.strokeStyle = color(
+        s.colorVar,
+        ["#2563eb", "#16a34a", "#d97706", "#dc2626"][i % 4] ?? "#2563eb",
+      );
       ctx.beginPath();
       pts.forEach(([t, v], j) => (j === 0 ? ctx.moveTo(x(t), y(v)) : ctx.lineTo(x(t), y(v))));
       // A single sample is drawn as a short tick, not lost.

@@ -5,6 +5,8 @@ import type { ClientEvents, ServerEvents } from "../../src/protocol.js";
 
 /** The part of the client's Socket the page uses. */
 export interface AdminSocket {
+  /** The socket's id once connected (the page's own row in the sockets table). */
+  readonly id?: string;
   readonly connected: boolean;
   readonly active: boolean;
   auth: Record<string, unknown>;
@@ -67,7 +69,10 @@ export function openAdminSocket(
   onStatus: (ev: ConnectionEvent) => void,
 ): AdminSocket {
   const io = window.io;
-  if (io === undefined) throw new Error(`the client bundle did not load from ${socketPath}/socket.io.min.js (is serveClient off?)`);
+  if (io === undefined)
+    throw new Error(
+      `the client bundle did not load from ${socketPath}/socket.io.min.js (is serveClient off?)`,
+    );
   const withSession = "sessionId" in auth;
   const socket = io(namespace, { path: socketPath, auth, forceNew: true, autoConnect: false });
   socket.on("session", (id) => {
@@ -80,7 +85,12 @@ export function openAdminSocket(
   socket.on("disconnect", (reason) => onStatus({ type: "disconnected", reason }));
   socket.on("connect_error", (err) => {
     // `active` is false when the server itself refused the namespace (middleware error): no retry follows.
-    if (!socket.active) onStatus({ type: "refused", message: err.message, withSession: withSession || "sessionId" in socket.auth });
+    if (!socket.active)
+      onStatus({
+        type: "refused",
+        message: err.message,
+        withSession: withSession || "sessionId" in socket.auth,
+      });
     else onStatus({ type: "reconnecting", message: err.message });
   });
   wire(socket);

@@ -19,7 +19,11 @@ export interface Props {
 }
 
 /** Create an element; strings become text nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props.class) el.className = props.class;
   if (props.id) el.id = props.id;
@@ -90,7 +94,11 @@ export function formatBytes(n: number): string {
 }
 
 function trim(n: number): string {
-  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, "") : n.toFixed(2).replace(/\.?0+$/, "");
+  return n >= 100
+    ? n.toFixed(0)
+    : n >= 10
+      ? n.toFixed(1).replace(/\.0$/, "")
+      : n.toFixed(2).replace(/\.?0+$/, "");
 }
 
 /** `3d 4h`, `5h 12m`, `42s`. */
@@ -107,7 +115,10 @@ export function formatDuration(seconds: number): string {
 
 /** Local `HH:MM:SS` of a date or ISO string; the raw value when it is not a date. */
 export function formatTime(value: unknown): string {
-  const d = value instanceof Date ? value : new Date(typeof value === "string" || typeof value === "number" ? value : NaN);
+  const d =
+    value instanceof Date
+      ? value
+      : new Date(typeof value === "string" || typeof value === "number" ? value : NaN);
   if (Number.isNaN(d.getTime())) return String(value ?? "");
   return d.toLocaleTimeString([], { hour12: false });
 }

@@ -1,8 +1,16 @@
 // Entry point of the dashboard page: login, the admin socket's events into the State, and a render loop
 // (at most one frame per change, plus a 1 s tick that moves the plots along).
 import { LineChart } from "./chart.js";
-import { openAdminSocket, saveSession, savedSession, type AdminSocket, type ConnectionEvent } from "./connection.js";
+import {
+  openAdminSocket,
+  saveSession,
+  savedSession,
+  type AdminSocket,
+  type ConnectionEvent,
+} from "./connection.js";
 import { byId, formatBytes, formatCount, preview, setText } from "./dom.js";
+import { mergeFlow } from "./flow.js";
+import { renderFlow } from "./flow-views.js";
 import { SocketsTable, type Permissions } from "./sockets-table.js";
 import { State, filterSockets } from "./state.js";
 import { renderLog, renderNamespaces, renderRooms, renderServers, renderStats } from "./views.js";
@@ -71,17 +79,35 @@ function render(): void {
   renderStats(state, now);
   renderServers(state, now);
   renderNamespaces(state);
+  renderFlow(mergeFlow([...state.servers.values()].map((e) => e.stats)), now);
   if (development) {
     renderRooms(state);
     renderLog(state);
-    const perms: Permissions = { disconnect: state.can("DISCONNECT"), join: state.can("JOIN"), leave: state.can("LEAVE") };
-    const shown = filterSockets(state, byId<HTMLInputElement>("sockets-filter").value, MAX_SOCKET_ROWS);
-    sockets.render(shown.rows, perms);
-    setText(byId("sockets-count"), shown.total === shown.rows.length ? `${shown.total}` : `${shown.rows.length} of ${shown.total}`);
+    const perms: Permissions = {
+      disconnect: state.can("DISCONNECT"),
+      join: state.can("JOIN"),
+      leave: state.can("LEAVE"),
+    };
+    const shown = filterSockets(
+      state,
+      byId<HTMLInputElement>("sockets-filter").value,
+      MAX_SOCKET_ROWS,
+    );
+    const own = socket?.id;
+    sockets.render(shown.rows, perms, own === undefined ? undefined : { nsp: NAMESPACE, id: own });
+    setText(
+      byId("sockets-count"),
+      shown.total === shown.rows.length
+        ? `${shown.total}`
+        : `${shown.rows.length} of ${shown.total}`,
+    );
     byId("sockets-card").classList.toggle("no-actions", !perms.disconnect && !perms.join);
   }
   const r = state.rates;
-  charts.clients.draw([{ label: "clients", colorVar: "--series-1", points: state.clients.points(now) }], now);
+  charts.clients.draw(
+    [{ label: "clients", colorVar: "--series-1", points: state.clients.points(now) }],
+    now,
+  );
   charts.packets.draw(
     [
       { label: "in", colorVar: "--series-1", points: r.packetsIn.points(now) },
@@ -133,11 +159,26 @@ function wire(s: AdminSocket): void {
   });
   s.on("socket_connected", (sock, time) => (state.socketConnected(sock, time), schedule()));
   s.on("socket_updated", (patch) => (state.socketUpdated(patch), schedule()));
-  s.on("socket_disconnected", (nsp, id, reason, time) => (state.socketDisconnected(nsp, id, reason, time), schedule()));
+  s.on(
+    "socket_disconnected",
+    (nsp, id, reason, time) => (state.socketDisconnected(nsp, id, reason, time), schedule()),
+  );
   s.on("room_joined", (nsp, room, id, time) => (state.roomJoined(nsp, room, id, time), schedule()));
   s.on("room_left", (nsp, room, id, time) => (state.roomLeft(nsp, room, id, time), schedule()));
-  s.on("event_received", (nsp, id, args, time) => (state.event("in", nsp, id, args, time, preview(args, 300)), schedule()));
-  s.on("event_sent", (nsp, id, args, time) => (state.event("out", nsp, id, args, time, preview(args, 300)), schedule()));
+  s.on(
+    "event_received",
+    (nsp, id, args, time) => (
+      state.event("in", nsp, id, args, time, preview(args, 300)),
+      schedule()
+    ),
+  );
+  s.on(
+    "event_sent",
+    (nsp, id, args, time) => (
+      state.event("out", nsp, id, args, time, preview(args, 300)),
+      schedule()
+    ),
+  );
 }
 
 function onStatus(ev: ConnectionEvent): void {

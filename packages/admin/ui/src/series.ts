@@ -16,7 +16,7 @@ const second = (t: number): number => t - (t % 1000);
 /** A per-second counter series (values of the same second add up). */
 export class RateSeries {
   readonly #buckets = new Map<number, number>();
-  readonly #since: number;
+  #since: number;
 
   constructor(since = Date.now()) {
     this.#since = second(since);
@@ -26,6 +26,11 @@ export class RateSeries {
     if (!Number.isFinite(timestamp) || !Number.isFinite(count)) return;
     const t = second(timestamp);
     this.#buckets.set(t, (this.#buckets.get(t) ?? 0) + count);
+  }
+
+  /** Start the series earlier (history the server kept from before the page connected). */
+  extendTo(since: number): void {
+    if (Number.isFinite(since)) this.#since = Math.min(this.#since, second(since));
   }
 
   /** One point per second from the start of the window (or of this series) to `now - SETTLE_MS`; gaps are 0. */
@@ -54,7 +59,8 @@ export class GaugeSeries {
   readonly #samples = new Map<number, number>();
 
   set(timestamp: number, value: number): void {
-    if (Number.isFinite(timestamp) && Number.isFinite(value)) this.#samples.set(second(timestamp), value);
+    if (Number.isFinite(timestamp) && Number.isFinite(value))
+      this.#samples.set(second(timestamp), value);
   }
 
   points(now: number): Point[] {

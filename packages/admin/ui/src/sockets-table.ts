@@ -1,5 +1,6 @@
 // The sockets table: one keyed row per socket, updated cell by cell, so that a half-typed room name or an
-// opened handshake survives the live updates. Actions are only rendered when the server announced them.
+// opened handshake survives the live updates. Actions are only rendered when the server announced them;
+// Disconnect asks for confirmation, and the page's own admin socket is marked and cannot be disconnected.
 import type { SerializedSocket } from "../../src/protocol.js";
 import { fill, formatTime, h, preview } from "./dom.js";
 
@@ -15,11 +16,26 @@ export interface Permissions {
   leave: boolean;
 }
 
-const COLUMNS = ["id", "nsp", "transport", "address", "time", "rooms", "handshake", "data", "actions"] as const;
+const COLUMNS = [
+  "id",
+  "nsp",
+  "transport",
+  "address",
+  "time",
+  "rooms",
+  "handshake",
+  "data",
+  "actions",
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 function details(summary: string, value: unknown): HTMLElement {
-  return h("details", {}, h("summary", {}, summary), h("pre", {}, JSON.stringify(value, null, 2) ?? ""));
+  return h(
+    "details",
+    {},
+    h("summary", {}, summary),
+    h("pre", {}, JSON.stringify(value, null, 2) ?? ""),
+  );
 }
 
 class SocketRow {
@@ -28,7 +44,10 @@ class SocketRow {
   readonly #sigs = new Map<Column, string>();
   socket: SerializedSocket;
 
-  constructor(socket: SerializedSocket, private readonly actions: Actions) {
+  constructor(
+    socket: SerializedSocket,
+    private readonly actions: Actions,
+  ) {
     this.socket = socket;
     this.tr = h("tr", { data: { id: socket.id, nsp: socket.nsp } });
     for (const c of COLUMNS) {
@@ -45,12 +64,26 @@ class SocketRow {
     if (td !== undefined) build(td);
   }
 
-  update(s: SerializedSocket, perms: Permissions): void {
+  update(s: SerializedSocket, perms: Permissions, self: boolean): void {
     this.socket = s;
     const hs = s.handshake ?? ({} as Partial<SerializedSocket["handshake"]>);
-    this.#cell("id", s.id, (td) => fill(td, h("code", {}, s.id)));
+    this.tr.classList.toggle("self", self);
+    this.#cell("id", JSON.stringify([s.id, self]), (td) =>
+      fill(
+        td,
+        h("code", {}, s.id),
+        self &&
+          h(
+            "span",
+            { class: "badge self-badge", title: "The socket of this admin page" },
+            "this page",
+          ),
+      ),
+    );
     this.#cell("nsp", s.nsp, (td) => fill(td, s.nsp));
-    this.#cell("transport", String(s.transport ?? ""), (td) => fill(td, h("span", { class: "badge" }, String(s.transport ?? "?"))));
+    this.#cell("transport", String(s.transport ?? ""), (td) =>
+      fill(td, h("span", { class: "badge" }, String(s.transport ?? "?"))),
+    );
     this.#cell("address", String(hs.address ?? ""), (td) => fill(td, String(hs.address ?? "")));
     this.#cell("time", String(hs.time ?? ""), (td) => {
       fill(td, formatTime(hs.time));
@@ -86,17 +119,77 @@ class SocketRow {
     this.#cell("handshake", preview([hs.query, hs.headers, hs.url], 100_000), (td) => {
       const headers = hs.headers ?? {};
       const query = hs.query ?? {};
-      fill(td, details(`query (${Object.keys(query).length})`, query), details(`headers (${Object.keys(headers).length})`, headers));
+      fill(
+        td,
+        details(`query (${Object.keys(query).length})`, query),
+        details(`headers (${Object.keys(headers).length})`, headers),
+      );
     });
     this.#cell("data", preview(s.data, 100_000), (td) => {
       const text = preview(s.data ?? {}, 80);
       fill(td, text.length < 80 ? h("code", {}, text) : details(text, s.data));
     });
-    this.#cell("actions", JSON.stringify(perms), (td) => this.#buildActions(td, perms));
+    this.#cell("actions", JSON.stringify([perms, self]), (td) =>
+      this.#buildActions(td, perms, self),
+    );
   }
 
-  #buildActions(td: HTMLTableCellElement, perms: Permissions): void {
-    const input = h("input", { class: "room-input", placeholder: "room", data: { action: "join-room" }, aria: { label: "Room to join" } });
+  /** Disconnect, then "Disconnect <id>? Yes / Cancel" in its place: one click never kicks anyone. */
+  #disconnectButton(): HTMLElement {
+    const box = h("span", { class: "disconnect-box" });
+    const ask = (): void => {
+      const yes = h(
+        "button",
+        {
+          class: "danger",
+          type: "button",
+          data: { action: "confirm-disconnect" },
+          aria: { label: `Confirm: disconnect ${this.socket.id}` },
+          onclick: () => {
+            this.actions.disconnect(this.socket.nsp, this.socket.id);
+            reset();
+          },
+        },
+        "Yes, disconnect",
+      );
+      fill(
+        box,
+        h("span", { class: "confirm-text", aria: { live: "polite" } }, "Disconnect this socket?"),
+        yes,
+        h(
+          "button",
+          { class: "ghost", type: "button", data: { action: "cancel-disconnect" }, onclick: reset },
+          "Cancel",
+        ),
+      );
+      yes.focus();
+    };
+    const reset = (): void =>
+      fill(
+        box,
+        h(
+          "button",
+          {
+            class: "danger",
+            type: "button",
+            data: { action: "disconnect" },
+            title: `Disconnect ${this.socket.id} (asks for confirmation)`,
+            onclick: ask,
+          },
+          "Disconnect",
+        ),
+      );
+    reset();
+    return box;
+  }
+
+  #buildActions(td: HTMLTableCellElement, perms: Permissions, self: boolean): void {
+    const input = h("input", {
+      class: "room-input",
+      placeholder: "room",
+      data: { action: "join-room" },
+      aria: { label: "Room to join" },
+    });
     fill(
       td,
       perms.join &&
@@ -115,12 +208,7 @@ class SocketRow {
           input,
           h("button", { type: "submit", data: { action: "join" } }, "Join"),
         ),
-      perms.disconnect &&
-        h(
-          "button",
-          { class: "danger", type: "button", data: { action: "disconnect" }, onclick: () => this.actions.disconnect(this.socket.nsp, this.socket.id) },
-          "Disconnect",
-        ),
+      perms.disconnect && !self && this.#disconnectButton(),
     );
   }
 }
@@ -134,16 +222,22 @@ export class SocketsTable {
     private readonly actions: Actions,
   ) {}
 
-  render(sockets: Iterable<[string, SerializedSocket]>, perms: Permissions): void {
+  /** `self`: the page's own socket (namespace and id), marked and never offered a Disconnect. */
+  render(
+    sockets: Iterable<[string, SerializedSocket]>,
+    perms: Permissions,
+    self?: { nsp: string; id: string },
+  ): void {
     const seen = new Set<string>();
     let previous: HTMLTableRowElement | null = null;
     for (const [key, s] of sockets) {
       seen.add(key);
       let row = this.#rows.get(key);
       if (row === undefined) this.#rows.set(key, (row = new SocketRow(s, this.actions)));
-      row.update(s, perms);
+      row.update(s, perms, self !== undefined && s.nsp === self.nsp && s.id === self.id);
       // Keep DOM order = map order without moving rows that are already in place (moving would blur inputs).
-      const expected: ChildNode | null = previous === null ? this.tbody.firstChild : previous.nextSibling;
+      const expected: ChildNode | null =
+        previous === null ? this.tbody.firstChild : previous.nextSibling;
       if (expected !== row.tr) this.tbody.insertBefore(row.tr, expected);
       previous = row.tr;
     }

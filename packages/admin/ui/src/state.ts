@@ -30,7 +30,16 @@ export interface RoomInfo {
   private: boolean;
 }
 
-const RATE_TYPES = ["packetsIn", "packetsOut", "bytesIn", "bytesOut", "eventsIn", "eventsOut", "connection", "disconnection"] as const;
+const RATE_TYPES = [
+  "packetsIn",
+  "packetsOut",
+  "bytesIn",
+  "bytesOut",
+  "eventsIn",
+  "eventsOut",
+  "connection",
+  "disconnection",
+] as const;
 export type RateType = (typeof RATE_TYPES)[number];
 
 const key = (nsp: string, id: string): string => `${nsp}\u0000${id}`;
@@ -45,7 +54,10 @@ export class State {
   #seq = 0;
 
   constructor(now = Date.now()) {
-    this.rates = Object.fromEntries(RATE_TYPES.map((t) => [t, new RateSeries(now)])) as Record<RateType, RateSeries>;
+    this.rates = Object.fromEntries(RATE_TYPES.map((t) => [t, new RateSeries(now)])) as Record<
+      RateType,
+      RateSeries
+    >;
   }
 
   get features(): readonly string[] {
@@ -59,8 +71,25 @@ export class State {
   onStats(stats: ServerStats, now = Date.now()): void {
     if (typeof stats !== "object" || stats === null || typeof stats.serverId !== "string") return;
     this.servers.set(stats.serverId, { stats, lastSeen: now });
-    for (const ev of Array.isArray(stats.aggregatedEvents) ? stats.aggregatedEvents : []) this.#aggregate(ev);
+    const events = Array.isArray(stats.aggregatedEvents) ? stats.aggregatedEvents : [];
+    // The first sample after connecting carries the node's last minutes: the plots start from there.
+    if (Array.isArray(stats.clientsHistory)) this.#history(stats.clientsHistory, events);
+    for (const ev of events) this.#aggregate(ev);
     this.sampleClients(now);
+  }
+
+  #history(clients: unknown[], events: AggregatedEvent[]): void {
+    let since = Infinity;
+    for (const sample of clients) {
+      if (!Array.isArray(sample)) continue;
+      const [t, n] = sample as unknown[];
+      if (typeof t !== "number" || typeof n !== "number") continue;
+      this.clients.set(t, n);
+      since = Math.min(since, t);
+    }
+    for (const ev of events)
+      if (typeof ev?.timestamp === "number") since = Math.min(since, ev.timestamp);
+    if (since !== Infinity) for (const series of Object.values(this.rates)) series.extendTo(since);
   }
 
   #aggregate(ev: AggregatedEvent): void {
@@ -70,7 +99,8 @@ export class State {
 
   /** Forget nodes that stopped reporting; record the clients gauge. */
   sampleClients(now = Date.now()): void {
-    for (const [id, entry] of this.servers) if (now - entry.lastSeen > SERVER_TTL_MS) this.servers.delete(id);
+    for (const [id, entry] of this.servers)
+      if (now - entry.lastSeen > SERVER_TTL_MS) this.servers.delete(id);
     let total = 0;
     for (const { stats } of this.servers.values()) total += Number(stats.clientsCount) || 0;
     this.clients.set(now, total);
@@ -84,7 +114,9 @@ export class State {
         counts.set(ns.name, (counts.get(ns.name) ?? 0) + (Number(ns.socketsCount) || 0));
       }
     }
-    return [...counts].map(([name, socketsCount]) => ({ name, socketsCount })).sort((a, b) => a.name.localeCompare(b.name));
+    return [...counts]
+      .map(([name, socketsCount]) => ({ name, socketsCount }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   rooms(): RoomInfo[] {
@@ -93,11 +125,17 @@ export class State {
       for (const name of s.rooms) {
         const k = key(s.nsp, name);
         let room = rooms.get(k);
-        if (room === undefined) rooms.set(k, (room = { nsp: s.nsp, name, members: [], private: this.sockets.has(k) }));
+        if (room === undefined)
+          rooms.set(k, (room = { nsp: s.nsp, name, members: [], private: this.sockets.has(k) }));
         room.members.push(s.id);
       }
     }
-    return [...rooms.values()].sort((a, b) => a.nsp.localeCompare(b.nsp) || Number(a.private) - Number(b.private) || a.name.localeCompare(b.name));
+    return [...rooms.values()].sort(
+      (a, b) =>
+        a.nsp.localeCompare(b.nsp) ||
+        Number(a.private) - Number(b.private) ||
+        a.name.localeCompare(b.name),
+    );
   }
 
   setSockets(list: SerializedSocket[]): void {
@@ -107,18 +145,32 @@ export class State {
 
   socketConnected(s: SerializedSocket, time: unknown): void {
     this.#put(s);
-    this.#log("connect", s.nsp, s.id, s.handshake?.address ? `from ${s.handshake.address}` : "", time);
+    this.#log(
+      "connect",
+      s.nsp,
+      s.id,
+      s.handshake?.address ? `from ${s.handshake.address}` : "",
+      time,
+    );
   }
 
   #put(s: SerializedSocket): void {
     if (typeof s?.id !== "string" || typeof s.nsp !== "string") return;
-    this.sockets.set(key(s.nsp, s.id), { ...s, rooms: Array.isArray(s.rooms) ? s.rooms.map(String) : [] });
+    this.sockets.set(key(s.nsp, s.id), {
+      ...s,
+      rooms: Array.isArray(s.rooms) ? s.rooms.map(String) : [],
+    });
   }
 
   socketUpdated(patch: Partial<SerializedSocket> & { id: string; nsp: string }): void {
     const k = key(patch?.nsp, patch?.id);
     const s = this.sockets.get(k);
-    if (s !== undefined) this.sockets.set(k, { ...s, ...patch, rooms: Array.isArray(patch.rooms) ? patch.rooms : s.rooms });
+    if (s !== undefined)
+      this.sockets.set(k, {
+        ...s,
+        ...patch,
+        rooms: Array.isArray(patch.rooms) ? patch.rooms : s.rooms,
+      });
   }
 
   socketDisconnected(nsp: string, id: string, reason: string, time: unknown): void {
@@ -138,7 +190,14 @@ export class State {
     if (room !== id) this.#log("leave", nsp, id, room, time);
   }
 
-  event(direction: "in" | "out", nsp: string, id: string, args: unknown[], time: unknown, text: string): void {
+  event(
+    direction: "in" | "out",
+    nsp: string,
+    id: string,
+    args: unknown[],
+    time: unknown,
+    text: string,
+  ): void {
     if (Array.isArray(args)) this.#log(direction, nsp, id, text, time);
   }
 
@@ -154,7 +213,11 @@ export class State {
 }
 
 /** The sockets whose id, namespace, address, rooms, data or query contain `query` (case-insensitive), at most `max`. */
-export function filterSockets(state: State, query: string, max: number): { rows: [string, SerializedSocket][]; total: number } {
+export function filterSockets(
+  state: State,
+  query: string,
+  max: number,
+): { rows: [string, SerializedSocket][]; total: number } {
   const q = query.trim().toLowerCase();
   const rows: [string, SerializedSocket][] = [];
   let total = 0;
@@ -167,7 +230,9 @@ export function filterSockets(state: State, query: string, max: number): { rows:
       } catch {
         // unserialisable data is not searchable
       }
-      const haystack = [s.id, s.nsp, String(s.handshake?.address ?? ""), ...s.rooms, data].join("\n").toLowerCase();
+      const haystack = [s.id, s.nsp, String(s.handshake?.address ?? ""), ...s.rooms, data]
+        .join("\n")
+        .toLowerCase();
       if (!haystack.includes(q)) continue;
     }
     total++;

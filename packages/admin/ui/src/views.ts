@@ -1,5 +1,14 @@
 // Renders the stat cards and the small tables (servers, namespaces, rooms, event log) from the State.
-import { byId, fill, formatBytes, formatCount, formatDuration, formatTime, h, setText } from "./dom.js";
+import {
+  byId,
+  fill,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatTime,
+  h,
+  setText,
+} from "./dom.js";
 import type { State } from "./state.js";
 
 function row(...cells: (Node | string)[]): HTMLTableRowElement {
@@ -7,7 +16,14 @@ function row(...cells: (Node | string)[]): HTMLTableRowElement {
 }
 
 function empty(tbody: HTMLElement, columns: number, text: string): void {
-  fill(tbody, h("tr", { class: "empty" }, Object.assign(h("td", { class: "muted" }, text), { colSpan: columns })));
+  fill(
+    tbody,
+    h(
+      "tr",
+      { class: "empty" },
+      Object.assign(h("td", { class: "muted" }, text), { colSpan: columns }),
+    ),
+  );
 }
 
 /** The numbers at the top. */
@@ -30,7 +46,9 @@ export function renderStats(state: State, now: number): void {
 
 export function renderServers(state: State, now: number): void {
   const tbody = byId("servers-body");
-  const entries = [...state.servers.values()].sort((a, b) => a.stats.serverId.localeCompare(b.stats.serverId));
+  const entries = [...state.servers.values()].sort((a, b) =>
+    a.stats.serverId.localeCompare(b.stats.serverId),
+  );
   if (entries.length === 0) return empty(tbody, 8, "Waiting for server stats…");
   fill(
     tbody,
@@ -46,6 +64,7 @@ export function renderServers(state: State, now: number): void {
         `${Math.max(0, Math.round((now - lastSeen) / 1000))} s ago`,
       );
       tr.dataset.serverId = stats.serverId;
+      tr.cells[5]?.setAttribute("data-col", "lag");
       if (stats.serverId === state.config?.serverId) tr.classList.add("current");
       return tr;
     }),
@@ -56,18 +75,30 @@ export function renderNamespaces(state: State): void {
   const tbody = byId("namespaces-body");
   const list = state.namespaces();
   if (list.length === 0) return empty(tbody, 2, "No namespace yet");
-  fill(tbody, ...list.map((ns) => Object.assign(row(h("code", {}, ns.name), formatCount(ns.socketsCount)), { title: ns.name })));
+  fill(
+    tbody,
+    ...list.map((ns) =>
+      Object.assign(row(h("code", {}, ns.name), formatCount(ns.socketsCount)), { title: ns.name }),
+    ),
+  );
 }
 
 export function renderRooms(state: State): void {
   const tbody = byId("rooms-body");
   // A page cannot show every room of a big server: the first ones, the sockets table's filter finds the others.
-  const rooms = state.rooms().filter((r) => !r.private).slice(0, 500);
+  const rooms = state
+    .rooms()
+    .filter((r) => !r.private)
+    .slice(0, 500);
   if (rooms.length === 0) return empty(tbody, 3, "No room besides the sockets' own");
   fill(
     tbody,
     ...rooms.map((room) => {
-      const tr = row(h("code", {}, room.nsp), h("code", {}, room.name), formatCount(room.members.length));
+      const tr = row(
+        h("code", {}, room.nsp),
+        h("code", {}, room.name),
+        formatCount(room.members.length),
+      );
       tr.dataset.room = room.name;
       tr.dataset.nsp = room.nsp;
       return tr;
@@ -91,7 +122,13 @@ export function renderLog(state: State): void {
   fill(
     tbody,
     ...state.log.map((e) => {
-      const tr = row(formatTime(e.time), h("span", { class: `kind kind-${e.kind}` }, KIND_LABEL[e.kind] ?? e.kind), h("code", {}, e.nsp), h("code", {}, e.id), h("code", {}, e.text));
+      const tr = row(
+        formatTime(e.time),
+        h("span", { class: `kind kind-${e.kind}` }, KIND_LABEL[e.kind] ?? e.kind),
+        h("code", {}, e.nsp),
+        h("code", {}, e.id),
+        h("code", {}, e.text),
+      );
       tr.dataset.kind = e.kind;
       return tr;
     }),

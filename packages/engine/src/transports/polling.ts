@@ -9,7 +9,7 @@ import {
   segmentEnd,
   type FinalPacket,
   type V3Item,
-} from "@switchboard/engine-parser";
+} from "@switchboard/engine-parser/internal";
 import createDebug from "debug";
 import { chooseCoding, compress } from "../compression.js";
 import { DeadlineNode, type DeadlineQueue } from "../deadline-queue.js";
@@ -41,7 +41,12 @@ export interface PollingContext {
   readonly bodyQueue: DeadlineQueue<PollingTransport>;
   readonly httpCompression: false | HttpCompressionOptions;
   /** Adds cookie / CORS-independent headers and emits `initial_headers` / `headers`. */
-  decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, sid: string, handshake: boolean): void;
+  decorateHeaders(
+    headers: OutgoingHttpHeaders,
+    req: IncomingMessage,
+    sid: string,
+    handshake: boolean,
+  ): void;
 }
 
 /** @internal The payload format a handshake request asks for. */
@@ -103,8 +108,10 @@ export class PollingTransport extends Transport {
     }
     this.#getReq = req;
     this.#getRes = res;
-    res.on("close", this.#onGetClose);
     this.owner?.onWritable(this);
+    // Most GETs of a busy session are answered right here; only one left pending needs to learn
+    // that its client went away.
+    if (this.#getRes === res) res.on("close", this.#onGetClose);
   }
 
   readonly #onGetClose = (): void => {
@@ -122,8 +129,7 @@ export class PollingTransport extends Transport {
       return;
     }
     // §1.3: v4 polling is text only; binary travels as `b` + base64. A v3 client may POST a binary payload.
-    const type = req.headers["content-type"];
-    const binary = type !== undefined && type.toLowerCase().startsWith("application/octet-stream");
+    const binary = isOctetStream(req.headers["content-type"]);
     this.#binaryPost = binary;
     if (binary && this.#format === PollingFormat.V4) {
       writeStatus(res, 400);
@@ -142,7 +148,8 @@ export class PollingTransport extends Transport {
     req.on("data", this.#onPostData);
     req.on("end", this.#onPostEnd);
     req.on("close", this.#onPostClose);
-    // §1.3: the whole body must arrive within httpRequestBodyTimeout (a slowloris holds nothing for long).
+    // §1.3: the whole body must arrive within httpRequestBodyTimeout (a slowloris holds nothing for
+    // long). The node stays queued after the body (see `#endPost`), so this only moves it to the tail.
     this.#ctx.bodyQueue.push((this.#bodyDeadline ??= new DeadlineNode<PollingTransport>(this)));
   }
 
@@ -154,7 +161,8 @@ export class PollingTransport extends Transport {
     }
     this.#chunks.push(chunk);
     // Many tiny chunks cost far more than their bytes (one Buffer each): bounded too.
-    if (this.#chunks.length > this.#ctx.maxBufferedChunks) this.#abortPost(413, new TransportError("too many chunks"));
+    if (this.#chunks.length > this.#ctx.maxBufferedChunks)
+      this.#abortPost(413, new TransportError("too many chunks"));
   };
 
   readonly #onPostClose = (): void => {
@@ -162,7 +170,10 @@ export class PollingTransport extends Transport {
     // Its payload is lost, so the session cannot go on (as on the reference server).
     if (this.#postReq === null) return;
     this.#endPost();
-    this.owner?.onTransportError(this, new TransportError("data request connection closed prematurely"));
+    this.owner?.onTransportError(
+      this,
+      new TransportError("data request connection closed prematurely"),
+    );
   };
 
   /** @internal httpRequestBodyTimeout elapsed with the POST body still incomplete. */
@@ -175,14 +186,19 @@ export class PollingTransport extends Transport {
     const chunks = this.#chunks;
     const req = this.#postReq!;
     if (this.#format === PollingFormat.V4) {
-      const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.#bytes).toString("utf8");
-      this.#endPost();
+      const body =
+        chunks.length === 1
+          ? chunks[0]!.toString("utf8")
+          : Buffer.concat(chunks, this.#bytes).toString("utf8");
+      this.#endPost(true);
       this.#dispatch(body);
     } else {
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#bytes);
       const binary = this.#binaryPost;
-      this.#endPost();
-      this.#dispatchV3(binary ? decodeBinaryPayloadV3(bytes) : decodeTextPayloadV3(bytes.toString("utf8")));
+      this.#endPost(true);
+      this.#dispatchV3(
+        binary ? decodeBinaryPayloadV3(bytes) : decodeTextPayloadV3(bytes.toString("utf8")),
+      );
     }
     if (res.destroyed) return;
     const headers: OutgoingHttpHeaders = {
@@ -195,14 +211,19 @@ export class PollingTransport extends Transport {
     res.end("ok");
   };
 
-  #endPost(): void {
+  /** Forgets the POST in flight; `ended`: its body was read to the end. */
+  #endPost(ended = false): void {
     const req = this.#postReq;
     if (req !== null) {
-      req.off("data", this.#onPostData);
-      req.off("end", this.#onPostEnd);
+      // An ended body emits no more `data` nor `end`: only `close` is still to come.
+      if (!ended) {
+        req.off("data", this.#onPostData);
+        req.off("end", this.#onPostEnd);
+      }
       req.off("close", this.#onPostClose);
     }
-    if (this.#bodyDeadline !== null) this.#ctx.bodyQueue.remove(this.#bodyDeadline);
+    // The body deadline stays queued: it expires as a no-op unless the next POST re-queues it first,
+    // which saves clearing and setting the queue's timer around every POST of a lone session.
     this.#postReq = this.#postRes = null;
     this.#chunks.length = 0;
     this.#bytes = 0;
@@ -252,7 +273,8 @@ export class PollingTransport extends Transport {
     for (const packet of packets) {
       if (this.#shut || this.owner === null) return;
       if (typeof packet === "string") this.owner.onText(this, packet);
-      else this.owner.onBinary(this, Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
+      else
+        this.owner.onBinary(this, Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
     }
   }
 
@@ -262,15 +284,26 @@ export class PollingTransport extends Transport {
     for (let i = 0; i < items.length; i++) {
       if (i > 0) body += SEPARATOR;
       const item = items[i]!;
-      body += typeof item === "string" ? item : item instanceof PreEncodedPacket ? item.pollingText : BASE64_PREFIX + item.toString("base64");
+      body +=
+        typeof item === "string"
+          ? item
+          : item instanceof PreEncodedPacket
+            ? item.pollingText
+            : BASE64_PREFIX + item.toString("base64");
     }
     return this.#respond(body);
   }
 
   #sendV3(items: readonly OutItem[]): boolean {
-    const packets: V3Item[] = items.map((item) => (item instanceof PreEncodedPacket ? v3Item(item) : item));
+    const packets: V3Item[] = items.map((item) =>
+      item instanceof PreEncodedPacket ? v3Item(item) : item,
+    );
     const payload = encodePayloadV3(packets, this.#format === PollingFormat.V3_BINARY);
-    return this.#respond(typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+    return this.#respond(
+      typeof payload === "string"
+        ? payload
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+    );
   }
 
   /** Answers the pending GET with a payload. Returns false when compression makes it asynchronous. */
@@ -287,43 +320,71 @@ export class PollingTransport extends Transport {
       return true;
     }
     const headers: OutgoingHttpHeaders = {
-      "Content-Type": typeof body === "string" ? "text/plain; charset=UTF-8" : "application/octet-stream",
+      "Content-Type":
+        typeof body === "string" ? "text/plain; charset=UTF-8" : "application/octet-stream",
       "cache-control": "no-store",
     };
     this.#ctx.decorateHeaders(headers, req, this.#sid, handshake);
     const length = Buffer.byteLength(body);
     const compression = this.#ctx.httpCompression;
-    const coding = compression && length >= (compression.threshold ?? 1024) ? chooseCoding(req.headers["accept-encoding"]) : null;
+    const coding =
+      compression && length >= (compression.threshold ?? 1024)
+        ? chooseCoding(req.headers["accept-encoding"])
+        : null;
     if (coding === null) {
       headers["Content-Length"] = length;
       res.writeHead(200, headers);
       res.end(body);
       return true;
     }
-    compress(typeof body === "string" ? Buffer.from(body, "utf8") : body, coding, compression as HttpCompressionOptions, (err, out) => {
-      if (res.destroyed) return;
-      if (err) {
-        writeStatus(res, 500);
-      } else {
-        headers["Content-Encoding"] = coding;
-        headers["Content-Length"] = out.length;
-        res.writeHead(200, headers);
-        res.end(out);
-      }
-      this.owner?.onDrain(this);
-    });
+    compress(
+      typeof body === "string" ? Buffer.from(body, "utf8") : body,
+      coding,
+      compression as HttpCompressionOptions,
+      (err, out) => {
+        if (res.destroyed) return;
+        if (err) {
+          writeStatus(res, 500);
+        } else {
+          headers["Content-Encoding"] = coding;
+          headers["Content-Length"] = out.length;
+          res.writeHead(200, headers);
+          res.end(out);
+        }
+        this.owner?.onDrain(this);
+      },
+    );
     return false;
   }
 
   shutdown(_mode: ShutdownMode, finalPacket: FinalPacket = EncodedPackets.close): void {
     if (this.#shut) return;
     this.#shut = true;
-    if (this.#getRes !== null) this.#respond(this.#format === PollingFormat.V4 ? finalPacket : `1:${finalPacket}`);
+    // A POST still in flight keeps its deadline: its body must end or time out all the same.
+    if (this.#postReq === null && this.#bodyDeadline !== null)
+      this.#ctx.bodyQueue.remove(this.#bodyDeadline);
+    if (this.#getRes !== null)
+      this.#respond(this.#format === PollingFormat.V4 ? finalPacket : `1:${finalPacket}`);
     this.owner = null;
   }
 }
 
 function ignore(): void {}
+
+const OCTET_STREAM = "application/octet-stream";
+
+/** Whether a Content-Type is `application/octet-stream` (any case, any parameters). */
+function isOctetStream(type: string | undefined): boolean {
+  // Checked on every POST: text payloads (`text/plain…`) are told apart by their first letter,
+  // without lowercasing a copy of the header.
+  if (
+    type === undefined ||
+    type.length < OCTET_STREAM.length ||
+    (type.charCodeAt(0) | 0x20) !== 0x61
+  )
+    return false;
+  return type.slice(0, OCTET_STREAM.length).toLowerCase() === OCTET_STREAM;
+}
 
 /** A pre-encoded message as a v3 payload item: its text packet, or its bytes. */
 function v3Item(packet: PreEncodedPacket): V3Item {

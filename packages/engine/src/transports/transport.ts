@@ -49,10 +49,18 @@ export abstract class Transport {
     return this.ready && this.owner?.hasPendingWrites() !== true;
   }
 
+  /** @internal Bytes written but not yet handed to the kernel (a WebSocket's buffer); 0 for polling. */
+  get bufferedAmount(): number {
+    return 0;
+  }
+
   /** @internal The TCP socket the transport lives on for its whole life (WebSocket), if any. */
   get netSocket(): NetSocket | undefined {
     return undefined;
   }
+
+  /** @internal The session is idle for a while (a pong arrived): release per-connection buffers kept for reuse. */
+  compact(): void {}
 
   /**
    * @internal Writes every item, in order. `compress[i]` is the per-packet compression flag when

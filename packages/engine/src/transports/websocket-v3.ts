@@ -1,4 +1,8 @@
-import { binaryPacketFromV3, encodeBase64MessageV3, textPacketFromV3 } from "@switchboard/engine-parser";
+import {
+  binaryPacketFromV3,
+  encodeBase64MessageV3,
+  textPacketFromV3,
+} from "@switchboard/engine-parser/internal";
 import type { RawData, WebSocket } from "ws";
 import { PreEncodedPacket } from "../pre-encoded.js";
 import type { EngineRequest } from "../request.js";
@@ -33,7 +37,11 @@ export class WebSocketTransportV3 extends WebSocketTransport {
   override handleMessage(data: RawData, isBinary: boolean): void {
     const owner = this.owner;
     if (owner === null) return;
-    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    const buf = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
     if (isBinary) {
       const message = binaryPacketFromV3(buf);
       // Any other type byte is a packet the session cannot read: "" makes it a parse error.
@@ -49,7 +57,8 @@ export class WebSocketTransportV3 extends WebSocketTransport {
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       const data = item instanceof PreEncodedPacket ? item.data : item;
-      if (typeof data === "string") out[i] = item instanceof PreEncodedPacket ? item.pollingText : data;
+      if (typeof data === "string")
+        out[i] = item instanceof PreEncodedPacket ? item.pollingText : data;
       else out[i] = this.#binary ? binaryFrame(data) : encodeBase64MessageV3(data);
     }
     return super.send(out, compress);
@@ -58,5 +67,7 @@ export class WebSocketTransportV3 extends WebSocketTransport {
 
 /** @internal The WebSocket transport for a request's revision. */
 export function newWebSocketTransport(ws: WebSocket, req: EngineRequest): WebSocketTransport {
-  return requestProtocol(req) === 4 ? new WebSocketTransport(ws) : new WebSocketTransportV3(ws, !req._query.b64);
+  return requestProtocol(req) === 4
+    ? new WebSocketTransport(ws)
+    : new WebSocketTransportV3(ws, !req._query.b64);
 }

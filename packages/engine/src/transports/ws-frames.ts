@@ -20,8 +20,20 @@ interface FrameOptions {
 // `Sender.frame` is public in `ws` (a named export of its ESM entry) but missing from @types/ws.
 type FrameFn = (data: { length: number }, options: FrameOptions) => Buffer[];
 const frameHeaderOf = (ws as unknown as { Sender: { frame: FrameFn } }).Sender.frame;
-const TEXT_OPTIONS: FrameOptions = { fin: true, rsv1: false, opcode: TEXT, mask: false, readOnly: false };
-const BINARY_OPTIONS: FrameOptions = { fin: true, rsv1: false, opcode: BINARY, mask: false, readOnly: false };
+const TEXT_OPTIONS: FrameOptions = {
+  fin: true,
+  rsv1: false,
+  opcode: TEXT,
+  mask: false,
+  readOnly: false,
+};
+const BINARY_OPTIONS: FrameOptions = {
+  fin: true,
+  rsv1: false,
+  opcode: BINARY,
+  mask: false,
+  readOnly: false,
+};
 
 /** Size of the header of an unmasked frame whose payload is `length` bytes (RFC 6455 §5.2). */
 export function headerSize(length: number): number {
@@ -29,7 +41,12 @@ export function headerSize(length: number): number {
 }
 
 /** Writes the header of a final unmasked frame at `offset`; returns where the payload goes. */
-export function writeHeader(target: Buffer, offset: number, opcode: number, length: number): number {
+export function writeHeader(
+  target: Buffer,
+  offset: number,
+  opcode: number,
+  length: number,
+): number {
   // Unmasked, `ws` returns [header, payload] and reads only the payload's length.
   const header = frameHeaderOf({ length }, opcode === TEXT ? TEXT_OPTIONS : BINARY_OPTIONS)[0]!;
   return offset + header.copy(target, offset);

@@ -43,10 +43,17 @@ class Reader {
  * @example
  * const [uid, packet, opts] = decode(message, { maxSize: 1e6 }) as [string, unknown, unknown];
  */
-export function decode(input: ArrayBuffer | ArrayBufferView, opts: MsgpackDecodeOptions = {}): unknown {
+export function decode(
+  input: ArrayBuffer | ArrayBufferView,
+  opts: MsgpackDecodeOptions = {},
+): unknown {
   const buf = wrap(input);
   if (opts.maxSize !== undefined && buf.length > opts.maxSize) {
-    throw new MsgpackDecodeError(`input of ${buf.length} bytes exceeds ${opts.maxSize}`, 0, MsgpackErrorCode.TOO_LARGE);
+    throw new MsgpackDecodeError(
+      `input of ${buf.length} bytes exceeds ${opts.maxSize}`,
+      0,
+      MsgpackErrorCode.TOO_LARGE,
+    );
   }
   if (buf.length === 0) throw new MsgpackDecodeError("empty input", 0);
   const r = new Reader(buf, opts.maxDepth ?? 100);
@@ -147,7 +154,8 @@ function readBin(r: Reader, n: number): unknown {
 
 function enter(r: Reader, n: number): void {
   // Each element takes at least one byte: a count beyond what is left is a lie, not an allocation to make.
-  if (n > r.buf.length - r.pos) r.fail(`declared ${n} elements, only ${r.buf.length - r.pos} bytes left`);
+  if (n > r.buf.length - r.pos)
+    r.fail(`declared ${n} elements, only ${r.buf.length - r.pos} bytes left`);
   if (++r.depth > r.maxDepth) r.fail(`nested deeper than ${r.maxDepth}`);
 }
 
@@ -165,7 +173,8 @@ function readMap(r: Reader, n: number): Record<string, unknown> {
   for (let i = 0; i < n; i++) {
     const key = read(r);
     const value = read(r);
-    if (typeof key !== "string" && typeof key !== "number") r.fail("map key is not a string or a number");
+    if (typeof key !== "string" && typeof key !== "number")
+      r.fail("map key is not a string or a number");
     const k = String(key);
     if (k === "__proto__") continue;
     out[k] = value;

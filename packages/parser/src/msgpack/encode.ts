@@ -132,14 +132,31 @@ function writeDate(w: Writer, d: Date): void {
   const s = Math.floor(ms / 1e3);
   const ns = (ms - s * 1e3) * 1e6;
   if (s >= 0 && ns >= 0 && s <= TIMESTAMP64_MAX_SEC) {
-    if (ns === 0 && s <= TIMESTAMP32_MAX_SEC) return w.bytes(0xd6, 0xff, s >> 24, s >> 16, s >> 8, s);
+    if (ns === 0 && s <= TIMESTAMP32_MAX_SEC)
+      return w.bytes(0xd6, 0xff, s >> 24, s >> 16, s >> 8, s);
     const hi = s / POW32;
     const lo = s & 0xffffffff;
     return w.bytes(0xd7, 0xff, ns >> 22, ns >> 14, ns >> 6, hi, lo >> 24, lo >> 16, lo >> 8, lo);
   }
   const hi = Math.floor(s / POW32);
   const lo = s >>> 0;
-  w.bytes(0xc7, 0x0c, 0xff, ns >> 24, ns >> 16, ns >> 8, ns, hi >> 24, hi >> 16, hi >> 8, hi, lo >> 24, lo >> 16, lo >> 8, lo);
+  w.bytes(
+    0xc7,
+    0x0c,
+    0xff,
+    ns >> 24,
+    ns >> 16,
+    ns >> 8,
+    ns,
+    hi >> 24,
+    hi >> 16,
+    hi >> 8,
+    hi,
+    lo >> 24,
+    lo >> 16,
+    lo >> 8,
+    lo,
+  );
 }
 
 function writeObject(w: Writer, value: object | null): void {
@@ -153,11 +170,14 @@ function writeObject(w: Writer, value: object | null): void {
     return;
   }
   if (value instanceof Date) return writeDate(w, value);
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return writeBin(w, binBytes(value));
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value))
+    return writeBin(w, binBytes(value));
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return write(w, (toJSON as () => unknown).call(value));
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined && typeof record[k] !== "function");
+  const keys = Object.keys(record).filter(
+    (k) => record[k] !== undefined && typeof record[k] !== "function",
+  );
   const n = keys.length;
   if (n < 0x10) w.u8(0x80 | n);
   else if (n < 0x10000) w.head(0xde, 2, n);
@@ -167,4 +187,3 @@ function writeObject(w: Writer, value: object | null): void {
     write(w, record[key]);
   }
 }
-

@@ -13,6 +13,11 @@
 export { Encoder, Decoder, type MsgpackDecoderOptions } from "./parser.js";
 export { encode } from "./encode.js";
 export { decode, type MsgpackDecodeOptions } from "./decode.js";
-export { MsgpackDecodeError, MsgpackEncodeError, MsgpackErrorCode } from "../errors.js";
+export {
+  MsgpackDecodeError,
+  MsgpackEncodeError,
+  MsgpackError,
+  MsgpackErrorCode,
+} from "../errors.js";
 // The rest of the main entry the client uses, so that a bundle can swap the whole module for this one.
 export { protocol, PacketType, RESERVED_EVENTS, type Packet } from "../packet.js";

@@ -2,9 +2,24 @@
 // `{ type, nsp, data?, id? }` sent as one binary Engine.IO message. Binary values travel inside it, so there are
 // no attachments and no BINARY_EVENT/BINARY_ACK types (socket.io-msgpack-parser refuses types 5 and 6).
 import { Emitter } from "@switchboard/emitter";
-import { decodeError } from "../decode-error.js";
-import { BAD_ACK_ID, BAD_CHUNK, BAD_NAMESPACE, BAD_TYPE, TOO_MANY_ATTACHMENTS, type DecodeErrorCode } from "../errors.js";
-import { ackIdError, payloadError, PacketType, type Packet } from "../packet.js";
+import { decodeError } from "#decode-error";
+import {
+  BAD_ACK_ID,
+  BAD_CHUNK,
+  BAD_NAMESPACE,
+  BAD_TYPE,
+  TOO_MANY_ATTACHMENTS,
+  type DecodeErrorCode,
+} from "../errors.js";
+import { ackIdError, payloadError, type Packet, type PacketType } from "../packet.js";
+import {
+  ACK,
+  BINARY_ACK,
+  BINARY_EVENT,
+  CONNECT,
+  CONNECT_ERROR,
+  EVENT,
+} from "../packet-type-codes.js";
 import type { DecoderReservedEvents } from "../decoder.js";
 import { decode } from "./decode.js";
 import { encode } from "./encode.js";
@@ -34,8 +49,11 @@ export class Encoder {
     const type = packet.type;
     // Binary values need no attachments here: a BINARY_EVENT/BINARY_ACK asked for by the caller is sent as the
     // EVENT/ACK that socket.io-msgpack-parser accepts.
-    const wireType = type === PacketType.BINARY_EVENT ? PacketType.EVENT : type === PacketType.BINARY_ACK ? PacketType.ACK : type;
-    const out: { type: PacketType; nsp: string; data?: unknown; id?: number } = { type: wireType, nsp: packet.nsp };
+    const wireType = type === BINARY_EVENT ? EVENT : type === BINARY_ACK ? ACK : type;
+    const out: { type: PacketType; nsp: string; data?: unknown; id?: number } = {
+      type: wireType,
+      nsp: packet.nsp,
+    };
     if (packet.data !== undefined) out.data = packet.data;
     if (packet.id !== undefined && packet.id !== null) out.id = packet.id;
     return [encode(out)];
@@ -72,18 +90,34 @@ export class Decoder extends Emitter<NoEvents, NoEvents, DecoderReservedEvents> 
   add(chunk: unknown): void {
     if (!(chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk))) throw decodeError(BAD_CHUNK);
     const value = decode(chunk, { maxDepth: this.#maxDepth });
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw decodeError(BAD_TYPE);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      throw decodeError(BAD_TYPE);
     const { type, nsp, data, id } = value as Record<string, unknown>;
     const fail = (code: DecodeErrorCode | undefined): void => {
       if (code !== undefined) throw decodeError(code);
     };
-    if (typeof type !== "number" || !Number.isInteger(type) || type < PacketType.CONNECT || type > PacketType.CONNECT_ERROR) fail(BAD_TYPE);
+    if (
+      typeof type !== "number" ||
+      !Number.isInteger(type) ||
+      type < CONNECT ||
+      type > CONNECT_ERROR
+    )
+      fail(BAD_TYPE);
     if (typeof nsp !== "string" || nsp.charCodeAt(0) !== 47 /* "/" */) fail(BAD_NAMESPACE);
     if (id !== undefined && typeof id !== "number") fail(BAD_ACK_ID);
     fail(payloadError(type as PacketType, data));
     fail(ackIdError(type as PacketType, id as number | undefined));
-    if (this.#maxAttachments !== Infinity && countBinary(data, this.#maxAttachments) > this.#maxAttachments) fail(TOO_MANY_ATTACHMENTS);
-    this.emitReserved("decoded", { type: type as PacketType, nsp: nsp as string, data, id: id as number | undefined });
+    if (
+      this.#maxAttachments !== Infinity &&
+      countBinary(data, this.#maxAttachments) > this.#maxAttachments
+    )
+      fail(TOO_MANY_ATTACHMENTS);
+    this.emitReserved("decoded", {
+      type: type as PacketType,
+      nsp: nsp as string,
+      data,
+      id: id as number | undefined,
+    });
   }
 
   /** Nothing is buffered between messages; here for the parser interface. @example decoder.destroy(); */

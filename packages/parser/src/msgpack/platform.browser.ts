@@ -14,7 +14,9 @@ export function alloc(n: number): Uint8Array {
 
 /** @internal */
 export function wrap(input: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  return input instanceof ArrayBuffer
+    ? new Uint8Array(input)
+    : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
 }
 
 /** @internal */

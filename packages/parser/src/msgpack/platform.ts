@@ -45,7 +45,9 @@ export function utf8Read(buf: Uint8Array, start: number, end: number): string {
  * are truncated to bytes, as there). @internal */
 export function binBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (Buffer.isBuffer(value)) return value;
-  return value instanceof ArrayBuffer ? Buffer.from(value) : Buffer.from(value as unknown as ArrayLike<number>);
+  return value instanceof ArrayBuffer
+    ? Buffer.from(value)
+    : Buffer.from(value as unknown as ArrayLike<number>);
 }
 
 /** A decoded `bin`: a Buffer sharing the input's memory, as notepack returns it in Node. @internal */

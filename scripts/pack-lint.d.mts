@@ -1,0 +1,4 @@
+export function lintTarballs(
+  tarballs: string[],
+  options?: { log?: (line: string) => void },
+): Promise<string[]>;
