@@ -2,6 +2,7 @@
 // a Redis, as during a node-by-node migration; broadcasts, room messages, acks, fetchSockets, bulk operations and
 // serverSideEmit cross both ways. Then the same with the sharded adapters (Redis 7 SPUBLISH/SSUBSCRIBE).
 import { randomBytes } from "node:crypto";
+import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { redisForTests } from "../support/redis.js";
 import {
@@ -23,8 +24,24 @@ for (const flavour of ["classic", "sharded"] as const) {
       let official: ClusterNode;
       let ours: ClusterNode;
       const clients: RecordingClient[] = [];
+      const admin = createClient({ url: redis.url });
+
+      /**
+       * The sharded adapters (both) subscribe to a room's own channel when its first local member joins (one subscriber per node with members), and the
+       * subscription reaches Redis a moment later: a broadcast to the room waits until it has (as in socket.io, one
+       * published before is lost). The classic adapters use one channel per namespace, so nothing to wait for.
+       */
+      async function subscribed(room: string, nodes: number): Promise<void> {
+        if (flavour !== "sharded") return;
+        const channel = `${key}#/#${room}#`;
+        await until(async () => {
+          const reply = (await admin.sendCommand(["PUBSUB", "SHARDNUMSUB", channel])) as unknown[];
+          return Number(reply[1]) === nodes;
+        }, `${nodes} subscriber(s) on ${channel}`);
+      }
 
       beforeAll(async () => {
+        await admin.connect();
         [official, ours] = await Promise.all([
           new ClusterNode({ name: "SIO", url: redis.url, key, impl: "socket.io", flavour }).start(),
           new ClusterNode({
@@ -47,6 +64,7 @@ for (const flavour of ["classic", "sharded"] as const) {
       });
       afterAll(async () => {
         await Promise.all([official?.kill(), ours?.kill()]);
+        if (admin.isOpen) await admin.close();
       });
 
       async function client(
@@ -64,6 +82,7 @@ for (const flavour of ["classic", "sharded"] as const) {
           const room = `r-${randomBytes(3).toString("hex")}`;
           const inRoom = await client(to, { rooms: [room], user: "in" });
           const outside = await client(to, { rooms: ["x"], user: "out" });
+          await subscribed(room, 1);
           await from.call("emit", { ev: "all", args: [1, { a: "b" }] });
           await from.call("emit", { spec: { to: room }, ev: "room", args: [] });
           await from.call("emit", { spec: { except: "x" }, ev: "not-x", args: [] });
@@ -104,6 +123,7 @@ for (const flavour of ["classic", "sharded"] as const) {
             async () => (await to.call<string[]>("localRooms")).includes(joined),
             "socketsJoin across",
           );
+          await subscribed(joined, 2); // members on both nodes
           await from.call("emit", { spec: { to: joined }, ev: "joined", args: [] });
           await remote.waitFor("joined");
           expect(await from.call("serverSideEmitWithAck", { arg: "hello" })).toEqual([

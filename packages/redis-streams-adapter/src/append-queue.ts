@@ -1,9 +1,11 @@
 // Appends that survive a lost connection or a restarted Redis. A command written to a connection that then drops
 // fails without telling whether Redis ran it; ioredis re-sends such commands itself, node-redis does not. A restarted
 // Redis answers LOADING while it reads its data back, and NOSCRIPT until the script is loaded again. Here such a
-// failed append is retried once Redis can take it, and every append made meanwhile waits behind it, so the stream
-// keeps this node's order (the first attempt is EVALSHA only, so that no append falls back to EVAL out of turn). At
-// least once: a retried append Redis had in fact run is there twice.
+// failed append is retried once Redis can take it, in the order the appends were made: each append has a sequence
+// number, a failed one takes its place in the waiting line by it, and the line is not sent while an earlier first
+// attempt is still unanswered (it may yet fail and need its place: a client's offline queue can fail its commands
+// long after later ones were made). The first attempt is EVALSHA only, so that no append falls back to EVAL out of turn. At least once: a retried append Redis had in
+// fact run is there twice.
 import createDebug from "debug";
 import type { Commands } from "./client.js";
 
@@ -15,6 +17,7 @@ const POLL_MS = 50;
 export const MAX_WAITING_APPENDS = 10_000;
 
 interface Queued {
+  seq: number;
   send: () => Promise<string>;
   resolve: (id: string) => void;
   reject: (err: unknown) => void;
@@ -31,10 +34,16 @@ function isRetryable(err: unknown): boolean {
   return !isReply || TRANSIENT_REPLY.test(String((cause as Error).message));
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /** @internal */
 export class AppendQueue {
   readonly #cmds: Commands;
+  /** Appends waiting to be (re)sent, in sequence order. */
   readonly #queue: Queued[] = [];
+  /** Sequence numbers of first attempts not answered yet. */
+  readonly #inflight = new Set<number>();
+  #seq = 0;
   #draining = false;
   #closed = false;
 
@@ -42,51 +51,80 @@ export class AppendQueue {
     this.#cmds = cmds;
   }
 
+  /** Appends waiting for Redis (for tests and diagnostics). */
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
   /**
    * Run `first` now, or `retry` after the appends waiting for Redis. `first` must fail rather than recover out of
    * turn (EVALSHA without fallback); `retry` may (EVAL when the script is unknown).
    */
   run(first: () => Promise<string>, retry: () => Promise<string>): Promise<string> {
-    if (this.#queue.length > 0) return this.#enqueue(retry);
-    return first().catch((err: unknown) => {
-      if (this.#closed || !isRetryable(err)) throw err;
-      debug("append failed (%s), retrying in order", (err as Error).message);
-      return this.#enqueue(retry);
-    });
+    const seq = ++this.#seq;
+    if (this.#queue.length > 0) return this.#enqueue(seq, retry);
+    this.#inflight.add(seq);
+    return first().then(
+      (id) => {
+        this.#inflight.delete(seq);
+        return id;
+      },
+      (err: unknown) => {
+        this.#inflight.delete(seq);
+        if (this.#closed || !isRetryable(err)) throw err;
+        debug("append %d failed (%s), retrying in order", seq, (err as Error).message);
+        return this.#enqueue(seq, retry);
+      },
+    );
   }
 
-  #enqueue(send: () => Promise<string>): Promise<string> {
+  #enqueue(seq: number, send: () => Promise<string>): Promise<string> {
     if (this.#queue.length >= MAX_WAITING_APPENDS)
       return Promise.reject(new Error("too many appends waiting for Redis"));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ send, resolve, reject });
+      // Usually the newest; a first attempt failing late goes back to its place.
+      let at = this.#queue.length;
+      while (at > 0 && (this.#queue[at - 1] as Queued).seq > seq) at--;
+      this.#queue.splice(at, 0, { seq, send, resolve, reject });
       void this.#drain();
     });
+  }
+
+  /** Whether a first attempt older than `seq` is still unanswered. */
+  #earlierInFlight(seq: number): boolean {
+    for (const s of this.#inflight) if (s < seq) return true;
+    return false;
   }
 
   async #drain(): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
     while (this.#queue.length > 0 && !this.#closed) {
-      if (!this.#cmds.ready()) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
+      const head = this.#queue[0] as Queued;
+      if (!this.#cmds.ready() || this.#earlierInFlight(head.seq)) {
+        await sleep(POLL_MS);
         continue;
       }
-      const head = this.#queue[0] as Queued;
       try {
-        head.resolve(await head.send());
-        this.#queue.shift();
+        const id = await head.send();
+        this.#remove(head);
+        head.resolve(id);
       } catch (err) {
         if (isRetryable(err)) {
           // Still down (a cluster client reports itself open while a node is away): try again a bit later.
-          await new Promise((r) => setTimeout(r, POLL_MS));
+          await sleep(POLL_MS);
           continue;
         }
+        this.#remove(head);
         head.reject(err);
-        this.#queue.shift();
       }
     }
     this.#draining = false;
+  }
+
+  #remove(q: Queued): void {
+    const i = this.#queue.indexOf(q);
+    if (i >= 0) this.#queue.splice(i, 1);
   }
 
   close(): void {
