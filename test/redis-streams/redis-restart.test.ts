@@ -1,5 +1,5 @@
 // Redis away for a while loses nothing (issue #15): a private Redis (append-only file, fsync always) is killed and
-// restarted while nodes run. Broadcasts made meanwhile wait in the clients' offline queues; every reader resumes the
+// restarted while nodes run. Broadcasts made meanwhile wait in the adapter, in order; every reader resumes the
 // stream from the last id it read; clients receive every event exactly once, in order, and sessions written before
 // the outage still recover afterwards.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -53,7 +53,7 @@ describe.runIf(ok)("streams adapter: Redis restart", () => {
       await publisher.call("emit-many", { room: "r", ev: "n", from: 0, count: 10 });
       await until(() => c.values("n").length === 10, "the first 10");
       await priv.kill();
-      // Emitted while Redis is down: queued by the Redis client, appended once it is back.
+      // Emitted while Redis is down: they wait in the adapter and are appended, in order, once it is back.
       await publisher.call("emit-many", { room: "r", ev: "n", from: 10, count: 10 });
       await priv.restart();
       await publisher.call("emit-many", { room: "r", ev: "n", from: 20, count: 10 });

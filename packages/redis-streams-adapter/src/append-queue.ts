@@ -3,9 +3,9 @@
 // Redis answers LOADING while it reads its data back, and NOSCRIPT until the script is loaded again. Here such a
 // failed append is retried once Redis can take it, in the order the appends were made: each append has a sequence
 // number, a failed one takes its place in the waiting line by it, and the line is not sent while an earlier first
-// attempt is still unanswered (it may yet fail and need its place: a client's offline queue can fail its commands
-// long after later ones were made). The first attempt is EVALSHA only, so that no append falls back to EVAL out of turn. At least once: a retried append Redis had in
-// fact run is there twice.
+// attempt is still unanswered (it may yet fail and need its place). Appends made while Redis is away wait in that
+// line too, not in the client's offline queue. The first attempt is EVALSHA only, so that no append falls back to
+// EVAL out of turn. At least once: a retried append Redis had in fact run is there twice.
 import createDebug from "debug";
 import type { Commands } from "./client.js";
 
@@ -62,7 +62,10 @@ export class AppendQueue {
    */
   run(first: () => Promise<string>, retry: () => Promise<string>): Promise<string> {
     const seq = ++this.#seq;
-    if (this.#queue.length > 0) return this.#enqueue(seq, retry);
+    // While Redis is away the append waits here rather than in the client's offline queue, which a reconnecting
+    // client sends before the appends waiting here are retried.
+    const away = !this.#cmds.ready() && !this.#cmds.notStarted();
+    if (this.#queue.length > 0 || away) return this.#enqueue(seq, retry);
     this.#inflight.add(seq);
     return first().then(
       (id) => {

@@ -69,6 +69,11 @@ export class Commands {
     return c["status"] === "ready";
   }
 
+  /** An ioredis client with `lazyConnect` that has not connected yet: its first command connects it. */
+  notStarted(): boolean {
+    return (this.client as Dyn)["status"] === "wait";
+  }
+
   /** Send one command; `key` routes it in a cluster. */
   async send(args: (string | Buffer)[], key?: string): Promise<unknown> {
     try {

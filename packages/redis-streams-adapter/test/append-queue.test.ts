@@ -19,10 +19,13 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-function standIn() {
+function standIn(opts: { notStarted?: boolean } = {}) {
   let up = true;
   const sent: Pending[] = [];
-  const cmds = { ready: () => up } as unknown as Commands;
+  const cmds = {
+    ready: () => up,
+    notStarted: () => opts.notStarted ?? false,
+  } as unknown as Commands;
   const q = new AppendQueue(cmds);
   const send = (label: string) => () =>
     new Promise<string>((resolve, reject) => sent.push({ label, resolve, reject }));
@@ -89,6 +92,29 @@ describe("AppendQueue", () => {
       await vi.advanceTimersByTimeAsync(0);
       r.take("retry 2").resolve("2-0");
       expect(await Promise.all([a, b])).toEqual(["1-0", "2-0"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps appends made while Redis is away out of the client's offline queue", async () => {
+    vi.useFakeTimers();
+    try {
+      const r = standIn();
+      r.setUp(false);
+      const a = r.append(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(r.sent).toEqual([]);
+      r.setUp(true);
+      await vi.advanceTimersByTimeAsync(60);
+      r.take("retry 1").resolve("1-0");
+      expect(await a).toBe("1-0");
+      // An ioredis client with lazyConnect is not ready until its first command: that one is sent.
+      const lazy = standIn({ notStarted: true });
+      lazy.setUp(false);
+      const b = lazy.append(1);
+      lazy.take("first 1").resolve("1-0");
+      expect(await b).toBe("1-0");
     } finally {
       vi.useRealTimers();
     }
