@@ -1,6 +1,7 @@
 // The server under test, run in its own process (pinned to one core by the runner). Both Socket.IO servers
-// run the same app (./app.mjs); `raw-ws` imitates it over plain `ws`. The parent drives it over IPC: `usage` (cpu + memory), `gc` (forced GC, then
-// memory), `count` (connected sockets), `close`.
+// run the same app (./app.mjs); `raw-ws` imitates it over plain `ws`, and over plain `http` for long-polling.
+// The parent drives it over IPC: `usage` (cpu + memory), `gc` (forced GC, then memory), `count` (connected
+// sockets), `close`.
 //
 // argv[2] = "switchboard" | "switchboard-base" (SB_BASE_SERVER: another build's server entry) | "socket.io" | "raw-ws"
 import { createServer } from "node:http";
@@ -88,6 +89,55 @@ async function startRawWs() {
     ws.on("close", () => {
       if (connected) count--;
       for (const r of joined) rooms.get(r)?.delete(ws);
+    });
+  });
+  // Long-polling, just as bare: Node's HTTP server, a queue per session, one held GET. The floor of the
+  // `polling` scenario (the same requests as the generator makes to the Socket.IO servers).
+  const sessions = new Map();
+  const flush = (sess) => {
+    if (sess.held === null || sess.queue.length === 0) return;
+    const res = sess.held;
+    sess.held = null;
+    const body = sess.queue.join("\x1e");
+    sess.queue.length = 0;
+    res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" }).end(body);
+  };
+  http.on("request", (req, res) => {
+    const sid = /[?&]sid=([^&]+)/.exec(req.url ?? "")?.[1];
+    if (sid === undefined) {
+      const id = (++next).toString(36).padStart(20, "0");
+      sessions.set(id, { queue: [], held: null });
+      res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" }).end(handshake(id));
+      return;
+    }
+    const sess = sessions.get(sid);
+    if (sess === undefined) {
+      res.writeHead(400).end();
+      return;
+    }
+    if (req.method === "GET") {
+      sess.held = res;
+      flush(sess);
+      return;
+    }
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      for (const s of body.split("\x1e")) {
+        if (s.startsWith("40")) {
+          count++;
+          sess.queue.push(`40{"sid":"${sid}"}`);
+        } else if (s === "1") {
+          count--;
+          sessions.delete(sid);
+        } else {
+          const m = /^42(\d+)\["echo",(.*)\]$/s.exec(s);
+          if (m) sess.queue.push(`43${m[1]}[${m[2]}]`);
+        }
+      }
+      res.writeHead(200, { "content-type": "text/html" }).end("ok");
+      flush(sess);
     });
   });
   await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));

@@ -6,7 +6,7 @@ import { PollingClient } from "../lib/polling-client.mjs";
 import { pool } from "../lib/stats.mjs";
 
 export const name = "polling";
-export const servers = ["switchboard", "socket.io"];
+export const servers = ["switchboard", "socket.io", "raw-ws"];
 
 export async function run({ port, ctl, size }) {
   const { clients: n, ms, bytes, warm } = size.polling;

@@ -19,7 +19,7 @@ const SCENARIOS = [
   "binary",
   "polling",
 ];
-/** Which servers each scenario runs (raw-ws only speaks the fan-out, echo, idle and handshake paths). */
+/** Which servers each scenario runs (raw-ws speaks the fan-out, echo, idle, handshake and long-polling paths). */
 const SERVERS: Record<string, string[]> = {
   broadcast: ["switchboard", "socket.io", "raw-ws"],
   "broadcast-open": ["switchboard", "socket.io", "raw-ws"],
@@ -27,6 +27,7 @@ const SERVERS: Record<string, string[]> = {
   "echo-open": ["switchboard", "socket.io", "raw-ws"],
   idle: ["switchboard", "socket.io", "raw-ws"],
   connect: ["switchboard", "socket.io", "raw-ws"],
+  polling: ["switchboard", "socket.io", "raw-ws"],
 };
 const serversOf = (s: string) => SERVERS[s] ?? ["switchboard", "socket.io"];
 
