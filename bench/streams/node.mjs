@@ -51,6 +51,9 @@ process.on("message", (msg) => {
   }
 });
 
+// Ready once the adapter reads its stream (Switchboard's `ready`; the official adapter has no such promise, hence
+// the fan-out script's repeated warm-up).
+await io.of("/").adapter.ready;
 http.listen(0, "127.0.0.1", () => {
   process.send?.({ type: "ready", port: http.address().port });
 });
