@@ -73,11 +73,10 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
   };
   try {
     for (let i = 0; i < masters; i++) {
-      const port = await clusterPort();
+      const [port, child] = await startOnFreePort(dir);
       ports.push(port);
-      children.set(port, spawnNode(port, dir));
+      children.set(port, child);
     }
-    for (const port of ports) await waitPing(port);
     const create = spawnSync(
       "redis-cli",
       [
@@ -162,6 +161,35 @@ function spawnNode(port: number, dir: string): ChildProcess {
     ],
     { stdio: "ignore" },
   );
+}
+
+/**
+ * A node on a port found free. Another process can take the port (or its bus port) between the check and
+ * redis-server's bind, under a loaded machine's parallel tests: the server then exits, and another port is tried.
+ * A node counts as up once it answers CLUSTER INFO (a server of someone else's on that port would not).
+ */
+async function startOnFreePort(dir: string): Promise<[number, ChildProcess]> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await clusterPort();
+    const child = spawnNode(port, dir);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const gone = child.exitCode !== null || child.signalCode !== null;
+      if (!gone && (await ping(`redis://127.0.0.1:${port}`, 300)) && isClusterNode(port))
+        return [port, child];
+      if (gone) break;
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`cluster node ${port} did not start`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (attempt === 5) throw new Error(`no cluster node could start (last port ${port})`);
+  }
+}
+
+function isClusterNode(port: number): boolean {
+  return cli(port, "cluster", "info").includes("cluster_state");
 }
 
 async function waitPing(port: number): Promise<void> {

@@ -92,8 +92,8 @@ export function canStartPrivateRedis(suite: string): boolean {
  * Extra `args` go to redis-server (e.g. `["--enable-debug-command", "yes"]`). The caller must `close()` it.
  */
 export async function startPrivateRedis(args: string[] = []): Promise<PrivateRedis> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
+  let port = await freePort();
+  let url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let closed = false;
   const onExit = (): void => {
@@ -132,6 +132,8 @@ export async function startPrivateRedis(args: string[] = []): Promise<PrivateRed
         throw new Error(`redis-server not ready after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    // Another process can take the port between freePort() and the bind: then PING may be answered by its server.
+    if (!servedBy(port, c.pid)) throw new PortTakenError(port);
   };
 
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -145,12 +147,21 @@ export async function startPrivateRedis(args: string[] = []): Promise<PrivateRed
     clearTimeout(timer);
   };
 
-  try {
-    await start();
-  } catch (err) {
-    await stop("SIGKILL");
-    process.off("exit", onExit);
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (err) {
+      await stop("SIGKILL");
+      const taken = err instanceof PortTakenError || /Address already in use/.test(String(err));
+      if (taken && attempt < 5) {
+        port = await freePort();
+        url = `redis://127.0.0.1:${port}`;
+        continue;
+      }
+      process.off("exit", onExit);
+      throw err;
+    }
   }
   return {
     url,
@@ -170,6 +181,22 @@ export async function startPrivateRedis(args: string[] = []): Promise<PrivateRed
       process.off("exit", onExit);
     },
   };
+}
+
+class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`port ${port} is served by another process`);
+  }
+}
+
+/** Whether the Redis on `port` is the process `pid` (INFO server's process_id). */
+function servedBy(port: number, pid: number | undefined): boolean {
+  const r = spawnSync("redis-cli", ["-p", String(port), "info", "server"], {
+    encoding: "utf8",
+    timeout: 5000,
+  });
+  if (r.error !== undefined || r.status !== 0) return true; // no redis-cli to ask: trust the PING
+  return pid !== undefined && new RegExp(`^process_id:${pid}\\s*$`, "m").test(r.stdout);
 }
 
 /** True when a Redis at `url` answers PING within `timeoutMs` (raw RESP, no client library). */
